@@ -1,0 +1,19 @@
+namespace Accrue.Domain.Accounts;
+
+public enum BillingMode { Prepaid, Postpaid }
+
+public enum OrganizationStatus { Active, Suspended, Closed }
+
+public enum MemberRole { Owner, Admin, Member }
+
+/// <summary>What a member may do in the portal. The Owner holds all of them implicitly (DESIGN §2).</summary>
+[Flags]
+public enum Permissions
+{
+    None = 0,
+    ManageAccount = 1,
+    ManageMembers = 2,
+    ViewBilling = 4,
+    ManageSupport = 8,
+    All = ManageAccount | ManageMembers | ViewBilling | ManageSupport,
+}

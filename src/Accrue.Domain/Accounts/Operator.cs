@@ -1,0 +1,18 @@
+using Accrue.Domain.Common;
+
+namespace Accrue.Domain.Accounts;
+
+/// <summary>The provider running this install: owns the catalog, invoice numbering and branding.</summary>
+public sealed class Operator : Entity
+{
+    public required string Name { get; set; }
+    public string? LogoPath { get; set; }
+    public string SupportEmail { get; set; } = "";
+}
+
+/// <summary>A reseller under the operator; its staff see only its organizations.</summary>
+public sealed class Partner : Entity
+{
+    public Guid OperatorId { get; set; }
+    public required string Name { get; set; }
+}

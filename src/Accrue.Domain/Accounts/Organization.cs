@@ -1,0 +1,79 @@
+using Accrue.Domain.Common;
+using Accrue.Domain.Reference;
+
+namespace Accrue.Domain.Accounts;
+
+/// <summary>A customer account (DESIGN §2).</summary>
+public sealed class Organization : Entity, IOrganizationOwned
+{
+    public Guid OperatorId { get; set; }
+    public Guid? PartnerId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Defaults to the name; may differ (seed 001).</summary>
+    public required string BillingName { get; set; }
+    public Address BillingAddress { get; set; } = new();
+    public required string Country { get; set; }
+    public required string Currency { get; set; }
+    public required string TimeZone { get; set; }
+    public BillingMode BillingMode { get; set; }
+    public OrganizationStatus Status { get; set; } = OrganizationStatus.Active;
+
+    Guid IOrganizationOwned.OrganizationId => Id;
+
+    public ICollection<Member> Members { get; } = [];
+
+    /// <summary>
+    /// The one place an organization's details are checked; the time zone check is passed in
+    /// because the zone database lives outside the domain.
+    /// </summary>
+    public static FieldErrors Validate(OrganizationDetails details, Func<string, bool> isKnownTimeZone)
+    {
+        var errors = new FieldErrors()
+            .Require(nameof(details.Name), details.Name, "Name")
+            .Limit(nameof(details.BillingName), details.BillingName, "Billing name", 200)
+            .Limit("BillingAddress.Line1", details.BillingAddress.Line1, "Address line 1", 200)
+            .Limit("BillingAddress.Line2", details.BillingAddress.Line2, "Address line 2", 200)
+            .Limit("BillingAddress.City", details.BillingAddress.City, "City", 100)
+            .Limit("BillingAddress.Region", details.BillingAddress.Region, "Region", 100)
+            .Limit("BillingAddress.PostalCode", details.BillingAddress.PostalCode, "Postal code", 20);
+        if (!Countries.IsKnown(details.Country))
+            errors.Add(nameof(details.Country), $"'{details.Country}' is not an ISO 3166 country code.");
+        if (!Currencies.IsKnown(details.Currency))
+            errors.Add(nameof(details.Currency), $"'{details.Currency}' is not an ISO 4217 currency code.");
+        if (string.IsNullOrWhiteSpace(details.TimeZone) || !isKnownTimeZone(details.TimeZone))
+            errors.Add(nameof(details.TimeZone), $"'{details.TimeZone}' is not an IANA time zone.");
+        return errors;
+    }
+
+    public void Apply(OrganizationDetails details)
+    {
+        Name = details.Name.Trim();
+        BillingName = string.IsNullOrWhiteSpace(details.BillingName) ? Name : details.BillingName.Trim();
+        BillingAddress = details.BillingAddress;
+        Country = details.Country;
+        Currency = details.Currency;
+        TimeZone = details.TimeZone;
+        BillingMode = details.BillingMode;
+    }
+}
+
+public sealed record OrganizationDetails(
+    string Name,
+    string? BillingName,
+    Address BillingAddress,
+    string Country,
+    string Currency,
+    string TimeZone,
+    BillingMode BillingMode);
+
+public sealed record Address
+{
+    public string? Line1 { get; init; }
+    public string? Line2 { get; init; }
+    public string? City { get; init; }
+    public string? Region { get; init; }
+    public string? PostalCode { get; init; }
+
+    public override string ToString() =>
+        string.Join(", ", new[] { Line1, Line2, City, Region, PostalCode }.Where(p => !string.IsNullOrWhiteSpace(p)));
+}

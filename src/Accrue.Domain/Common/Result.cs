@@ -1,0 +1,61 @@
+namespace Accrue.Domain.Common;
+
+/// <summary>
+/// An expected failure: what the user did wrong, said in their words. Field errors name the input
+/// they belong to so forms can show them beside the field and the API as ProblemDetails errors.
+/// </summary>
+public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.");
+    public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
+    public static Failure Conflict(string message) => new(FailureKind.Conflict, message);
+    public static Failure Invalid(string field, string message) =>
+        new(FailureKind.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
+    public static Failure Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        new(FailureKind.Invalid, "One or more fields are invalid.", errors);
+}
+
+public enum FailureKind { Invalid, NotFound, Forbidden, Conflict }
+
+/// <summary>The outcome of a use case: a value or a <see cref="Failure"/>.</summary>
+public readonly record struct Result<T>
+{
+    private Result(T? value, Failure? failure) => (Value, Failure) = (value, failure);
+
+    public T? Value { get; }
+    public Failure? Failure { get; }
+    public bool Succeeded => Failure is null;
+
+    public static implicit operator Result<T>(T value) => new(value, null);
+    public static implicit operator Result<T>(Failure failure) => new(default, failure);
+}
+
+/// <summary>Collects field errors; empty when the input is valid.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public FieldErrors Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+        return this;
+    }
+
+    public FieldErrors Require(string field, string? value, string label, int maxLength = 200)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return Add(field, $"{label} is required.");
+        if (value.Length > maxLength) Add(field, $"{label} must be at most {maxLength} characters.");
+        return this;
+    }
+
+    public FieldErrors Limit(string field, string? value, string label, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength) Add(field, $"{label} must be at most {maxLength} characters.");
+        return this;
+    }
+
+    public Failure ToFailure() => Failure.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+}

@@ -1,0 +1,34 @@
+using Accrue.Web.Data;
+using Accrue.Web.Features.Members;
+using Accrue.Web.Features.Organizations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features;
+
+/// <summary>The table of contents of what Accrue does: each area registers its services and endpoints here.</summary>
+public static class FeatureSetup
+{
+    public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<OrganizationCommands>();
+        builder.Services.AddScoped<MemberCommands>();
+        return builder;
+    }
+
+    public static WebApplication MapFeatures(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapGet("/healthz", async (AccrueDb db, CancellationToken ct) =>
+            await CanConnectAsync(db, ct)
+                ? Results.Ok(new { status = "healthy" })
+                : Results.Json(new { status = "unhealthy" }, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<bool> CanConnectAsync(AccrueDb db, CancellationToken ct)
+    {
+        try { return await db.Database.CanConnectAsync(ct); }
+        catch (Exception) { return false; }
+    }
+}

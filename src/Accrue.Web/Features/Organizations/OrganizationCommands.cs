@@ -1,0 +1,90 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Common;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Members;
+using Accrue.Web.Infrastructure.Auditing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Organizations;
+
+/// <summary>What the console form, the API and tests send to create or edit an organization.</summary>
+public sealed record OrganizationInput
+{
+    public string Name { get; init; } = "";
+    public string? BillingName { get; init; }
+    public Address BillingAddress { get; init; } = new();
+    public string Country { get; init; } = "";
+    public string Currency { get; init; } = "";
+    public string TimeZone { get; init; } = "";
+    public BillingMode BillingMode { get; init; }
+    /// <summary>Operator staff choose; partner staff always create under their own partner.</summary>
+    public Guid? PartnerId { get; init; }
+
+    public OrganizationDetails ToDetails() => new(Name?.Trim() ?? "", BillingName, BillingAddress ?? new(), Country?.Trim().ToUpperInvariant() ?? "", Currency?.Trim().ToUpperInvariant() ?? "", TimeZone?.Trim() ?? "", BillingMode);
+}
+
+
+
+public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
+{
+    public static bool IsKnownTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
+
+    /// <summary>Creates the organization with its Owner, who is invited by email to set a password.</summary>
+    public async Task<Result<Organization>> CreateAsync(OrganizationInput input, NewOwnerInput owner, CancellationToken ct = default)
+    {
+        var actor = db.Actor;
+        if (!actor.IsStaff && !actor.IsOperator) return Failure.Forbidden("Only operator or partner staff create organizations.");
+
+        var details = input.ToDetails();
+        var errors = Organization.Validate(details, IsKnownTimeZone);
+        MemberCommands.ValidateContact(errors, owner.Name, owner.Email, "Owner.");
+        var partnerId = actor.PartnerId ?? input.PartnerId;
+        if (actor.PartnerId is null && partnerId is { } pid && !await db.Partners.AnyAsync(p => p.Id == pid, ct))
+            errors.Add(nameof(input.PartnerId), "Unknown partner.");
+        if (errors.Any) return errors.ToFailure();
+
+        var operatorId = await db.Operators.Select(o => o.Id).FirstAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var organization = new Organization { OperatorId = operatorId, PartnerId = partnerId, Name = "", BillingName = "", Country = "", Currency = "", TimeZone = "" };
+        organization.Apply(details);
+        db.Organizations.Add(organization);
+        await db.SaveChangesAsync(ct);
+
+        var added = await members.AddOwnerAsync(organization, owner, ct);
+        if (added.Failure is { } failure) return failure;
+        await transaction.CommitAsync(ct);
+        return organization;
+    }
+
+    public async Task<Result<Organization>> UpdateAsync(Guid id, OrganizationInput input, CancellationToken ct = default)
+    {
+        var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct);
+        if (organization is null) return Failure.NotFound("Organization");
+        if (db.Actor.IsInOrganization && !await members.ActorCanAsync(Permissions.ManageAccount, ct))
+            return Failure.Forbidden("You need the Manage account permission to change the organization's details.");
+
+        var details = input.ToDetails();
+        var errors = Organization.Validate(details, IsKnownTimeZone);
+        if (errors.Any) return errors.ToFailure();
+        organization.Apply(details);
+        await db.SaveChangesAsync(ct);
+        return organization;
+    }
+
+    /// <summary>
+    /// Closes an organization: its members can no longer sign in. Later issues add the guards of
+    /// seed 001 (wallet withdrawn, no outstanding bill) here.
+    /// </summary>
+    public async Task<Result<Organization>> SetStatusAsync(Guid id, OrganizationStatus status, CancellationToken ct = default)
+    {
+        if (!db.Actor.IsStaff && !db.Actor.IsOperator) return Failure.Forbidden("Only operator or partner staff change an organization's status.");
+        var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct);
+        if (organization is null) return Failure.NotFound("Organization");
+        if (organization.Status == status) return organization;
+        var before = organization.Status;
+        organization.Status = status;
+        db.Audit($"Organization.{status}", nameof(Organization), organization.Id, organization.Id, new { From = before.ToString(), To = status.ToString() });
+        await db.SaveChangesAsync(ct);
+        return organization;
+    }
+}

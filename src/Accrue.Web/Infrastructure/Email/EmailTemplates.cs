@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Accrue.Web.Infrastructure.Email;
+
+/// <summary>
+/// The messages Accrue sends, with <c>{{Placeholder}}</c> fields. Values are HTML-encoded in the HTML
+/// part; a placeholder without a value is an error, so a message never goes out half-filled.
+/// </summary>
+public static partial class EmailTemplates
+{
+    public sealed record Template(string Key, string Subject, string Body);
+
+    public static readonly Template PasswordReset = new("password-reset",
+        "Reset your {{Operator}} password",
+        """
+        Hello {{Name}},
+
+        Someone asked to reset the password of your {{Operator}} account. If it was you, choose a new password here:
+
+        {{Link}}
+
+        The link works once and expires in 60 minutes. If you did not ask for this, ignore this message: your password stays as it is.
+        """);
+
+    public static readonly Template Invitation = new("invitation",
+        "You're invited to {{Organization}} on {{Operator}}",
+        """
+        Hello {{Name}},
+
+        {{InvitedBy}} added you to {{Organization}} on the {{Operator}} portal. Set your password to sign in:
+
+        {{Link}}
+
+        The link expires in 7 days.
+        """);
+
+    public static readonly Template ConfirmEmailChange = new("confirm-email-change",
+        "Confirm your new email address",
+        """
+        Hello {{Name}},
+
+        You asked to change the email address of your {{Operator}} account to this one. Confirm it here:
+
+        {{Link}}
+
+        Until you confirm, you keep signing in with your current address.
+        """);
+
+    public static readonly Template OwnershipTransferred = new("ownership-transferred",
+        "You are now the owner of {{Organization}}",
+        """
+        Hello {{Name}},
+
+        {{PreviousOwner}} transferred the ownership of {{Organization}} to you. As the owner you hold every permission on the account.
+        """);
+
+    public static IReadOnlyList<Template> All { get; } = [PasswordReset, Invitation, ConfirmEmailChange, OwnershipTransferred];
+
+    public static (string Subject, string Text, string Html) Render(Template template, IReadOnlyDictionary<string, string> values)
+    {
+        var subject = Fill(template.Subject, values, encode: false);
+        var text = Fill(template.Body, values, encode: false);
+        var html = "<div style=\"font-family:system-ui,sans-serif;font-size:15px;line-height:1.5\">"
+            + string.Join("", Fill(template.Body, values, encode: true).Split("\n\n").Select(p => $"<p>{Linkify(p.Trim())}</p>"))
+            + "</div>";
+        return (subject, text, html);
+    }
+
+    private static string Fill(string text, IReadOnlyDictionary<string, string> values, bool encode) =>
+        Placeholder().Replace(text, m => values.TryGetValue(m.Groups[1].Value, out var v)
+            ? encode ? WebUtility.HtmlEncode(v) : v
+            : throw new InvalidOperationException($"Email placeholder {{{{{m.Groups[1].Value}}}}} has no value."));
+
+    private static string Linkify(string encodedParagraph) =>
+        Url().Replace(encodedParagraph, m => $"<a href=\"{m.Value}\">{m.Value}</a>");
+
+    [GeneratedRegex(@"\{\{(\w+)\}\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"https?://[^\s<]+")]
+    private static partial Regex Url();
+}

@@ -1,0 +1,49 @@
+using Accrue.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Infrastructure.Email;
+
+/// <summary>
+/// Queues an email in the outbox of the given context. Nothing is sent until the caller's
+/// SaveChanges commits, and then the dispatcher sends it.
+/// </summary>
+public sealed class Mailer(AccrueDb db, TimeProvider clock)
+{
+    public async Task QueueAsync(EmailTemplates.Template template, string to, Guid? organizationId, IReadOnlyDictionary<string, string> values)
+    {
+        var operatorName = await db.Operators.Select(o => o.Name).FirstOrDefaultAsync() ?? "Accrue";
+        var all = new Dictionary<string, string>(values) { ["Operator"] = operatorName };
+        var (subject, text, html) = EmailTemplates.Render(template, all);
+        var now = clock.GetUtcNow();
+        db.Outbox.Add(new OutboxMessage
+        {
+            OrganizationId = organizationId,
+            Template = template.Key,
+            To = to,
+            Subject = subject,
+            TextBody = text,
+            HtmlBody = html,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+    }
+}
+
+/// <summary>Wakes the dispatcher as soon as a message is committed instead of at its next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private int _queued;
+
+    public void NoteQueued() => Interlocked.Exchange(ref _queued, 1);
+
+    public void WakeIfQueued()
+    {
+        if (Interlocked.Exchange(ref _queued, 0) == 1 && _signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}

@@ -1,0 +1,72 @@
+using System.Security.Claims;
+
+namespace Accrue.Web.Infrastructure.Tenancy;
+
+/// <summary>
+/// Who is acting in this request or job, and so what the tenant filter lets them see: a member sees
+/// their organization, partner staff their partner's organizations, operator staff and jobs everything.
+/// </summary>
+public sealed record Actor(
+    ActorKind Kind,
+    Guid? UserId,
+    string Name,
+    Guid? OrganizationId = null,
+    Guid? PartnerId = null,
+    Guid? MemberId = null,
+    Guid? ApiKeyId = null,
+    Guid? OnBehalfOfUserId = null,
+    string? Ip = null)
+{
+    public static readonly Actor System = new(ActorKind.System, null, "system");
+    public static readonly Actor Anonymous = new(ActorKind.Anonymous, null, "anonymous");
+
+    public bool IsStaff => Kind is ActorKind.OperatorStaff or ActorKind.PartnerStaff;
+    public bool IsOperator => Kind is ActorKind.OperatorStaff or ActorKind.System;
+    /// <summary>Acts inside one organization: a member signed in to the portal, or an organization's API key.</summary>
+    public bool IsInOrganization => OrganizationId is not null;
+
+    public static Actor From(ClaimsPrincipal principal, string? ip)
+    {
+        if (principal.Identity?.IsAuthenticated != true) return Anonymous with { Ip = ip };
+        var kind = Enum.Parse<ActorKind>(principal.FindFirstValue(AccrueClaims.Kind) ?? nameof(ActorKind.Anonymous));
+        return new Actor(
+            kind,
+            GuidClaim(principal, ClaimTypes.NameIdentifier),
+            principal.FindFirstValue(AccrueClaims.DisplayName) ?? principal.Identity.Name ?? "unknown",
+            GuidClaim(principal, AccrueClaims.Organization),
+            GuidClaim(principal, AccrueClaims.Partner),
+            GuidClaim(principal, AccrueClaims.Member),
+            GuidClaim(principal, AccrueClaims.ApiKey),
+            GuidClaim(principal, AccrueClaims.OnBehalfOf),
+            ip);
+    }
+
+    private static Guid? GuidClaim(ClaimsPrincipal principal, string type) =>
+        Guid.TryParse(principal.FindFirstValue(type), out var id) ? id : null;
+}
+
+public enum ActorKind { Anonymous, System, OperatorStaff, PartnerStaff, Member, ApiKey }
+
+public static class AccrueClaims
+{
+    public const string Kind = "accrue:kind";
+    public const string DisplayName = "accrue:name";
+    public const string Organization = "accrue:org";
+    public const string Partner = "accrue:partner";
+    public const string Member = "accrue:member";
+    public const string ApiKey = "accrue:apikey";
+    public const string OnBehalfOf = "accrue:obo";
+}
+
+/// <summary>The actor of the current scope: the HTTP request's user, or <see cref="Actor.System"/> in jobs.</summary>
+public sealed class CurrentActor(IHttpContextAccessor http)
+{
+    private Actor? _actor;
+
+    public Actor Value => _actor ??= http.HttpContext is { } context
+        ? Actor.From(context.User, context.Connection.RemoteIpAddress?.ToString())
+        : Actor.System;
+
+    /// <summary>Used by jobs, the command line and sign-in, where there is no signed-in user yet.</summary>
+    public void Set(Actor actor) => _actor = actor;
+}

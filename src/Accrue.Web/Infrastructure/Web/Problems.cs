@@ -1,0 +1,60 @@
+using Accrue.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Accrue.Web.Infrastructure.Web;
+
+/// <summary>The one place expected failures become HTTP answers and form errors.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult ToProblem(this Failure failure) => TypedResults.Problem(new ProblemDetails
+    {
+        Status = failure.Kind switch
+        {
+            FailureKind.NotFound => StatusCodes.Status404NotFound,
+            FailureKind.Forbidden => StatusCodes.Status403Forbidden,
+            FailureKind.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status400BadRequest,
+        },
+        Title = failure.Kind switch
+        {
+            FailureKind.NotFound => "Not found",
+            FailureKind.Forbidden => "Forbidden",
+            FailureKind.Conflict => "Conflict",
+            _ => "Invalid request",
+        },
+        Detail = failure.Message,
+        Extensions = failure.Errors is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["errors"] = failure.Errors },
+    });
+
+    /// <summary>Puts a failure beside the form fields it names (prefix: the page's bound model name).</summary>
+    public static void AddTo(this Failure failure, ModelStateDictionary modelState, string prefix = "Input")
+    {
+        if (failure.Errors is null || failure.Errors.Count == 0)
+        {
+            modelState.AddModelError(string.Empty, failure.Message);
+            return;
+        }
+        foreach (var (field, messages) in failure.Errors)
+            foreach (var message in messages)
+                modelState.AddModelError(string.IsNullOrEmpty(prefix) ? field : $"{prefix}.{field}", message);
+    }
+}
+
+/// <summary>Unexpected exceptions: logged, answered with a bare 500 ProblemDetails, no internals leaked.</summary>
+public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, ILogger<UnexpectedExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message } });
+        }
+        logger.LogError(exception, "Unhandled exception on {Path}", httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = { Status = 500, Title = "Something went wrong", Detail = "The error was logged." } });
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Accrue.Web.Infrastructure.Security;
+using Accrue.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+
+
+namespace Accrue.Web.Infrastructure.Web;
+
+public static class WebSetup
+{
+    /// <summary>Largest request body accepted anywhere; API endpoints accept less (see ApiSetup).</summary>
+    public const long MaxRequestBody = 10 * 1024 * 1024;
+
+    public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentActor>();
+        services.AddScoped<AppUrls>();
+        services.Configure<AppOptions>(builder.Configuration.GetSection("App"));
+
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/Console", IdentitySetup.ConsolePolicy);
+            o.Conventions.AuthorizeFolder("/Portal", IdentitySetup.PortalPolicy);
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        // Malformed JSON and wrong parameter types become 400 ProblemDetails instead of an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBody);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBody);
+        return builder;
+    }
+}

@@ -7,6 +7,7 @@
 #   scripts/test.sh Domain Web      only test projects whose name contains one of the words
 #   TEST_FILTER='FullyQualifiedName~Invoice' scripts/test.sh   passed to dotnet test --filter
 #   TEST_HANG_TIMEOUT=10m scripts/test.sh  a single test running longer aborts its project (default 5m)
+#   scripts/test.sh --no-build      reuse the last Release build
 #   scripts/test.sh --services      only start PostgreSQL + maildev, print the ACCRUE_TEST_*
 #                                   exports and wait (Ctrl-C stops and removes everything)
 #
@@ -34,11 +35,13 @@ export NPM_CONFIG_FUND=false
 export NPM_CONFIG_AUDIT=false
 
 SERVICES_ONLY=0
+SKIP_BUILD=0
 PROJECT_WORDS=()
 for arg in "$@"; do
   case "$arg" in
     --services) SERVICES_ONLY=1 ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-build) SKIP_BUILD=1 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) PROJECT_WORDS+=("$arg") ;;
   esac
 done
@@ -54,6 +57,7 @@ PGDATA=""
 PGBIN=""
 MAILDEV_PID=""
 SLEEP_PID=""
+APT_LOG=""
 
 say() { echo "==> $*"; }
 
@@ -101,6 +105,7 @@ cleanup() {
   fi
   [ -n "$WORK" ] && rm -rf "$WORK"
   [ -n "$PGROOT" ] && rm -rf "$PGROOT"
+  [ -n "$APT_LOG" ] && rm -f "$APT_LOG"
   if [ "$SUMMARY_PRINTED" -eq 0 ] && [ "$SERVICES_ONLY" -eq 0 ]; then
     # Interrupted (Ctrl-C) or an unexpected error in this script: still end with the summary.
     [ "$rc" -eq 0 ] && rc=1
@@ -115,7 +120,6 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- installs
 APT_UPDATED=0
-APT_LOG=""
 apt_install() {
   [ -n "$APT_LOG" ] || APT_LOG="$(mktemp -t accrue-apt.XXXXXX.log)"
   if [ "$APT_UPDATED" -eq 0 ]; then
@@ -148,8 +152,6 @@ if [ ! -x "$CHROMIUM" ]; then
   apt_install chromium
   [ -x "$CHROMIUM" ] || die "chromium installed but $CHROMIUM is missing"
 fi
-
-[ -n "$APT_LOG" ] && rm -f "$APT_LOG"
 
 command -v node >/dev/null 2>&1 || die "node is required (Node 20+)"
 
@@ -277,17 +279,22 @@ if [ "$SERVICES_ONLY" -eq 1 ]; then
 fi
 
 # ---------------------------------------------------------------- build
-say "dotnet build Accrue.slnx -c Release"
 t=$SECONDS
-if ! dotnet build Accrue.slnx -c Release -nologo -tl:off -v:minimal >"$WORK/build.log" 2>&1; then
-  echo "build failed:"
-  if grep -E ': (error|warning) [A-Za-z]+[0-9]+' "$WORK/build.log" | sort -u | head -n 200 | grep .; then :
-  else tail -n 60 "$WORK/build.log"; fi
-  mkdir -p "$REPO/TestResults" && cp "$WORK/build.log" "$REPO/TestResults/" 2>/dev/null || true
-  summary_line 0 1 0
-  exit 1
+: >"$WORK/build.log"
+if [ "$SKIP_BUILD" -eq 1 ]; then
+  say "skipping build (--no-build)"
+else
+  say "dotnet build Accrue.slnx -c Release"
+  if ! dotnet build Accrue.slnx -c Release -nologo -tl:off -v:minimal >"$WORK/build.log" 2>&1; then
+    echo "build failed:"
+    if grep -E ': (error|warning) [A-Za-z]+[0-9]+' "$WORK/build.log" | sort -u | head -n 200 | grep .; then :
+    else tail -n 60 "$WORK/build.log"; fi
+    mkdir -p "$REPO/TestResults" && cp "$WORK/build.log" "$REPO/TestResults/" 2>/dev/null || true
+    summary_line 0 1 0
+    exit 1
+  fi
+  say "build ok ($(( SECONDS - t ))s)"
 fi
-say "build ok ($(( SECONDS - t ))s)"
 
 # ---------------------------------------------------------------- tests
 trx_counter() { # file attribute -> number from the <Counters .../> element (0 if absent)
@@ -318,7 +325,7 @@ for proj in tests/*/*.csproj; do
   trx="$RESULTS/$name.trx"
   log="$RESULTS/$name.log"
   filter_args=()
-  [ -n "${TEST_FILTER:-}" ] && filter_args=(--filter "$TEST_FILTER")
+  if [ -n "${TEST_FILTER:-}" ]; then filter_args=(--filter "$TEST_FILTER"); fi
   t=$SECONDS
   code=0
   dotnet test "$proj" -c Release --no-build \
@@ -346,7 +353,7 @@ for proj in tests/*/*.csproj; do
   [ "$s" -gt 0 ] || s="$(trx_counter "$trx" notExecuted)"
   PASSED=$(( PASSED + p )); FAILED=$(( FAILED + f )); SKIPPED=$(( SKIPPED + s ))
   while IFS= read -r tn; do
-    [ -n "$tn" ] && FAILED_NAMES+=("$tn")
+    if [ -n "$tn" ]; then FAILED_NAMES+=("$tn"); fi
   done < <( (grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" || true) \
              | sed -n 's/.* testName="\([^"]*\)".*/\1/p' | xml_unescape)
 

@@ -16,13 +16,11 @@ namespace Accrue.Web.Data;
 public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     : IdentityUserContext<User, Guid>(options), IDataProtectionKeyContext
 {
-    private readonly Actor _actor = actor.Value;
+    // Read by the query filters; EF parameterizes them per context instance and query.
+    private Guid? TenantOrganizationId => actor.Value.OrganizationId;
+    private Guid? TenantPartnerId => actor.Value.PartnerId;
 
-    // Read by the query filters; EF parameterizes them per context instance.
-    private Guid? TenantOrganizationId => _actor.OrganizationId;
-    private Guid? TenantPartnerId => _actor.PartnerId;
-
-    public Actor Actor => _actor;
+    public Actor Actor => actor.Value;
 
     public DbSet<Operator> Operators => Set<Operator>();
     public DbSet<Partner> Partners => Set<Partner>();

@@ -36,7 +36,7 @@ public static class DatabaseSetup
         }
         else
         {
-            var sqlite = SqliteConnectionString(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
+            var sqlite = SqliteConnectionString(connectionString ?? DefaultSqlite);
             builder.Services.AddDbContext<SqliteAccrueDb>((sp, o) => o
                 .UseSqlite(sqlite)
                 .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
@@ -45,13 +45,13 @@ public static class DatabaseSetup
         return builder;
     }
 
-    /// <summary>A relative SQLite path is taken from the content root, and its folder is created.</summary>
-    private static string SqliteConnectionString(string connectionString, string contentRoot)
+    /// <summary>A relative SQLite path is taken from the working directory (./data beside where you ran it), and its folder is created.</summary>
+    private static string SqliteConnectionString(string connectionString)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
         if (csb.DataSource != ":memory:" && !string.IsNullOrEmpty(csb.DataSource))
         {
-            csb.DataSource = Path.GetFullPath(csb.DataSource, contentRoot);
+            csb.DataSource = Path.GetFullPath(csb.DataSource);
             Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
         }
         csb.Pooling = true;

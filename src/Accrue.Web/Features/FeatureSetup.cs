@@ -12,6 +12,8 @@ public static class FeatureSetup
     {
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<MemberCommands>();
+        builder.Services.AddScoped<Shared.Branding>();
+        builder.Services.AddScoped<Shared.PortalContext>();
         return builder;
     }
 

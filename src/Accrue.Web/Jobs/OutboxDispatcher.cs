@@ -18,7 +18,6 @@ public sealed class OutboxDispatcher(
     OutboxSignal signal,
     IOptions<EmailOptions> options,
     TimeProvider clock,
-    IHostEnvironment environment,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -96,7 +95,7 @@ public sealed class OutboxDispatcher(
 
         if (string.IsNullOrWhiteSpace(settings.Smtp.Host))
         {
-            var directory = Path.GetFullPath(settings.PickupDirectory, environment.ContentRootPath);
+            var directory = Path.GetFullPath(settings.PickupDirectory);
             Directory.CreateDirectory(directory);
             var path = Path.Combine(directory, $"{message.CreatedAt:yyyyMMdd-HHmmss}-{message.Id}.eml");
             await mime.WriteToAsync(path, cancellationToken);

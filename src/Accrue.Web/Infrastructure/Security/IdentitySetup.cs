@@ -18,6 +18,9 @@ public static class IdentitySetup
     public static WebApplicationBuilder AddAccrueIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Secure-only cookies in production (TLS there, directly or via a proxy's X-Forwarded-Proto);
+        // over plain http on a developer's machine the browser would drop them.
+        var secure = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddDataProtection().SetApplicationName("Accrue").PersistKeysToDbContext<AccrueDb>();
 
         services.AddIdentityCore<User>(o =>
@@ -55,12 +58,12 @@ public static class IdentitySetup
                     o.SlidingExpiration = true;
                     o.Cookie.Name = "accrue.auth";
                     o.Cookie.HttpOnly = true;
-                    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                    o.Cookie.SecurePolicy = secure;
                     o.Cookie.SameSite = SameSiteMode.Lax;
                 });
-                cookies.TwoFactorUserIdCookie!.Configure(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
-                cookies.TwoFactorRememberMeCookie!.Configure(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
-                cookies.ExternalCookie!.Configure(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+                cookies.TwoFactorUserIdCookie!.Configure(o => o.Cookie.SecurePolicy = secure);
+                cookies.TwoFactorRememberMeCookie!.Configure(o => o.Cookie.SecurePolicy = secure);
+                cookies.ExternalCookie!.Configure(o => o.Cookie.SecurePolicy = secure);
             });
 
         services.AddAuthorizationBuilder()
@@ -71,10 +74,12 @@ public static class IdentitySetup
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "accrue.af";
-            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SecurePolicy = secure;
             o.Cookie.HttpOnly = true;
         });
-        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton(new SignInThrottle(
+            builder.Configuration.GetValue("Security:SignInPerIpPerMinute", 30),
+            builder.Configuration.GetValue("Security:SignInPerAccountPerMinute", 10)));
         return builder;
     }
 }

@@ -12,7 +12,7 @@ public sealed class SignInThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> _perIp;
     private readonly PartitionedRateLimiter<string> _perAccount;
 
-    public SignInThrottle(int perIpPerMinute = 30, int perAccountPerMinute = 10)
+    public SignInThrottle(int perIpPerMinute, int perAccountPerMinute)
     {
         _perIp = Window(perIpPerMinute);
         _perAccount = Window(perAccountPerMinute);

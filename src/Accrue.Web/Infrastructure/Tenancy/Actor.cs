@@ -58,15 +58,32 @@ public static class AccrueClaims
     public const string OnBehalfOf = "accrue:obo";
 }
 
-/// <summary>The actor of the current scope: the HTTP request's user, or <see cref="Actor.System"/> in jobs.</summary>
+/// <summary>
+/// The actor of the current scope: the HTTP request's user, or <see cref="Actor.System"/> in jobs.
+/// Read lazily and re-read when the principal changes, because services in the request scope (Identity's
+/// stores, the DbContext) are created before authentication has run.
+/// </summary>
 public sealed class CurrentActor(IHttpContextAccessor http)
 {
-    private Actor? _actor;
+    private Actor? _set;
+    private Actor? _cached;
+    private ClaimsPrincipal? _cachedFor;
 
-    public Actor Value => _actor ??= http.HttpContext is { } context
-        ? Actor.From(context.User, context.Connection.RemoteIpAddress?.ToString())
-        : Actor.System;
+    public Actor Value
+    {
+        get
+        {
+            if (_set is not null) return _set;
+            if (http.HttpContext is not { } context) return Actor.System;
+            if (_cached is null || !ReferenceEquals(_cachedFor, context.User))
+            {
+                _cached = Actor.From(context.User, context.Connection.RemoteIpAddress?.ToString());
+                _cachedFor = context.User;
+            }
+            return _cached;
+        }
+    }
 
-    /// <summary>Used by jobs, the command line and sign-in, where there is no signed-in user yet.</summary>
-    public void Set(Actor actor) => _actor = actor;
+    /// <summary>Used by jobs, the command line and tests, where there is no signed-in user.</summary>
+    public void Set(Actor actor) => _set = actor;
 }

@@ -1,0 +1,97 @@
+using Accrue.Web.Data;
+using Accrue.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Accrue.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app over HTTP against a fresh, migrated, demo-seeded database of its own: one per test
+/// class and provider. Tests create their own organizations and people (unique names and emails), so
+/// tests in one class never see each other's rows. Emails go to the real SMTP test server that
+/// scripts/test.sh starts (ACCRUE_TEST_SMTP_HOST/PORT).
+/// </summary>
+public abstract class AccrueApp : WebApplicationFactory<Program>
+{
+    public abstract string Provider { get; }
+    protected abstract string ConnectionString { get; }
+
+    /// <summary>Extra settings a test class needs (e.g. a low rate limit).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", Provider);
+        builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("ConnectionStrings:Accrue", ConnectionString);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Email:PollInterval", "00:00:00.200");
+        builder.UseSetting("Email:Smtp:Host", Environment.GetEnvironmentVariable("ACCRUE_TEST_SMTP_HOST") ?? "");
+        builder.UseSetting("Email:Smtp:Port", Environment.GetEnvironmentVariable("ACCRUE_TEST_SMTP_PORT") ?? "25");
+        builder.UseSetting("Email:Smtp:Security", "None");
+        builder.UseSetting("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), "accrue-tests", "mail"));
+        builder.UseSetting("Security:SignInPerIpPerMinute", "100000");
+        builder.UseSetting("Security:SignInPerAccountPerMinute", "1000");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A browser-like client: cookies kept, redirects not followed, over https so Secure cookies flow.</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        BaseAddress = new Uri("https://localhost"),
+    });
+
+    /// <summary>Runs <paramref name="work"/> against the database as the system (no tenant filter).</summary>
+    public async Task<T> DbAsync<T>(Func<AccrueDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().Set(Actor.System);
+        return await work(scope.ServiceProvider.GetRequiredService<AccrueDb>());
+    }
+
+    public Task<int> CountAsync<T>() where T : class => DbAsync(db => db.Set<T>().IgnoreQueryFilters().CountAsync());
+}
+
+public sealed class SqliteApp : AccrueApp
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "accrue-tests", $"{Guid.NewGuid():N}.db");
+
+    public override string Provider => "Sqlite";
+    protected override string ConnectionString => $"Data Source={_path}";
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(file);
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class PostgresApp : AccrueApp
+{
+    private readonly string _database = $"accrue_test_{Guid.NewGuid():N}";
+    private static string PostgresServer => Environment.GetEnvironmentVariable("ACCRUE_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("ACCRUE_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
+
+    public override string Provider => "Postgres";
+    protected override string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database }.ToString();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(PostgresServer);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+        GC.SuppressFinalize(this);
+    }
+}

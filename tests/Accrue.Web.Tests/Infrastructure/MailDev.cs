@@ -33,7 +33,7 @@ public static partial class MailDev
 
     public static async Task<IReadOnlyList<Message>> AllAsync()
     {
-        var json = await Client.GetFromJsonAsync<JsonElement>("/email");
+        var json = await Client.GetFromJsonAsync<JsonElement>("/api/email");
         return json.EnumerateArray().Select(m => new Message(
             m.GetProperty("id").GetString()!,
             m.TryGetProperty("subject", out var s) ? s.GetString() ?? "" : "",

@@ -59,7 +59,7 @@ public abstract class AccrueApp : WebApplicationFactory<Program>
     public Task<int> CountAsync<T>() where T : class => DbAsync(db => db.Set<T>().IgnoreQueryFilters().CountAsync());
 }
 
-public sealed class SqliteApp : AccrueApp
+public class SqliteApp : AccrueApp
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "accrue-tests", $"{Guid.NewGuid():N}.db");
 

@@ -57,7 +57,11 @@ public abstract class OpenApiDocumentTests(AccrueApp app)
     [Fact]
     public async Task The_reference_ui_is_served_from_our_own_server()
     {
-        var response = await app.Browser().GetAsync("/api-reference");
+        // Scalar answers the bare path with a redirect to the trailing-slash form, so its relative asset paths resolve.
+        var bare = await app.Browser().GetAsync("/api-reference");
+        Assert.Equal(HttpStatusCode.Found, bare.StatusCode);
+        Assert.Equal("/api-reference/", new Uri(new Uri("https://localhost/api-reference"), bare.Headers.Location!).AbsolutePath);
+        var response = await app.Browser().GetAsync("/api-reference/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var page = Http.Parse(await response.Content.ReadAsStringAsync());

@@ -3,6 +3,7 @@ using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Infrastructure.Security;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -75,20 +76,56 @@ public static class ApiSetup
         return app;
     }
 
-    /// <summary>A declared body over the limit is refused before anything reads it: 413 ProblemDetails, nothing written.</summary>
+    /// <summary>
+    /// A body over the limit is refused before the endpoint reads it: 413 ProblemDetails, nothing written.
+    /// A declared Content-Length is checked up front; a body sent without one (chunked) is read into
+    /// memory up to the limit first, because model binding would otherwise swallow the stream error.
+    /// </summary>
     private static async Task RefuseOversizedBodyAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > MaxRequestBody)
+        var request = context.Request;
+        if (request.ContentLength > MaxRequestBody)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await problems.WriteAsync(new()
-            {
-                HttpContext = context,
-                ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Request body too large", Detail = $"API request bodies are limited to {MaxRequestBody / 1024} KB." },
-            });
+            await TooLargeAsync(context);
             return;
         }
+        if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            var buffer = new MemoryStream();
+            context.Response.RegisterForDispose(buffer);
+            try
+            {
+                var chunk = new byte[81920];
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > MaxRequestBody) break;
+                }
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                buffer.SetLength(MaxRequestBody + 1);
+            }
+            if (buffer.Length > MaxRequestBody)
+            {
+                await TooLargeAsync(context);
+                return;
+            }
+            buffer.Position = 0;
+            request.Body = buffer;
+            request.ContentLength = buffer.Length;
+        }
         await next(context);
+    }
+
+    private static async Task TooLargeAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Request body too large", Detail = $"API request bodies are limited to {MaxRequestBody / 1024} KB." },
+        });
     }
 }

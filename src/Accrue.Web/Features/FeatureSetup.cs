@@ -1,4 +1,5 @@
 using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
@@ -14,12 +15,14 @@ public static class FeatureSetup
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<Shared.Branding>();
         builder.Services.AddScoped<Shared.PortalContext>();
+        builder.AddApi();
         return builder;
     }
 
     public static WebApplication MapFeatures(this WebApplication app)
     {
         app.MapRazorPages();
+        app.MapApi();
         app.MapGet("/healthz", async (AccrueDb db, CancellationToken ct) =>
             await CanConnectAsync(db, ct)
                 ? Results.Ok(new { status = "healthy" })

@@ -1,0 +1,131 @@
+using System.Text.Json.Serialization;
+using Accrue.Web.Features.Members;
+using Accrue.Web.Features.Organizations;
+using Accrue.Web.Infrastructure.Security;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Accrue.Web.Features.Api;
+
+/// <summary>
+/// The REST API under /api/v1: Bearer API keys only (never the sign-in cookie, so no CSRF exposure),
+/// ProblemDetails errors, request bodies up to 1 MB, described at /openapi/v1.json and /api-reference.
+/// </summary>
+public static class ApiSetup
+{
+    public const string Prefix = "/api/v1";
+    public const long MaxRequestBody = 1024 * 1024;
+    private const string BearerScheme = "Bearer";
+
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        // Enums travel as names only: a number such as "billingMode": 7 would otherwise bind to a value that doesn't exist.
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            var lenient = o.SerializerOptions.Converters.OfType<JsonStringEnumConverter>().ToList();
+            foreach (var converter in lenient) o.SerializerOptions.Converters.Remove(converter);
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        });
+        builder.Services.AddOpenApi(o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith(Prefix[1..], StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Accrue API";
+                document.Info.Description = "Send an API key as `Authorization: Bearer acr_…`. Keys are created in the console or the portal and shown once.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "acr_{prefix}_{secret}",
+                    Description = "An Accrue API key.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.Use(RefuseOversizedBodyAsync));
+
+        var group = app.MapGroup(Prefix)
+            .RequireAuthorization(IdentitySetup.ApiPolicy)
+            .DisableAntiforgery()
+            // Kestrel enforces this on the stream too (bodies sent without Content-Length).
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBody))
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapOrganizationsApi();
+        group.MapMembersApi();
+
+        app.MapOpenApi();
+        // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("Accrue API").DisableDefaultFonts());
+        return app;
+    }
+
+    /// <summary>
+    /// A body over the limit is refused before the endpoint reads it: 413 ProblemDetails, nothing written.
+    /// A declared Content-Length is checked up front; a body sent without one (chunked) is read into
+    /// memory up to the limit first, because model binding would otherwise swallow the stream error.
+    /// </summary>
+    private static async Task RefuseOversizedBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (request.ContentLength > MaxRequestBody)
+        {
+            await TooLargeAsync(context);
+            return;
+        }
+        if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            var buffer = new MemoryStream();
+            context.Response.RegisterForDispose(buffer);
+            try
+            {
+                var chunk = new byte[81920];
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > MaxRequestBody) break;
+                }
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                buffer.SetLength(MaxRequestBody + 1);
+            }
+            if (buffer.Length > MaxRequestBody)
+            {
+                await TooLargeAsync(context);
+                return;
+            }
+            buffer.Position = 0;
+            request.Body = buffer;
+            request.ContentLength = buffer.Length;
+        }
+        await next(context);
+    }
+
+    private static async Task TooLargeAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Request body too large", Detail = $"API request bodies are limited to {MaxRequestBody / 1024} KB." },
+        });
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.Json;
+using Accrue.Web.Tests.Infrastructure;
+
+namespace Accrue.Web.Tests.Api;
+
+public abstract class OpenApiDocumentTests(AccrueApp app)
+{
+    [Fact]
+    public async Task The_document_lists_the_organizations_and_members_operations_behind_the_bearer_scheme()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+
+        Assert.Equal(["get", "post"], Operations(paths, "/api/v1/organizations"));
+        Assert.Equal(["delete", "get", "put"], Operations(paths, "/api/v1/organizations/{id}"));
+        Assert.Equal(["get", "post"], Operations(paths, "/api/v1/organizations/{orgId}/members"));
+        Assert.Equal(["delete", "get", "put"], Operations(paths, "/api/v1/organizations/{orgId}/members/{id}"));
+        Assert.Equal(["post"], Operations(paths, "/api/v1/organizations/{orgId}/ownership"));
+        Assert.All(paths.EnumerateObject(), p => Assert.StartsWith("/api/v1/", p.Name, StringComparison.Ordinal));
+
+        var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal(("http", "bearer"), (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString()));
+        foreach (var path in paths.EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var security = operation.Value.GetProperty("security").EnumerateArray().ToList();
+                Assert.Contains(security, s => s.TryGetProperty("Bearer", out _));
+                Assert.True(operation.Value.GetProperty("responses").TryGetProperty("401", out _), $"{operation.Name} {path.Name} documents 401");
+            }
+        var update = paths.GetProperty("/api/v1/organizations/{id}").GetProperty("put").GetProperty("responses");
+        Assert.All(new[] { "200", "400", "403", "404" }, code => Assert.True(update.TryGetProperty(code, out _), $"PUT documents {code}"));
+    }
+
+    [Fact]
+    public async Task A_real_organization_response_matches_its_documented_schema()
+    {
+        var document = await DocumentAsync();
+        var api = await app.OperatorApiAsync();
+        var acmeId = await app.OrganizationIdAsync(ApiKeysForTests.Acme);
+        var real = await (await api.GetAsync($"/api/v1/organizations/{acmeId}")).JsonAsync();
+
+        var schema = Resolve(document, document.GetProperty("paths").GetProperty("/api/v1/organizations/{id}").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var documented = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
+
+        var names = real.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(11, names.Count);
+        Assert.All(names, name => Assert.Contains(name, documented));
+        var address = Resolve(document, schema.GetProperty("properties").GetProperty("billingAddress"));
+        var addressProperties = address.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.All(real.GetProperty("billingAddress").EnumerateObject(), p => Assert.Contains(p.Name, addressProperties));
+        var billingModes = Resolve(document, schema.GetProperty("properties").GetProperty("billingMode")).GetProperty("enum").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(real.GetProperty("billingMode").GetString(), billingModes);
+    }
+
+    [Fact]
+    public async Task The_reference_ui_is_served_from_our_own_server()
+    {
+        // Scalar answers the bare path with a redirect to the trailing-slash form, so its relative asset paths resolve.
+        var bare = await app.Browser().GetAsync("/api-reference");
+        Assert.Equal(HttpStatusCode.Found, bare.StatusCode);
+        Assert.Equal("/api-reference/", new Uri(new Uri("https://localhost/api-reference"), bare.Headers.Location!).AbsolutePath);
+        var response = await app.Browser().GetAsync("/api-reference/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = Http.Parse(await response.Content.ReadAsStringAsync());
+        var scripts = page.QuerySelectorAll("script[src]").Select(s => s.GetAttribute("src")!).ToList();
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, src => Assert.DoesNotContain("//", src, StringComparison.Ordinal));
+        Assert.Empty(page.QuerySelectorAll("link[href^='http']"));
+        foreach (var src in scripts)
+        {
+            var script = await app.Browser().GetAsync(new Uri(new Uri("https://localhost/api-reference/"), src));
+            Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        }
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        var response = await app.Browser().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    private static List<string> Operations(JsonElement paths, string path) =>
+        paths.GetProperty(path).EnumerateObject().Select(o => o.Name).Where(n => n is "get" or "post" or "put" or "delete" or "patch").Order().ToList();
+
+    /// <summary>Follows a <c>$ref</c> (and a nullable <c>oneOf</c>/<c>allOf</c> wrapper) into components.schemas.</summary>
+    private static JsonElement Resolve(JsonElement document, JsonElement schema)
+    {
+        if (schema.TryGetProperty("$ref", out var reference))
+            return Resolve(document, document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]));
+        foreach (var wrapper in new[] { "allOf", "oneOf", "anyOf" })
+            if (schema.TryGetProperty(wrapper, out var options))
+                return Resolve(document, options.EnumerateArray().First(o => o.TryGetProperty("$ref", out _) || o.TryGetProperty("properties", out _) || o.TryGetProperty("enum", out _)));
+        return schema;
+    }
+}
+
+public sealed class OpenApiDocumentOnSqlite(SqliteApp app) : OpenApiDocumentTests(app), IClassFixture<SqliteApp>;
+
+public sealed class OpenApiDocumentOnPostgres(PostgresApp app) : OpenApiDocumentTests(app), IClassFixture<PostgresApp>;

@@ -59,6 +59,7 @@ public sealed partial class OnboardingJourneys(BrowserSite site, ITestOutputHelp
         if (PathStartsWith("/account/signin").IsMatch(member.Url)) await FillSignInAsync(member, memberEmail, memberPassword);
         await Expect(member).ToHaveURLAsync(PathIs("/portal"));
         await Expect(Heading(member, organizationName)).ToBeVisibleAsync();
+        AssertNoBrowserErrors();
     });
 
     [GeneratedRegex(@"/console/organizations/(?<id>[0-9a-fA-F-]{36})(?:[/?#].*)?$")]

@@ -43,6 +43,7 @@ public sealed class PasswordResetJourneys(BrowserSite site, ITestOutputHelper ou
         await FillSignInAsync(page, email, newPassword);
         await Expect(page).ToHaveURLAsync(PathIs("/portal"));
         await Expect(Heading(page, "Acme Prepaid Ltd")).ToBeVisibleAsync();
+        AssertNoBrowserErrors();
     });
 
     /// <summary>A member of the demo Acme organization with a known password, as the demo seed makes them.</summary>

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Accrue.Browser.Tests.Infrastructure;
+
+/// <summary>
+/// Base for journeys: opens browsers (one context each, like separate people), and when a journey fails
+/// saves a full-page screenshot of every open page under the test output directory's screenshots/.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public abstract partial class BrowserTest(BrowserSite site, ITestOutputHelper output)
+{
+    public const string DemoPassword = Accrue.Web.Data.DemoData.Password;
+
+    private readonly List<IPage> _pages = [];
+    private readonly List<string> _problems = [];
+
+    protected BrowserSite Site => site;
+
+    /// <summary>A new person at a new browser.</summary>
+    protected async Task<IPage> OpenAsync(ViewportSize? viewport = null)
+    {
+        var page = await site.NewPageAsync(viewport);
+        page.Console += (_, message) =>
+        {
+            if (message.Type != "error") return;
+            output.WriteLine($"[browser console] {message.Text}");
+            // Failed requests are judged by the Response handler below, which knows their URL.
+            if (message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) return;
+            lock (_problems) _problems.Add($"console error on {page.Url}: {message.Text}");
+        };
+        page.Response += (_, response) =>
+        {
+            // Chromium asks for /favicon.ico on its own; the app links no favicon.
+            if (response.Status < 400 || response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal)) return;
+            lock (_problems) _problems.Add($"{response.Status} for {response.Url}");
+        };
+        _pages.Add(page);
+        return page;
+    }
+
+    /// <summary>Runs a journey; on failure saves screenshots, then rethrows.</summary>
+    protected async Task JourneyAsync(Func<Task> steps, [CallerMemberName] string name = "")
+    {
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(directory);
+            for (var i = 0; i < _pages.Count; i++)
+            {
+                var file = Path.Combine(directory, $"{name}-{i + 1}.png");
+                try
+                {
+                    await _pages[i].ScreenshotAsync(new() { Path = file, FullPage = true, Timeout = 5000 });
+                    output.WriteLine($"Screenshot of {_pages[i].Url}: {file}");
+                }
+                catch (PlaywrightException e)
+                {
+                    output.WriteLine($"No screenshot of page {i + 1}: {e.Message}");
+                }
+            }
+            throw;
+        }
+        finally
+        {
+            foreach (var page in _pages) await page.Context.CloseAsync();
+            _pages.Clear();
+        }
+    }
+
+    /// <summary>Fails when any page so far logged a console error (a CSP violation, a script error) or got a 4xx/5xx for a document or asset.</summary>
+    protected void AssertNoBrowserErrors()
+    {
+        lock (_problems) Assert.True(_problems.Count == 0, string.Join("\n", _problems));
+    }
+
+    protected static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/signin");
+        await FillSignInAsync(page, email, password);
+    }
+
+    protected static async Task FillSignInAsync(IPage page, string email, string password)
+    {
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+    }
+
+    protected static ILocator Field(IPage page, string name) => page.Locator($"[name='{name}']");
+
+    /// <summary>Sets a form field by its name, whether it is a text box, a select or a group of radio buttons.</summary>
+    protected static async Task SetAsync(IPage page, string name, string value)
+    {
+        var field = Field(page, name);
+        var first = field.First;
+        var tag = await first.EvaluateAsync<string>("e => e.tagName.toLowerCase() + ':' + (e.type || '')");
+        switch (tag)
+        {
+            case "select:select-one":
+                await first.SelectOptionAsync(value);
+                break;
+            case "input:radio":
+                await page.Locator($"input[name='{name}'][value='{value}']").CheckAsync();
+                break;
+            default:
+                await first.FillAsync(value);
+                break;
+        }
+    }
+
+    protected static ILocator Heading(IPage page, string name) =>
+        page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true });
+
+    protected static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    protected static Regex PathIs(string path) => new($"^[^?#]*//[^/]+{Regex.Escape(path)}(?:[?#].*)?$", RegexOptions.IgnoreCase);
+
+    protected static Regex PathStartsWith(string path) => new($"^[^?#]*//[^/]+{Regex.Escape(path)}", RegexOptions.IgnoreCase);
+}

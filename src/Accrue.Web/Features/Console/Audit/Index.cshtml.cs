@@ -17,7 +17,8 @@ public sealed class IndexModel(AccrueDb db) : PageModel
     [BindProperty(SupportsGet = true)] public string? ActorName { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    /// <summary>The "page" query value, read by hand: "page" is the route value that names a Razor Page, so it cannot be bound.</summary>
+    public int PageNumber => int.TryParse(Request.Query["page"], System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
 
     public Paged<AuditEntry> Results { get; private set; } = new([], 1, PagingExtensions.PageSize, 0);
     public IReadOnlyDictionary<Guid, string> OrganizationNames { get; private set; } = new Dictionary<Guid, string>();

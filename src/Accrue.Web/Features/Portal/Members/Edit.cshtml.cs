@@ -34,6 +34,11 @@ public sealed class EditModel(AccrueDb db, MemberCommands commands, PermissionSe
     public async Task<IActionResult> OnPostAsync()
     {
         if (!await LoadExistingAsync()) return NotFound();
+        if (!InputIsWellFormed())
+        {
+            await LoadChoicesAsync();
+            return Page();
+        }
         var organization = await Portal.OrganizationAsync();
         var result = await commands.UpdateAsync(organization.Id, Id, Input with { Email = Existing!.Email });
         if (result.Failure is { } failure) return await ShowAsync(failure);

@@ -30,6 +30,7 @@ public sealed class EditPermissionSetModel(PermissionSetCommands commands, Porta
 
     public async Task<IActionResult> OnPostAsync()
     {
+        ModelState.Remove("Input.Name"); // PermissionSetCommands says what's wrong with the name.
         var result = await commands.UpdateAsync((await portal.OrganizationAsync()).Id, Id, Input);
         if (result.Failure is { } failure)
         {

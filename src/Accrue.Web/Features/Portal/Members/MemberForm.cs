@@ -23,6 +23,19 @@ public abstract class MemberFormPage(PermissionSetCommands permissionSets, Porta
     protected async Task LoadChoicesAsync() =>
         PermissionSets = await permissionSets.ListAsync((await portal.OrganizationAsync()).Id);
 
+    /// <summary>
+    /// MemberCommands checks required fields itself, in its own words; the binder's "field is required"
+    /// for empty inputs would only repeat them. Malformed values (a role that doesn't exist) still stop here.
+    /// </summary>
+    protected bool InputIsWellFormed()
+    {
+        var empty = ModelState
+            .Where(e => e.Value is { ValidationState: Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid, AttemptedValue: null or "" })
+            .Select(e => e.Key).ToList();
+        foreach (var key in empty) ModelState.Remove(key);
+        return ModelState.IsValid;
+    }
+
     /// <summary>NotFound for another organization's member; otherwise the errors beside the fields.</summary>
     protected async Task<IActionResult> ShowAsync(Failure failure)
     {

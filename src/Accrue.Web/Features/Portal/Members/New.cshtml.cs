@@ -12,6 +12,11 @@ public sealed class NewModel(MemberCommands commands, PermissionSetCommands perm
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (!InputIsWellFormed())
+        {
+            await LoadChoicesAsync();
+            return Page();
+        }
         var organization = await Portal.OrganizationAsync();
         var result = await commands.AddAsync(organization.Id, Input);
         if (result.Failure is { } failure) return await ShowAsync(failure);

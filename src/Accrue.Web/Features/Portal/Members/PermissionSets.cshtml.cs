@@ -22,6 +22,7 @@ public sealed class PermissionSetsModel(AccrueDb db, PermissionSetCommands comma
 
     public async Task<IActionResult> OnPostAsync()
     {
+        ModelState.Remove("Input.Name"); // PermissionSetCommands says what's wrong with the name.
         var result = await commands.CreateAsync((await portal.OrganizationAsync()).Id, Input);
         if (result.Failure is { } failure)
         {

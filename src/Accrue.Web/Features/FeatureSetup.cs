@@ -13,6 +13,7 @@ public static class FeatureSetup
     {
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<MemberCommands>();
+        builder.Services.AddScoped<PermissionSetCommands>();
         builder.Services.AddScoped<Shared.Branding>();
         builder.Services.AddScoped<Shared.PortalContext>();
         builder.AddApi();

@@ -31,7 +31,7 @@ public sealed class SignInModel(SignInManager<User> signIn, AccrueDb db, SignInT
         }
 
         var user = await signIn.UserManager.FindByEmailAsync(Input.Email.Trim());
-        if (user is not null && !await MayUsePortalAsync(user))
+        if (user is not null && !await MayUsePortalAsync(db, user))
         {
             ModelState.AddModelError(string.Empty, "Your account has no portal access. Ask your organization's administrator.");
             return Page();
@@ -54,7 +54,8 @@ public sealed class SignInModel(SignInManager<User> signIn, AccrueDb db, SignInT
         return Page();
     }
 
-    private async Task<bool> MayUsePortalAsync(User user)
+    /// <summary>Staff always; a member only with portal access in an organization that isn't closed.</summary>
+    public static async Task<bool> MayUsePortalAsync(AccrueDb db, User user)
     {
         if (user.Kind == UserKind.Staff) return true;
         var member = await db.Members.IgnoreQueryFilters().AsNoTracking()

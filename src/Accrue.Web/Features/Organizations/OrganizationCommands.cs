@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Organizations;
 
 /// <summary>What the console form, the API and tests send to create or edit an organization.</summary>
-public sealed record OrganizationInput
+public record OrganizationInput
 {
     public string Name { get; init; } = "";
     public string? BillingName { get; init; }

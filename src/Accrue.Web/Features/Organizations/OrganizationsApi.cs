@@ -26,27 +26,9 @@ public sealed record OrganizationResponse(
 }
 
 /// <summary>An organization and the Owner who is invited to it by email.</summary>
-public sealed record CreateOrganizationRequest
+public sealed record CreateOrganizationRequest : OrganizationInput
 {
-    public string Name { get; init; } = "";
-    public string? BillingName { get; init; }
-    public Address BillingAddress { get; init; } = new();
-    /// <summary>ISO 3166 alpha-2 code, e.g. US.</summary>
-    public string Country { get; init; } = "";
-    /// <summary>ISO 4217 code, e.g. USD.</summary>
-    public string Currency { get; init; } = "";
-    /// <summary>IANA time zone, e.g. America/New_York.</summary>
-    public string TimeZone { get; init; } = "";
-    public BillingMode BillingMode { get; init; }
-    /// <summary>Operator keys choose; partner keys always create under their own partner.</summary>
-    public Guid? PartnerId { get; init; }
     public NewOwnerInput? Owner { get; init; }
-
-    public OrganizationInput ToInput() => new()
-    {
-        Name = Name, BillingName = BillingName, BillingAddress = BillingAddress, Country = Country, Currency = Currency,
-        TimeZone = TimeZone, BillingMode = BillingMode, PartnerId = PartnerId,
-    };
 }
 
 /// <summary>/api/v1/organizations: the same use cases as the console, through <see cref="OrganizationCommands"/>.</summary>
@@ -101,7 +83,7 @@ public static class OrganizationsApi
     private static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> CreateAsync(
         CreateOrganizationRequest request, OrganizationCommands organizations, CancellationToken ct)
     {
-        var result = await organizations.CreateAsync(request.ToInput(), request.Owner ?? new NewOwnerInput("", ""), ct);
+        var result = await organizations.CreateAsync(request, request.Owner ?? new NewOwnerInput("", ""), ct);
         if (result.Failure is { } failure) return failure.ToProblem();
         var created = OrganizationResponse.From(result.Value!);
         return TypedResults.Created($"/api/v1/organizations/{created.Id}", created);

@@ -1,0 +1,73 @@
+using Accrue.Domain.Billing;
+using Accrue.Domain.Common;
+
+namespace Accrue.Domain.Invoices;
+
+public enum InvoiceKind { Invoice, CreditNote }
+
+public enum InvoiceStatus { Open, Paid, Void }
+
+/// <summary>
+/// The legal record of a sale (DESIGN §2): immutable once issued, numbered without gaps per
+/// operator, billed to the organization as it was at issue. Corrections are credit notes.
+/// </summary>
+public sealed class Invoice : Entity, IOrganizationOwned
+{
+    public Guid OperatorId { get; set; }
+    public Guid OrganizationId { get; set; }
+    public InvoiceKind Kind { get; set; }
+    public required string Number { get; set; }
+    public long Sequence { get; set; }
+    public Guid? OrderId { get; set; }
+    /// <summary>The invoice a credit note corrects.</summary>
+    public Guid? CorrectsInvoiceId { get; set; }
+    public DateOnly IssuedOn { get; set; }
+    public DateOnly? DueOn { get; set; }
+    public InvoiceStatus Status { get; private set; }
+    public DateTimeOffset? PaidAt { get; private set; }
+    public required string BillingName { get; set; }
+    public required string BillingAddress { get; set; }
+    public required string Country { get; set; }
+    public required string Currency { get; set; }
+    public List<ChargeLine> Lines { get; set; } = [];
+    public decimal Subtotal { get; set; }
+    public decimal Tax { get; set; }
+    public decimal Total { get; set; }
+    /// <summary>Said on the invoice when the country has no tax rate (taxed at zero).</summary>
+    public string? TaxNote { get; set; }
+    public string? Reason { get; set; }
+
+    public static Invoice Issue(InvoiceKind kind, string number, long sequence, Quote quote, InvoiceParty party, DateOnly issuedOn, string? taxNote) => new()
+    {
+        Kind = kind, Number = number, Sequence = sequence, OperatorId = party.OperatorId, OrganizationId = party.OrganizationId,
+        IssuedOn = issuedOn, BillingName = party.BillingName, BillingAddress = party.BillingAddress, Country = party.Country,
+        Currency = quote.Currency, Lines = quote.Lines.ToList(), Subtotal = quote.Subtotal, Tax = quote.Tax, Total = quote.Total, TaxNote = taxNote,
+    };
+
+    public Failure? MarkPaid(DateTimeOffset at)
+    {
+        if (Status != InvoiceStatus.Open) return Failure.Conflict($"Invoice {Number} is {Status.ToString().ToLowerInvariant()}.");
+        Status = InvoiceStatus.Paid;
+        PaidAt = at;
+        return null;
+    }
+
+    public Failure? MarkVoid()
+    {
+        if (Status == InvoiceStatus.Void) return Failure.Conflict($"Invoice {Number} is already void.");
+        Status = InvoiceStatus.Void;
+        return null;
+    }
+
+    /// <summary>
+    /// The lines of a credit note for this invoice: each of <paramref name="lines"/> (by index) with
+    /// its amount and tax negated, so credit notes never exceed what was invoiced.
+    /// </summary>
+    public Quote CreditFor(IEnumerable<int> lines) =>
+        new(Currency, lines.Distinct().Where(i => i >= 0 && i < Lines.Count)
+            .Select(i => Lines[i] with { UnitPrice = -Lines[i].UnitPrice, Amount = -Lines[i].Amount, Tax = -Lines[i].Tax, Description = $"Credit: {Lines[i].Description}" })
+            .ToList());
+}
+
+/// <summary>Who an invoice is from and to, captured at issue.</summary>
+public sealed record InvoiceParty(Guid OperatorId, Guid OrganizationId, string BillingName, string BillingAddress, string Country);

@@ -1,0 +1,144 @@
+using Accrue.Domain.Billing;
+using Accrue.Domain.Common;
+
+namespace Accrue.Domain.Orders;
+
+public enum OrderType { Activation, Renewal, Seats, AdditionalApp, PlanChange, UnitPack, TopUp, Voucher }
+
+/// <summary>Seed 002's order statuses: Processing (created, not paid), SystemProcessing (paid, being fulfilled), then an outcome.</summary>
+public enum OrderStatus { Processing, SystemProcessing, Succeeded, Failed, TimedOut, Cancelled }
+
+/// <summary>
+/// Every purchase goes through an order (DESIGN §2). It keeps the quote the customer accepted and
+/// what to do once paid; its status only moves forward, and every move lands on its timeline.
+/// </summary>
+public sealed class Order : Entity, IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public long Number { get; set; }
+    public OrderType Type { get; set; }
+    public OrderStatus Status { get; private set; }
+    public int Quantity { get; set; }
+    /// <summary>What <see cref="Quantity"/> counts: seats, months, apartments, units.</summary>
+    public required string QuantityUnit { get; set; }
+    public required string Description { get; set; }
+    public required string Currency { get; set; }
+    public List<ChargeLine> Lines { get; set; } = [];
+    public decimal Subtotal { get; set; }
+    public decimal Tax { get; set; }
+    public decimal Total { get; set; }
+    public string? ProrationNote { get; set; }
+    public Guid? SubscriptionId { get; set; }
+    /// <summary>What fulfilment applies, as JSON written by the web project's order handlers.</summary>
+    public required string Fulfilment { get; set; }
+    public Guid? PlacedByMemberId { get; set; }
+    public string? PlacedBy { get; set; }
+    public DateOnly? NextExpiration { get; set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+    public DateTimeOffset? FulfilledAt { get; set; }
+    public Guid? InvoiceId { get; set; }
+    /// <summary>Removed from the customer's history (never a succeeded order: its invoice is a legal record).</summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
+
+    public List<OrderEvent> Events { get; } = [];
+
+    public string Reference => FormatNumber(Number);
+
+    public static string FormatNumber(long number) => $"ORD-{number:D6}";
+
+    public bool IsFinal => Status is OrderStatus.Succeeded or OrderStatus.Failed or OrderStatus.TimedOut or OrderStatus.Cancelled;
+
+    public static Order Place(Guid organizationId, long number, OrderType type, Quote quote, int quantity, string quantityUnit,
+        string description, string fulfilment, DateTimeOffset now)
+    {
+        var order = new Order
+        {
+            OrganizationId = organizationId, Number = number, Type = type, Quantity = quantity, QuantityUnit = quantityUnit,
+            Description = description, Currency = quote.Currency, Lines = quote.Lines.ToList(),
+            Subtotal = quote.Subtotal, Tax = quote.Tax, Total = quote.Total, Fulfilment = fulfilment,
+            ProrationNote = quote.Proration?.Describe(),
+        };
+        order.Record(now, "Order created; waiting for payment.");
+        return order;
+    }
+
+    /// <summary>Payment has been taken or is being attempted: only an order waiting for payment can start one.</summary>
+    public Failure? StartPayment(DateTimeOffset now, string note)
+    {
+        if (Status != OrderStatus.Processing) return AlreadyFailure();
+        return Move(OrderStatus.SystemProcessing, now, note);
+    }
+
+    public Failure? Succeed(DateTimeOffset now, string note) =>
+        Status == OrderStatus.SystemProcessing || (Status == OrderStatus.Processing && Total <= 0) ? Move(OrderStatus.Succeeded, now, note) : AlreadyFailure();
+
+    public Failure? Fail(DateTimeOffset now, string note) =>
+        Status is OrderStatus.Processing or OrderStatus.SystemProcessing ? Move(OrderStatus.Failed, now, note) : AlreadyFailure();
+
+    public Failure? TimeOut(DateTimeOffset now) =>
+        Status == OrderStatus.Processing ? Move(OrderStatus.TimedOut, now, "Not paid within the payment window.") : AlreadyFailure();
+
+    public Failure? Cancel(DateTimeOffset now, string note) =>
+        Status == OrderStatus.Processing ? Move(OrderStatus.Cancelled, now, note) : AlreadyFailure();
+
+    /// <summary>Removes the order from the customer's history; a succeeded order stays (its invoice is a legal record).</summary>
+    public Failure? Delete(DateTimeOffset now)
+    {
+        if (Status == OrderStatus.Succeeded) return Failure.Conflict("A succeeded order can't be deleted: its invoice is a legal record.");
+        if (Status == OrderStatus.SystemProcessing) return Failure.Conflict("This order is being processed; it can be deleted once it has failed or timed out.");
+        if (DeletedAt is not null) return Failure.NotFound("Order");
+        DeletedAt = now;
+        return null;
+    }
+
+    public void Record(DateTimeOffset now, string note) =>
+        Events.Add(new OrderEvent { OrganizationId = OrganizationId, OrderId = Id, At = now, Status = Status, Note = note });
+
+    private Failure? Move(OrderStatus next, DateTimeOffset now, string note)
+    {
+        Status = next;
+        if (IsFinal) CompletedAt = now;
+        Record(now, note);
+        return null;
+    }
+
+    private Failure AlreadyFailure() => Status switch
+    {
+        OrderStatus.Succeeded => Failure.Conflict($"Order {Reference} has already been paid."),
+        OrderStatus.SystemProcessing => Failure.Conflict($"Order {Reference} is already being paid."),
+        _ => Failure.Conflict($"Order {Reference} is {Status.ToString().ToLowerInvariant()} and can't be paid; place a new order."),
+    };
+}
+
+/// <summary>One step on an order's timeline.</summary>
+public sealed class OrderEvent : Entity, IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public Guid OrderId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public OrderStatus Status { get; set; }
+    public required string Note { get; set; }
+}
+
+public enum PaymentStatus { Pending, Succeeded, Declined, Unknown }
+
+/// <summary>
+/// An attempt to take an order's money through a gateway. The idempotency key is unique, and at
+/// most one payment per order can succeed, so a retried or doubled request never charges twice.
+/// Only the card's brand and last four digits are kept.
+/// </summary>
+public sealed class Payment : Entity, IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public Guid OrderId { get; set; }
+    public required string Gateway { get; set; }
+    public required string IdempotencyKey { get; set; }
+    public decimal Amount { get; set; }
+    public required string Currency { get; set; }
+    public PaymentStatus Status { get; set; }
+    public string? GatewayReference { get; set; }
+    public string? CardBrand { get; set; }
+    public string? CardLast4 { get; set; }
+    public string? Message { get; set; }
+    public DateTimeOffset? SettledAt { get; set; }
+}

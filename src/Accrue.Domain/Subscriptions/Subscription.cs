@@ -1,0 +1,245 @@
+using Accrue.Domain.Billing;
+using Accrue.Domain.Common;
+
+namespace Accrue.Domain.Subscriptions;
+
+public enum SubscriptionStatus { Trial, Active, PastDue, Suspended, Paused, Cancelled, Expired }
+
+/// <summary>
+/// An organization's instance of a plan (DESIGN §2). Every change goes through a method here that
+/// refuses what the state machine or the seat rules don't allow; <see cref="Revision"/> is the
+/// concurrency token, so two changes at once can't both build on the same state.
+/// </summary>
+public sealed class Subscription : Entity, IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public Guid PlanId { get; set; }
+    /// <summary>The prices this subscription pays until its next renewal.</summary>
+    public Guid PlanVersionId { get; set; }
+    public required string Currency { get; set; }
+    public SubscriptionStatus Status { get; private set; }
+    public DateOnly? ActivatedOn { get; private set; }
+    public DateOnly? TrialEndsOn { get; private set; }
+    public DateOnly TermStart { get; private set; }
+    public DateOnly TermEnd { get; private set; }
+    /// <summary>The day of month terms end on, kept through short months (DESIGN §3).</summary>
+    public int AnchorDay { get; private set; }
+    public bool AutoRenew { get; set; } = true;
+    public bool CancelAtPeriodEnd { get; private set; }
+    public DateOnly? CancelledOn { get; private set; }
+    public DateOnly? PausedOn { get; private set; }
+    /// <summary>Units for Flat, Tiered, Volume and Package plans; 1 for a per-unit subscription.</summary>
+    public int Quantity { get; private set; } = 1;
+    /// <summary>The unit a per-unit subscription covers: an apartment, a device, an office user (seed 002).</summary>
+    public string? UnitLabel { get; set; }
+    public Guid? MemberId { get; set; }
+    public int Revision { get; set; }
+
+    public List<SubscriptionItem> Items { get; } = [];
+
+    public Term Term => new(TermStart, TermEnd);
+
+    /// <summary>Counts while the customer may use it; Paused, Cancelled and Expired unlock nothing.</summary>
+    public bool IsLive => Status is SubscriptionStatus.Trial or SubscriptionStatus.Active or SubscriptionStatus.PastDue;
+
+    public IEnumerable<SubscriptionItem> Seats => Items.Where(i => i.Kind == ItemKind.Seat);
+
+    public int SeatsOf(Guid seatTypeId) => Seats.Where(i => i.SeatTypeId == seatTypeId).Sum(i => i.Quantity);
+
+    public static Subscription StartTrial(Guid organizationId, Guid planId, Guid versionId, string currency, DateOnly today, int trialDays, int quantity) =>
+        new()
+        {
+            OrganizationId = organizationId, PlanId = planId, PlanVersionId = versionId, Currency = currency,
+            Status = SubscriptionStatus.Trial, TrialEndsOn = today.AddDays(trialDays), TermStart = today, TermEnd = today.AddDays(trialDays),
+            AnchorDay = today.Day, Quantity = quantity,
+        };
+
+    public static Subscription Activate(Guid organizationId, Guid planId, Guid versionId, string currency, Term term, int quantity) =>
+        new()
+        {
+            OrganizationId = organizationId, PlanId = planId, PlanVersionId = versionId, Currency = currency,
+            Status = SubscriptionStatus.Active, ActivatedOn = term.Start, TermStart = term.Start, TermEnd = term.End,
+            AnchorDay = term.Start.Day, Quantity = quantity,
+        };
+
+    /// <summary>Turns a trial into a paid term starting today.</summary>
+    public Failure? ConvertTrial(Term term, Guid versionId)
+    {
+        if (Status != SubscriptionStatus.Trial) return Failure.Conflict("Only a trial can be converted.");
+        Status = SubscriptionStatus.Active;
+        ActivatedOn = term.Start;
+        (TermStart, TermEnd, AnchorDay, PlanVersionId) = (term.Start, term.End, term.Start.Day, versionId);
+        return null;
+    }
+
+    /// <summary>Applies a paid renewal: the new term, the current prices, and the next term's seat counts.</summary>
+    public Failure? Renew(Term term, int anchorDay, Guid versionId, IReadOnlyList<SeatCount> seats, int quantity, IReadOnlyDictionary<Guid, int> assigned)
+    {
+        if (Status is SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.");
+        if (Status is SubscriptionStatus.Trial) return Failure.Conflict("Convert the trial to a paid subscription instead of renewing it.");
+        if (CheckAssigned(seats, assigned) is { } failure) return failure;
+        (TermStart, TermEnd, AnchorDay, PlanVersionId) = (term.Start, term.End, anchorDay, versionId);
+        Status = SubscriptionStatus.Active;
+        ActivatedOn ??= term.Start;
+        CancelAtPeriodEnd = false;
+        PausedOn = null;
+        Quantity = quantity;
+        foreach (var seat in seats) SetSeats(seat, assigned, term.Start);
+        return null;
+    }
+
+    /// <summary>Seat counts never drop below the seats assigned to members (DESIGN §3).</summary>
+    public static Failure? CheckAssigned(IReadOnlyList<SeatCount> seats, IReadOnlyDictionary<Guid, int> assigned)
+    {
+        foreach (var (seatTypeId, taken) in assigned)
+            if (seats.Where(s => s.SeatTypeId == seatTypeId).Sum(s => s.Count) < taken)
+                return Failure.Invalid("Seats", $"Seats can't drop below the {taken} assigned to members; unassign members first.");
+        return null;
+    }
+
+    /// <summary>Coterminous seat additions (seed 003).</summary>
+    public Failure? AddSeats(SeatCount addition, DateOnly today)
+    {
+        if (addition.Count < 1) return Failure.Invalid("Seats", "Add at least one seat.");
+        if (!IsLive) return Failure.Conflict($"Seats can't be added to a {Status.ToString().ToLowerInvariant()} subscription.");
+        var item = Seats.FirstOrDefault(i => i.SeatTypeId == addition.SeatTypeId);
+        if (item is null) Items.Add(SubscriptionItem.Seat(this, addition, today));
+        else item.Quantity += addition.Count;
+        return null;
+    }
+
+    /// <summary>Sets a seat count directly: at renewal, or an operator's mid-term reduction.</summary>
+    public Failure? SetSeats(SeatCount seat, IReadOnlyDictionary<Guid, int> assigned, DateOnly today)
+    {
+        if (seat.Count < 0) return Failure.Invalid("Seats", "Seat counts can't be negative.");
+        if (CheckAssigned([seat], assigned.Where(a => a.Key == seat.SeatTypeId).ToDictionary()) is { } failure) return failure;
+        var item = Seats.FirstOrDefault(i => i.SeatTypeId == seat.SeatTypeId);
+        if (item is null && seat.Count > 0) Items.Add(SubscriptionItem.Seat(this, seat, today));
+        else if (item is not null) item.Quantity = seat.Count;
+        return null;
+    }
+
+    public Failure? AddQuantity(int count)
+    {
+        if (count < 1) return Failure.Invalid("Quantity", "Add at least one unit.");
+        if (!IsLive) return Failure.Conflict($"Units can't be added to a {Status.ToString().ToLowerInvariant()} subscription.");
+        Quantity += count;
+        return null;
+    }
+
+    public Failure? SetQuantity(int quantity)
+    {
+        if (quantity < 1) return Failure.Invalid("Quantity", "The quantity must be at least 1.");
+        Quantity = quantity;
+        return null;
+    }
+
+    /// <summary>Moves to another plan; its seats replace the old plan's, so members must be unassigned first.</summary>
+    public Failure? ChangePlan(Guid planId, Guid versionId, IReadOnlyList<SeatCount> seats, int quantity, IReadOnlyDictionary<Guid, int> assigned, DateOnly today)
+    {
+        if (!IsLive) return Failure.Conflict($"A {Status.ToString().ToLowerInvariant()} subscription can't change plan.");
+        if (CheckAssigned(seats, assigned) is { } failure) return failure;
+        PlanId = planId;
+        PlanVersionId = versionId;
+        Quantity = quantity;
+        Items.RemoveAll(i => i.Kind == ItemKind.Seat);
+        foreach (var seat in seats.Where(s => s.Count > 0)) Items.Add(SubscriptionItem.Seat(this, seat, today));
+        return null;
+    }
+
+    /// <summary>Cancels now, or at the end of the term, as the plan's rule says.</summary>
+    public Failure? Cancel(DateOnly today, bool immediately, DateOnly? minimumTermEnds)
+    {
+        if (Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has already ended.");
+        if (minimumTermEnds is { } until && today < until && Status != SubscriptionStatus.Trial)
+            return Failure.Conflict($"This plan has a minimum term: it can be cancelled from {until:yyyy-MM-dd}.");
+        if (immediately || Status == SubscriptionStatus.Trial)
+        {
+            Status = SubscriptionStatus.Cancelled;
+            CancelledOn = today;
+            TermEnd = today < TermEnd ? today : TermEnd;
+            return null;
+        }
+        CancelAtPeriodEnd = true;
+        AutoRenew = false;
+        return null;
+    }
+
+    public Failure? UndoCancel()
+    {
+        if (!CancelAtPeriodEnd || Status is SubscriptionStatus.Cancelled) return Failure.Conflict("No cancellation is scheduled.");
+        CancelAtPeriodEnd = false;
+        AutoRenew = true;
+        return null;
+    }
+
+    public Failure? Pause(DateOnly today)
+    {
+        if (Status != SubscriptionStatus.Active) return Failure.Conflict("Only an active subscription can be paused.");
+        Status = SubscriptionStatus.Paused;
+        PausedOn = today;
+        return null;
+    }
+
+    /// <summary>Resumes a paused subscription; the paused days are added to the term so nothing paid is lost.</summary>
+    public Failure? Resume(DateOnly today)
+    {
+        if (Status != SubscriptionStatus.Paused || PausedOn is not { } pausedOn) return Failure.Conflict("Only a paused subscription can be resumed.");
+        TermEnd = TermEnd.AddDays(today.DayNumber - pausedOn.DayNumber);
+        Status = SubscriptionStatus.Active;
+        PausedOn = null;
+        return null;
+    }
+
+    /// <summary>Moves along the state machine for the billing run and dunning (issue 4, 6).</summary>
+    public Failure? MoveTo(SubscriptionStatus next, DateOnly today)
+    {
+        if (!SubscriptionLifecycle.CanMove(Status, next)) return Failure.Conflict($"A {Status} subscription can't become {next}.");
+        if (next == SubscriptionStatus.Cancelled) CancelledOn = today;
+        Status = next;
+        return null;
+    }
+}
+
+/// <summary>The guarded transitions of a subscription's status.</summary>
+public static class SubscriptionLifecycle
+{
+    private static readonly Dictionary<SubscriptionStatus, SubscriptionStatus[]> Allowed = new()
+    {
+        [SubscriptionStatus.Trial] = [SubscriptionStatus.Active, SubscriptionStatus.Cancelled, SubscriptionStatus.Expired],
+        [SubscriptionStatus.Active] = [SubscriptionStatus.PastDue, SubscriptionStatus.Paused, SubscriptionStatus.Suspended, SubscriptionStatus.Cancelled, SubscriptionStatus.Expired],
+        [SubscriptionStatus.PastDue] = [SubscriptionStatus.Active, SubscriptionStatus.Suspended, SubscriptionStatus.Cancelled, SubscriptionStatus.Expired],
+        [SubscriptionStatus.Suspended] = [SubscriptionStatus.Active, SubscriptionStatus.Cancelled, SubscriptionStatus.Expired],
+        [SubscriptionStatus.Paused] = [SubscriptionStatus.Active, SubscriptionStatus.Cancelled, SubscriptionStatus.Expired],
+        [SubscriptionStatus.Expired] = [SubscriptionStatus.Active],
+        [SubscriptionStatus.Cancelled] = [],
+    };
+
+    public static bool CanMove(SubscriptionStatus from, SubscriptionStatus to) => Allowed[from].Contains(to);
+}
+
+public enum ItemKind { Seat, AddOn, PhysicalGood }
+
+/// <summary>What a subscription holds: seats of a type, an add-on app, or a physical good with its serial number.</summary>
+public sealed class SubscriptionItem : Entity, IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public Guid SubscriptionId { get; set; }
+    public ItemKind Kind { get; set; }
+    public Guid? SeatTypeId { get; set; }
+    /// <summary>The add-on's plan, or the physical good's product.</summary>
+    public Guid? PlanId { get; set; }
+    public Guid? ProductId { get; set; }
+    /// <summary>The add-on price this item pays until the next renewal.</summary>
+    public Guid? PlanVersionId { get; set; }
+    public required string Name { get; set; }
+    public int Quantity { get; set; }
+    public string? SerialNumber { get; set; }
+    public DateOnly AddedOn { get; set; }
+
+    public static SubscriptionItem Seat(Subscription s, SeatCount seat, DateOnly today) =>
+        new() { OrganizationId = s.OrganizationId, SubscriptionId = s.Id, Kind = ItemKind.Seat, SeatTypeId = seat.SeatTypeId, Name = seat.Name, Quantity = seat.Count, AddedOn = today };
+}
+
+/// <summary>A number of seats of one seat type.</summary>
+public sealed record SeatCount(Guid SeatTypeId, string Name, int Count);

@@ -16,6 +16,9 @@ public sealed class Member : Entity, IOrganizationOwned
     public PermissionSet? PermissionSet { get; set; }
     public Guid? DepartmentId { get; set; }
     public Department? Department { get; set; }
+    /// <summary>The seat this member uses (DESIGN §2): a seat type on one of the organization's subscriptions.</summary>
+    public Guid? SeatSubscriptionId { get; set; }
+    public Guid? SeatTypeId { get; set; }
 
     /// <summary>The Owner holds every permission whatever their set says.</summary>
     public Permissions EffectivePermissions =>

@@ -8,6 +8,9 @@ public sealed class Operator : Entity
     public required string Name { get; set; }
     public string? LogoPath { get; set; }
     public string SupportEmail { get; set; } = "";
+    /// <summary>Starts every invoice number; the numbers after it run without gaps.</summary>
+    public string InvoicePrefix { get; set; } = "INV-";
+    public string CreditNotePrefix { get; set; } = "CN-";
 }
 
 /// <summary>A reseller under the operator; its staff see only its organizations.</summary>

@@ -40,6 +40,9 @@ public sealed class Order : Entity, IOrganizationOwned
     /// <summary>Removed from the customer's history (never a succeeded order: its invoice is a legal record).</summary>
     public DateTimeOffset? DeletedAt { get; private set; }
 
+    /// <summary>Bumped by every status change; two payments of one order can't both save.</summary>
+    public int Revision { get; private set; }
+
     public List<OrderEvent> Events { get; } = [];
 
     public string Reference => FormatNumber(Number);
@@ -88,6 +91,7 @@ public sealed class Order : Entity, IOrganizationOwned
         if (Status == OrderStatus.SystemProcessing) return Failure.Conflict("This order is being processed; it can be deleted once it has failed or timed out.");
         if (DeletedAt is not null) return Failure.NotFound("Order");
         DeletedAt = now;
+        Revision++;
         return null;
     }
 
@@ -97,6 +101,7 @@ public sealed class Order : Entity, IOrganizationOwned
     private Failure? Move(OrderStatus next, DateTimeOffset now, string note)
     {
         Status = next;
+        Revision++;
         if (IsFinal) CompletedAt = now;
         Record(now, note);
         return null;

@@ -33,7 +33,8 @@ public sealed class Subscription : Entity, IOrganizationOwned
     /// <summary>The unit a per-unit subscription covers: an apartment, a device, an office user (seed 002).</summary>
     public string? UnitLabel { get; set; }
     public Guid? MemberId { get; set; }
-    public int Revision { get; set; }
+    /// <summary>Bumped by every change; the database refuses a save built on an older revision.</summary>
+    public int Revision { get; private set; }
 
     public List<SubscriptionItem> Items { get; } = [];
 
@@ -69,6 +70,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         Status = SubscriptionStatus.Active;
         ActivatedOn = term.Start;
         (TermStart, TermEnd, AnchorDay, PlanVersionId) = (term.Start, term.End, term.Start.Day, versionId);
+        Revision++;
         return null;
     }
 
@@ -85,6 +87,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         PausedOn = null;
         Quantity = quantity;
         foreach (var seat in seats) SetSeats(seat, assigned, term.Start);
+        Revision++;
         return null;
     }
 
@@ -105,6 +108,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         var item = Seats.FirstOrDefault(i => i.SeatTypeId == addition.SeatTypeId);
         if (item is null) Items.Add(SubscriptionItem.Seat(this, addition, today));
         else item.Quantity += addition.Count;
+        Revision++;
         return null;
     }
 
@@ -116,6 +120,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         var item = Seats.FirstOrDefault(i => i.SeatTypeId == seat.SeatTypeId);
         if (item is null && seat.Count > 0) Items.Add(SubscriptionItem.Seat(this, seat, today));
         else if (item is not null) item.Quantity = seat.Count;
+        Revision++;
         return null;
     }
 
@@ -124,6 +129,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         if (count < 1) return Failure.Invalid("Quantity", "Add at least one unit.");
         if (!IsLive) return Failure.Conflict($"Units can't be added to a {Status.ToString().ToLowerInvariant()} subscription.");
         Quantity += count;
+        Revision++;
         return null;
     }
 
@@ -131,6 +137,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     {
         if (quantity < 1) return Failure.Invalid("Quantity", "The quantity must be at least 1.");
         Quantity = quantity;
+        Revision++;
         return null;
     }
 
@@ -144,6 +151,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         Quantity = quantity;
         Items.RemoveAll(i => i.Kind == ItemKind.Seat);
         foreach (var seat in seats.Where(s => s.Count > 0)) Items.Add(SubscriptionItem.Seat(this, seat, today));
+        Revision++;
         return null;
     }
 
@@ -158,10 +166,12 @@ public sealed class Subscription : Entity, IOrganizationOwned
             Status = SubscriptionStatus.Cancelled;
             CancelledOn = today;
             TermEnd = today < TermEnd ? today : TermEnd;
-            return null;
+            Revision++;
+        return null;
         }
         CancelAtPeriodEnd = true;
         AutoRenew = false;
+        Revision++;
         return null;
     }
 
@@ -170,6 +180,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         if (!CancelAtPeriodEnd || Status is SubscriptionStatus.Cancelled) return Failure.Conflict("No cancellation is scheduled.");
         CancelAtPeriodEnd = false;
         AutoRenew = true;
+        Revision++;
         return null;
     }
 
@@ -178,6 +189,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         if (Status != SubscriptionStatus.Active) return Failure.Conflict("Only an active subscription can be paused.");
         Status = SubscriptionStatus.Paused;
         PausedOn = today;
+        Revision++;
         return null;
     }
 
@@ -188,6 +200,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         TermEnd = TermEnd.AddDays(today.DayNumber - pausedOn.DayNumber);
         Status = SubscriptionStatus.Active;
         PausedOn = null;
+        Revision++;
         return null;
     }
 
@@ -197,6 +210,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         if (!SubscriptionLifecycle.CanMove(Status, next)) return Failure.Conflict($"A {Status} subscription can't become {next}.");
         if (next == SubscriptionStatus.Cancelled) CancelledOn = today;
         Status = next;
+        Revision++;
         return null;
     }
 }

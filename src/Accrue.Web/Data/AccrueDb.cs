@@ -1,6 +1,11 @@
 using System.Linq.Expressions;
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Catalog;
 using Accrue.Domain.Common;
+using Accrue.Domain.Invoices;
+using Accrue.Domain.Orders;
+using Accrue.Domain.Subscriptions;
+using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -32,6 +37,20 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
+    public DbSet<SeatType> SeatTypes => Set<SeatType>();
+    public DbSet<TaxRate> TaxRates => Set<TaxRate>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionItem> SubscriptionItems => Set<SubscriptionItem>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<SandboxCharge> SandboxCharges => Set<SandboxCharge>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -134,11 +153,175 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             m.HasIndex(x => x.CreatedAt);
         });
 
+        ConfigureCommerce(builder);
+
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(IOrganizationOwned).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Organization)))
             typeof(AccrueDb).GetMethod(nameof(FilterByTenant), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
                 .MakeGenericMethod(type.ClrType).Invoke(this, [builder]);
 
         ConfigureProvider(builder);
+    }
+
+    private static void ConfigureCommerce(ModelBuilder builder)
+    {
+        builder.Entity<Operator>(o =>
+        {
+            o.Property(x => x.InvoicePrefix).HasMaxLength(20);
+            o.Property(x => x.CreditNotePrefix).HasMaxLength(20);
+        });
+        builder.Entity<Member>(m =>
+        {
+            m.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SeatSubscriptionId).OnDelete(DeleteBehavior.SetNull);
+            m.HasOne<SeatType>().WithMany().HasForeignKey(x => x.SeatTypeId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<Counter>(c =>
+        {
+            c.HasKey(x => x.Key);
+            c.Property(x => x.Key).HasMaxLength(100);
+        });
+
+        builder.Entity<Product>(p =>
+        {
+            p.Property(x => x.Code).HasMaxLength(40);
+            p.Property(x => x.Name).HasMaxLength(200);
+            p.Property(x => x.Description).HasMaxLength(2000);
+            p.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            p.Property(x => x.Meter).HasMaxLength(40);
+            p.HasOne<Operator>().WithMany().HasForeignKey(x => x.OperatorId).OnDelete(DeleteBehavior.Restrict);
+            p.HasIndex(x => new { x.OperatorId, x.Code }).IsUnique();
+        });
+        builder.Entity<Plan>(p =>
+        {
+            p.Property(x => x.Code).HasMaxLength(40);
+            p.Property(x => x.Name).HasMaxLength(200);
+            p.Property(x => x.UnitName).HasMaxLength(40);
+            p.Property(x => x.Period).HasConversion<string>().HasMaxLength(8);
+            p.Property(x => x.Model).HasConversion<string>().HasMaxLength(16);
+            p.Property(x => x.CancellationRule).HasConversion<string>().HasMaxLength(16);
+            p.HasOne(x => x.Product).WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
+            p.HasOne<PlanVersion>().WithMany().HasForeignKey(x => x.CurrentVersionId).OnDelete(DeleteBehavior.Restrict);
+            p.HasOne<Document>().WithMany().HasForeignKey(x => x.SlaDocumentId).OnDelete(DeleteBehavior.SetNull);
+            p.HasMany(x => x.SeatTypes).WithOne().HasForeignKey(x => x.PlanId);
+            p.HasIndex(x => x.Code).IsUnique();
+        });
+        builder.Entity<SeatType>(t =>
+        {
+            t.Property(x => x.Code).HasMaxLength(40);
+            t.Property(x => x.Name).HasMaxLength(100);
+            t.HasIndex(x => new { x.PlanId, x.Code }).IsUnique();
+        });
+        builder.Entity<PlanVersion>(v =>
+        {
+            v.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId);
+            v.Property(x => x.Prices).HasJsonConversion();
+            v.HasIndex(x => new { x.PlanId, x.Number }).IsUnique();
+        });
+        builder.Entity<TaxRate>(t =>
+        {
+            t.Property(x => x.Country).HasMaxLength(2);
+            t.Property(x => x.Name).HasMaxLength(40);
+            t.Property(x => x.Rate).HasPrecision(9, 6);
+            t.HasIndex(x => new { x.OperatorId, x.Country }).IsUnique();
+        });
+        builder.Entity<Document>(d =>
+        {
+            d.Property(x => x.FileName).HasMaxLength(200);
+            d.Property(x => x.ContentType).HasMaxLength(100);
+        });
+
+        builder.Entity<Subscription>(s =>
+        {
+            s.Property(x => x.Currency).HasMaxLength(3);
+            s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.UnitLabel).HasMaxLength(100);
+            s.Property(x => x.Revision).IsConcurrencyToken();
+            s.Ignore(x => x.Term);
+            s.Ignore(x => x.Seats);
+            s.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            s.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Restrict);
+            s.HasOne<PlanVersion>().WithMany().HasForeignKey(x => x.PlanVersionId).OnDelete(DeleteBehavior.Restrict);
+            s.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.SetNull);
+            s.HasMany(x => x.Items).WithOne().HasForeignKey(x => x.SubscriptionId);
+            s.HasIndex(x => new { x.OrganizationId, x.Status });
+            s.HasIndex(x => new { x.Status, x.TermEnd });
+        });
+        builder.Entity<SubscriptionItem>(i =>
+        {
+            i.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            i.Property(x => x.Name).HasMaxLength(200);
+            i.Property(x => x.SerialNumber).HasMaxLength(100);
+            i.HasOne<SeatType>().WithMany().HasForeignKey(x => x.SeatTypeId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Order>(o =>
+        {
+            o.Property(x => x.Type).HasConversion<string>().HasMaxLength(16);
+            o.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            o.Property(x => x.QuantityUnit).HasMaxLength(40);
+            o.Property(x => x.Description).HasMaxLength(500);
+            o.Property(x => x.Currency).HasMaxLength(3);
+            o.Property(x => x.ProrationNote).HasMaxLength(300);
+            o.Property(x => x.PlacedBy).HasMaxLength(200);
+            o.Property(x => x.Lines).HasJsonConversion();
+            o.Property(x => x.Revision).IsConcurrencyToken();
+            o.Ignore(x => x.Reference);
+            o.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            o.HasMany(x => x.Events).WithOne().HasForeignKey(x => x.OrderId);
+            o.HasIndex(x => x.Number).IsUnique();
+            o.HasIndex(x => new { x.OrganizationId, x.CreatedAt });
+            o.HasIndex(x => new { x.Status, x.CreatedAt });
+        });
+        builder.Entity<OrderEvent>(e =>
+        {
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Note).HasMaxLength(500);
+        });
+        builder.Entity<Payment>(p =>
+        {
+            p.Property(x => x.Gateway).HasMaxLength(20);
+            p.Property(x => x.IdempotencyKey).HasMaxLength(100);
+            p.Property(x => x.Currency).HasMaxLength(3);
+            p.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            p.Property(x => x.GatewayReference).HasMaxLength(100);
+            p.Property(x => x.CardBrand).HasMaxLength(20);
+            p.Property(x => x.CardLast4).HasMaxLength(4);
+            p.Property(x => x.Message).HasMaxLength(300);
+            p.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId);
+            p.HasIndex(x => x.IdempotencyKey).IsUnique();
+            // At most one successful payment per order: a doubled request can't charge twice.
+            p.HasIndex(x => x.OrderId).HasFilter("\"Status\" = 'Succeeded'").IsUnique().HasDatabaseName("IX_Payments_OneSuccessPerOrder");
+        });
+        builder.Entity<Invoice>(i =>
+        {
+            i.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            i.Property(x => x.Status).HasConversion<string>().HasMaxLength(8);
+            i.Property(x => x.Number).HasMaxLength(40);
+            i.Property(x => x.BillingName).HasMaxLength(200);
+            i.Property(x => x.BillingAddress).HasMaxLength(800);
+            i.Property(x => x.Country).HasMaxLength(2);
+            i.Property(x => x.Currency).HasMaxLength(3);
+            i.Property(x => x.TaxNote).HasMaxLength(300);
+            i.Property(x => x.Reason).HasMaxLength(500);
+            i.Property(x => x.Lines).HasJsonConversion();
+            i.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            i.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+            i.HasOne<Invoice>().WithMany().HasForeignKey(x => x.CorrectsInvoiceId).OnDelete(DeleteBehavior.Restrict);
+            i.HasIndex(x => x.Number).IsUnique();
+            i.HasIndex(x => new { x.OperatorId, x.Kind, x.Sequence }).IsUnique();
+            // One invoice per order, whatever retries or reconciliation do.
+            i.HasIndex(x => x.OrderId).HasFilter("\"Kind\" = 'Invoice'").IsUnique().HasDatabaseName("IX_Invoices_OnePerOrder");
+            i.HasIndex(x => new { x.OrganizationId, x.IssuedOn });
+        });
+        builder.Entity<SandboxCharge>(c =>
+        {
+            c.HasKey(x => x.IdempotencyKey);
+            c.Property(x => x.IdempotencyKey).HasMaxLength(100);
+            c.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.Reference).HasMaxLength(100);
+            c.Property(x => x.Currency).HasMaxLength(3);
+            c.Property(x => x.Brand).HasMaxLength(20);
+            c.Property(x => x.Last4).HasMaxLength(4);
+        });
     }
 
     private void FilterByTenant<T>(ModelBuilder builder) where T : class, IOrganizationOwned

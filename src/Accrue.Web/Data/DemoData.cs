@@ -43,6 +43,7 @@ public static class DemoData
             new Address { Line1 = "Hauptstraße 5", City = "Berlin", PostalCode = "10115" });
         await CustomerAsync("Initech Pty", "initech", BillingMode.Prepaid, "AU", "AUD", "Australia/Sydney", northwind.Id,
             new Address { Line1 = "42 George Street", City = "Sydney", Region = "NSW", PostalCode = "2000" });
+        await DemoCatalog.SeedAsync(db, demoTelecom, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
         return true;
 
         async Task<User> UserAsync(string name, string email, UserKind kind, Guid? partnerId, Guid? organizationId)

@@ -124,6 +124,20 @@ public sealed class Subscription : Entity, IOrganizationOwned
         return null;
     }
 
+    /// <summary>
+    /// Checks a seat of a type is free for one more member, and bumps the revision so that two
+    /// assignments at once can't both take the last seat.
+    /// </summary>
+    public Failure? TakeSeat(Guid seatTypeId, int assigned)
+    {
+        if (!IsLive) return Failure.Conflict($"Seats of a {Status.ToString().ToLowerInvariant()} subscription can't be assigned.");
+        var purchased = SeatsOf(seatTypeId);
+        if (purchased == 0) return Failure.Invalid("SeatTypeId", "This subscription has no seats of that type.");
+        if (assigned >= purchased) return Failure.Conflict($"All {purchased} seats of this type are assigned; add seats first.");
+        Revision++;
+        return null;
+    }
+
     public Failure? AddQuantity(int count)
     {
         if (count < 1) return Failure.Invalid("Quantity", "Add at least one unit.");

@@ -3,6 +3,7 @@ using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Accrue.Web.Features;
 
@@ -14,6 +15,12 @@ public static class FeatureSetup
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<PermissionSetCommands>();
+        builder.Services.AddScoped<Subscriptions.SubscriptionCommands>();
+        builder.Services.AddScoped<Orders.OrderCommands>();
+        builder.Services.AddScoped<Orders.Fulfiller>();
+        builder.Services.AddScoped<Invoices.Invoicing>();
+        builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
+        builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<Shared.Branding>();
         builder.Services.AddScoped<Shared.PortalContext>();
         builder.AddApi();

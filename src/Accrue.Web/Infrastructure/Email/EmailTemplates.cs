@@ -23,6 +23,19 @@ public static partial class EmailTemplates
         The link works once and expires in 60 minutes. If you did not ask for this, ignore this message: your password stays as it is.
         """);
 
+    public static readonly Template OrderReceipt = new("order-receipt",
+        "Receipt for order {{Order}}",
+        """
+        Hello {{Name}},
+
+        Thank you: order {{Order}} for {{Organization}} is paid and already available.
+
+        {{Description}}
+        Total paid: {{Total}}
+
+        The invoice is in the portal under Orders & payments.
+        """);
+
     public static readonly Template Invitation = new("invitation",
         "You're invited to {{Organization}} on {{Operator}}",
         """

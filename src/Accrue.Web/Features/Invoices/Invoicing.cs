@@ -1,0 +1,79 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
+using Accrue.Domain.Common;
+using Accrue.Domain.Invoices;
+using Accrue.Domain.Orders;
+using Accrue.Web.Data;
+using Accrue.Web.Infrastructure.Auditing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Invoices;
+
+/// <summary>
+/// Issues invoices and credit notes. Numbers come from a per-operator counter taken inside the
+/// caller's transaction, so a committed invoice never leaves a gap (DESIGN §2).
+/// </summary>
+public sealed class Invoicing(AccrueDb db, TimeProvider clock)
+{
+    /// <summary>The invoice for a succeeded order, paid at once. Runs inside the caller's transaction.</summary>
+    internal async Task<Invoice> IssueForOrderAsync(Order order, Organization organization, string? taxNote, CancellationToken ct)
+    {
+        var op = await db.Operators.SingleAsync(o => o.Id == organization.OperatorId, ct);
+        var sequence = await db.NextAsync($"invoice:{op.Id}", ct);
+        var invoice = Invoice.Issue(InvoiceKind.Invoice, $"{op.InvoicePrefix}{sequence:D6}", sequence,
+            new Quote(order.Currency, order.Lines), Party(organization), Today(organization), taxNote);
+        invoice.OrderId = order.Id;
+        invoice.MarkPaid(clock.GetUtcNow());
+        db.Invoices.Add(invoice);
+        order.InvoiceId = invoice.Id;
+        return invoice;
+    }
+
+    /// <summary>
+    /// A credit note for some lines of an invoice (DESIGN §2: corrections are credit notes, never
+    /// edits). Operator staff only; each line can be credited once.
+    /// </summary>
+    public async Task<Result<Invoice>> CreditAsync(Guid invoiceId, IReadOnlyList<int> lines, string? reason, CancellationToken ct = default)
+    {
+        if (!db.Actor.IsStaff && !db.Actor.IsOperator) return Failure.Forbidden("Only operator staff issue credit notes.");
+        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId && i.Kind == InvoiceKind.Invoice, ct);
+        if (invoice is null) return Failure.NotFound("Invoice");
+        var errors = new FieldErrors().Require("Reason", reason, "Reason", 500);
+        if (lines.Count == 0 || lines.Any(i => i < 0 || i >= invoice.Lines.Count)) errors.Add("Lines", "Choose at least one line of the invoice to credit.");
+        if (errors.Any) return errors.ToFailure();
+
+        var credited = await db.Invoices.Where(c => c.CorrectsInvoiceId == invoiceId).Select(c => c.Lines).ToListAsync(ct);
+        var already = credited.SelectMany(l => l).Select(l => l.Description).ToHashSet(StringComparer.Ordinal);
+        var quote = invoice.CreditFor(lines);
+        if (quote.Lines.Any(l => already.Contains(l.Description)))
+            return Failure.Conflict("One of these lines has already been credited.");
+
+        var organization = await db.Organizations.SingleAsync(o => o.Id == invoice.OrganizationId, ct);
+        var op = await db.Operators.SingleAsync(o => o.Id == invoice.OperatorId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var sequence = await db.NextAsync($"credit-note:{op.Id}", ct);
+        var note = Invoice.Issue(InvoiceKind.CreditNote, $"{op.CreditNotePrefix}{sequence:D6}", sequence, quote, Party(organization), Today(organization), invoice.TaxNote);
+        note.CorrectsInvoiceId = invoice.Id;
+        note.Reason = reason!.Trim();
+        db.Invoices.Add(note);
+        db.Audit("Invoice.Credited", nameof(Invoice), invoice.Id, invoice.OrganizationId, new { note.Number, note.Total, note.Reason });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return note;
+    }
+
+    private static InvoiceParty Party(Organization o) =>
+        new(o.OperatorId, o.Id, o.BillingName, o.BillingAddress.ToString(), o.Country);
+
+    private DateOnly Today(Organization organization) => OrganizationTime.Today(organization, clock);
+}
+
+/// <summary>Billing dates are calendar dates in the organization's time zone (DESIGN §3).</summary>
+public static class OrganizationTime
+{
+    public static DateOnly Today(Organization organization, TimeProvider clock)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(organization.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+    }
+}

@@ -1,0 +1,249 @@
+using System.Text.Json;
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
+using Accrue.Domain.Common;
+using Accrue.Domain.Orders;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Invoices;
+using Accrue.Web.Features.Members;
+using Accrue.Web.Infrastructure.Auditing;
+using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Orders;
+
+/// <summary>A priced purchase ready to become an order: what the customer sees and what fulfilment will do.</summary>
+public sealed record Purchase(Guid OrganizationId, OrderType Type, Quote Quote, int Quantity, string QuantityUnit, string Description,
+    Fulfilment Fulfilment, string? TaxNote);
+
+public sealed record PaymentOutcome(Order Order, Payment Payment);
+
+/// <summary>
+/// Orders (seed 002): placed from a <see cref="Purchase"/>, paid by card through the gateway,
+/// fulfilled once. Money-moving steps are ordered so a crash or a doubled request never charges
+/// twice: the payment row (with its unique idempotency key) is saved before the gateway is asked,
+/// and an order can start only one payment.
+/// </summary>
+public sealed class OrderCommands(
+    AccrueDb db, MemberCommands members, IPaymentGateway gateway, Fulfiller fulfiller, Invoicing invoicing,
+    Mailer mailer, TimeProvider clock, ILogger<OrderCommands> logger)
+{
+    public const string AcknowledgementText = "I am authorized to purchase on behalf of my organization";
+
+    /// <summary>
+    /// Writes the order, waiting for payment. Customers must hold Manage account (the Owner does) and
+    /// tick the acknowledgement (seed 003); operator and partner staff act for the operator.
+    /// </summary>
+    public async Task<Result<Order>> PlaceAsync(Purchase purchase, bool acknowledged, CancellationToken ct = default)
+    {
+        if (await CheckBuyerAsync(acknowledged, ct) is { } failure) return failure;
+        var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == purchase.OrganizationId, ct);
+        if (organization is null) return Failure.NotFound("Organization");
+        if (organization.Status != OrganizationStatus.Active) return Failure.Conflict($"The organization is {organization.Status.ToString().ToLowerInvariant()}: nothing can be bought.");
+        if (purchase.Quote.Currency != organization.Currency)
+            return Failure.Invalid("Currency", $"The organization is billed in {organization.Currency}, not {purchase.Quote.Currency}.");
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var number = await db.NextAsync($"order:{organization.OperatorId}", ct);
+        var order = Order.Place(organization.Id, number, purchase.Type, purchase.Quote, purchase.Quantity, purchase.QuantityUnit,
+            purchase.Description, JsonSerializer.Serialize(purchase.Fulfilment with { TaxNote = purchase.TaxNote }), clock.GetUtcNow());
+        order.SubscriptionId = purchase.Fulfilment.SubscriptionId ?? purchase.Fulfilment.SubscriptionIds.Cast<Guid?>().FirstOrDefault();
+        order.PlacedByMemberId = db.Actor.MemberId;
+        order.PlacedBy = db.Actor.Name;
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(ct);
+        // Nothing to pay (a downgrade's credit covers it): fulfil at once.
+        if (order.Total <= 0)
+        {
+            await SettleAsync(order, null, ct);
+        }
+        await transaction.CommitAsync(ct);
+        return order;
+    }
+
+    /// <summary>
+    /// Pays an order by card. Declined: the order fails and nothing changes. Succeeded: fulfilled and
+    /// invoiced in one transaction. No answer: the payment stays Unknown and the order SystemProcessing
+    /// until <see cref="ReconcileAsync"/> finds out what the gateway did.
+    /// </summary>
+    public async Task<Result<PaymentOutcome>> PayAsync(Guid orderId, CardInput card, CancellationToken ct = default)
+    {
+        if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        var order = await db.Orders.Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
+        if (order is null) return Failure.NotFound("Order");
+        var errors = card.Validate(OrganizationToday(await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, ct)));
+        if (errors.Any) return errors.ToFailure();
+
+        var now = clock.GetUtcNow();
+        if (order.StartPayment(now, $"Payment by {card} started.") is { } failure) return failure;
+        var payment = new Payment
+        {
+            OrganizationId = order.OrganizationId, OrderId = order.Id, Gateway = gateway.Name, IdempotencyKey = $"order-{order.Id}",
+            Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Pending, CardLast4 = card.Last4,
+        };
+        db.Payments.Add(payment);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request started paying this order first (order revision or idempotency key).
+            return Failure.Conflict($"Order {order.Reference} is already being paid.");
+        }
+
+        var result = await gateway.ChargeAsync(new ChargeRequest(payment.IdempotencyKey, payment.Amount, payment.Currency, card, order.Description), ct);
+        logger.LogInformation("Order {Order} payment {Outcome} (card ending {Last4})", order.Number, result.Outcome, payment.CardLast4);
+        await ApplyAsync(order, payment, result, ct);
+        return new PaymentOutcome(order, payment);
+    }
+
+    /// <summary>
+    /// Settles payments whose answer was lost: asks the gateway what happened under the payment's
+    /// idempotency key, then fulfils or fails the order. Safe to run again and from several instances.
+    /// </summary>
+    public async Task<int> ReconcileAsync(CancellationToken ct = default)
+    {
+        var stuck = await db.Payments.IgnoreQueryFilters()
+            .Where(p => p.Status == PaymentStatus.Unknown || p.Status == PaymentStatus.Pending)
+            .Select(p => p.Id).ToListAsync(ct);
+        var settled = 0;
+        foreach (var id in stuck)
+        {
+            var payment = await db.Payments.IgnoreQueryFilters().SingleAsync(p => p.Id == id, ct);
+            var order = await db.Orders.IgnoreQueryFilters().Include(o => o.Events).SingleAsync(o => o.Id == payment.OrderId, ct);
+            var found = await gateway.LookupAsync(payment.IdempotencyKey, ct);
+            // Still pending and unknown to the gateway: the request may be in flight; leave it for a later pass.
+            if (found is null && payment.Status == PaymentStatus.Pending && payment.CreatedAt > clock.GetUtcNow().AddMinutes(-5)) continue;
+            await ApplyAsync(order, payment, found ?? new ChargeResult(ChargeOutcome.Declined, null, null, null, "The gateway has no record of this charge."), ct);
+            settled++;
+        }
+        return settled;
+    }
+
+    /// <summary>Removes an order that never succeeded from the customer's history, with an audit entry.</summary>
+    public async Task<Result<Order>> DeleteAsync(Guid orderId, CancellationToken ct = default)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
+        if (order is null) return Failure.NotFound("Order");
+        if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        if (order.Delete(clock.GetUtcNow()) is { } failure) return failure;
+        db.Audit("Order.Deleted", nameof(Order), order.Id, order.OrganizationId, new { order.Reference, Status = order.Status.ToString(), order.Total });
+        await db.SaveChangesAsync(ct);
+        return order;
+    }
+
+    /// <summary>Cancels an order still waiting for payment.</summary>
+    public async Task<Result<Order>> CancelAsync(Guid orderId, CancellationToken ct = default)
+    {
+        var order = await db.Orders.Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
+        if (order is null) return Failure.NotFound("Order");
+        if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        if (order.Cancel(clock.GetUtcNow(), $"Cancelled by {db.Actor.Name}.") is { } failure) return failure;
+        await db.SaveChangesAsync(ct);
+        return order;
+    }
+
+    private async Task ApplyAsync(Order order, Payment payment, ChargeResult result, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        (payment.GatewayReference, payment.CardBrand, payment.Message) = (result.Reference, result.Brand, result.Message);
+        payment.CardLast4 = result.Last4 ?? payment.CardLast4;
+        switch (result.Outcome)
+        {
+            case ChargeOutcome.Succeeded:
+                await SettlePaidAsync(order.Id, payment.Id, result, ct);
+                break;
+            case ChargeOutcome.Declined:
+                payment.Status = PaymentStatus.Declined;
+                payment.SettledAt = now;
+                order.Fail(now, result.Message ?? "The card was declined.");
+                await db.SaveChangesAsync(ct);
+                break;
+            default:
+                payment.Status = PaymentStatus.Unknown;
+                order.Record(now, "The card processor did not answer; the payment will be checked with the processor before anything is charged again.");
+                await db.SaveChangesAsync(ct);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Records a successful charge and fulfils the order in one transaction. When another change to the
+    /// same subscription saved first (its revision moved), start again from fresh rows: seat additions
+    /// commute, so two concurrent purchases both land.
+    /// </summary>
+    private async Task SettlePaidAsync(Guid orderId, Guid paymentId, ChargeResult result, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var payment = await db.Payments.IgnoreQueryFilters().SingleAsync(p => p.Id == paymentId, ct);
+            var order = await db.Orders.IgnoreQueryFilters().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct);
+            if (payment.Status == PaymentStatus.Succeeded) return;
+            var now = clock.GetUtcNow();
+            (payment.Status, payment.SettledAt, payment.GatewayReference, payment.CardBrand, payment.Message) =
+                (PaymentStatus.Succeeded, now, result.Reference, result.Brand, result.Message);
+            payment.CardLast4 = result.Last4 ?? payment.CardLast4;
+            order.Record(now, $"Paid {Money.Format(payment.Amount, payment.Currency)} by {result.Brand} ending {payment.CardLast4} ({result.Reference}).");
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await SettleAsync(order, payment, ct);
+                await transaction.CommitAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                logger.LogInformation("Order {Order}: the subscription changed while fulfilling; retrying", order.Number);
+            }
+        }
+    }
+
+    /// <summary>Fulfils, invoices and completes a paid order in the caller's transaction, once.</summary>
+    private async Task SettleAsync(Order order, Payment? payment, CancellationToken ct)
+    {
+        var organization = await db.Organizations.IgnoreQueryFilters().SingleAsync(o => o.Id == order.OrganizationId, ct);
+        var fulfilment = JsonSerializer.Deserialize<Fulfilment>(order.Fulfilment)!;
+        var now = clock.GetUtcNow();
+        var outcome = await fulfiller.ApplyAsync(order, fulfilment, OrganizationToday(organization), ct);
+        if (outcome.Failure is { } failure)
+        {
+            // Paid but no longer applicable (the subscription changed meanwhile): keep the money on
+            // record for a refund rather than losing it, and say so on the timeline.
+            order.Record(now, $"Fulfilment failed: {failure.Message} The operator will refund or apply this payment.");
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        order.NextExpiration = outcome.Value;
+        order.FulfilledAt = now;
+        await invoicing.IssueForOrderAsync(order, organization, fulfilment.TaxNote, ct);
+        order.Succeed(now, "Fulfilled: the purchase is available now.");
+        var to = payment is null ? null : await ReceiptRecipientAsync(order, ct);
+        if (to is not null)
+            await mailer.QueueAsync(EmailTemplates.OrderReceipt, to.Email, order.OrganizationId, new Dictionary<string, string>
+            {
+                ["Name"] = to.Name, ["Order"] = order.Reference, ["Description"] = order.Description,
+                ["Total"] = Money.Format(order.Total, order.Currency), ["Organization"] = organization.Name,
+            });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<Member?> ReceiptRecipientAsync(Order order, CancellationToken ct) =>
+        await db.Members.IgnoreQueryFilters().FirstOrDefaultAsync(m => m.Id == order.PlacedByMemberId, ct)
+        ?? await db.Members.IgnoreQueryFilters().FirstOrDefaultAsync(m => m.OrganizationId == order.OrganizationId && m.Role == MemberRole.Owner, ct);
+
+    /// <summary>Who may buy (DESIGN §1): staff, the Owner, members with Manage account, and organization API keys.</summary>
+    public async Task<Failure?> CheckBuyerAsync(bool acknowledged, CancellationToken ct)
+    {
+        if (!db.Actor.IsInOrganization) return db.Actor.IsStaff || db.Actor.IsOperator ? null : Failure.Forbidden("Sign in to buy.");
+        if (!await members.ActorCanAsync(Permissions.ManageAccount, ct))
+            return Failure.Forbidden("Only the Owner and members with the Manage account permission can buy, renew or pay.");
+        if (!acknowledged)
+            return Failure.Invalid("Acknowledged", $"Tick \"{AcknowledgementText}\" to continue.");
+        return null;
+    }
+
+    private DateOnly OrganizationToday(Organization organization) => OrganizationTime.Today(organization, clock);
+}

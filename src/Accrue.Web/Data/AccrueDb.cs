@@ -155,6 +155,10 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
 
         ConfigureCommerce(builder);
 
+        // Ids are made in code (Guid v7), so a new row reached through a navigation is an insert, not an update.
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(Entity).IsAssignableFrom(t.ClrType)))
+            builder.Entity(type.ClrType).Property(nameof(Entity.Id)).ValueGeneratedNever();
+
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(IOrganizationOwned).IsAssignableFrom(t.ClrType) && t.ClrType != typeof(Organization)))
             typeof(AccrueDb).GetMethod(nameof(FilterByTenant), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
                 .MakeGenericMethod(type.ClrType).Invoke(this, [builder]);

@@ -21,7 +21,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Department", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -55,7 +54,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -137,7 +135,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Operator", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -182,7 +179,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Organization", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BillingMode")
@@ -277,7 +273,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Partner", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -308,7 +303,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.PermissionSet", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -379,7 +373,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.Document", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Content")
@@ -416,7 +409,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.Plan", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Active")
@@ -506,7 +498,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.PlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -542,7 +533,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.Product", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Active")
@@ -600,7 +590,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.SeatType", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -646,7 +635,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.TaxRate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Country")
@@ -689,7 +677,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Invoices.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BillingAddress")
@@ -807,7 +794,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("CompletedAt")
@@ -921,7 +907,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Orders.OrderEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("At")
@@ -965,7 +950,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Orders.Payment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("Amount")
@@ -1044,7 +1028,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Subscriptions.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ActivatedOn")
@@ -1137,7 +1120,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Subscriptions.SubscriptionItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("AddedOn")
@@ -1202,7 +1184,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Web.Data.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Accrue.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAccrueDb))]
-    [Migration("20261123024641_Commerce")]
+    [Migration("20261123025813_Commerce")]
     partial class Commerce
     {
         /// <inheritdoc />
@@ -24,7 +24,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Department", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -58,7 +57,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -140,7 +138,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Operator", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -185,7 +182,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Organization", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BillingMode")
@@ -280,7 +276,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.Partner", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -311,7 +306,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Accounts.PermissionSet", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -382,7 +376,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.Document", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Content")
@@ -419,7 +412,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.Plan", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Active")
@@ -509,7 +501,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.PlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -545,7 +536,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.Product", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Active")
@@ -603,7 +593,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.SeatType", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -649,7 +638,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Catalog.TaxRate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Country")
@@ -692,7 +680,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Invoices.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BillingAddress")
@@ -810,7 +797,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("CompletedAt")
@@ -924,7 +910,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Orders.OrderEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("At")
@@ -968,7 +953,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Orders.Payment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("Amount")
@@ -1047,7 +1031,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Subscriptions.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ActivatedOn")
@@ -1140,7 +1123,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Subscriptions.SubscriptionItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("AddedOn")
@@ -1205,7 +1187,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Web.Data.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Accrue.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAccrueDb))]
-    [Migration("20261123024724_Commerce")]
+    [Migration("20261123025854_Commerce")]
     partial class Commerce
     {
         /// <inheritdoc />
@@ -29,7 +29,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Accounts.Department", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -63,7 +62,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Accounts.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -145,7 +143,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Accounts.Operator", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -190,7 +187,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Accounts.Organization", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("BillingMode")
@@ -285,7 +281,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Accounts.Partner", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -316,7 +311,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Accounts.PermissionSet", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -387,7 +381,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Catalog.Document", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<byte[]>("Content")
@@ -424,7 +417,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Catalog.Plan", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<bool>("Active")
@@ -514,7 +506,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Catalog.PlanVersion", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -550,7 +541,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Catalog.Product", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<bool>("Active")
@@ -608,7 +598,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Catalog.SeatType", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")
@@ -654,7 +643,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Catalog.TaxRate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Country")
@@ -697,7 +685,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Invoices.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("BillingAddress")
@@ -815,7 +802,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
@@ -929,7 +915,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Orders.OrderEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("At")
@@ -973,7 +958,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Orders.Payment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<decimal>("Amount")
@@ -1052,7 +1036,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Subscriptions.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateOnly?>("ActivatedOn")
@@ -1145,7 +1128,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Subscriptions.SubscriptionItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateOnly>("AddedOn")
@@ -1210,7 +1192,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Web.Data.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")

@@ -200,7 +200,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
         if (!SubscriptionLifecycle.CanMove(Status, next)) return Failure.Conflict($"A {Status} subscription can't become {next}.");
         // Pausing and resuming keep their bookkeeping (the paused days are given back) whichever way they are reached.
         if (next == SubscriptionStatus.Paused) return Pause(today);
-        if (Status == SubscriptionStatus.Paused && next == SubscriptionStatus.Active) return Resume(today);
+        if (Status == SubscriptionStatus.Paused && next == SubscriptionStatus.Active && PausedOn is not null) return Resume(today);
         if (next == SubscriptionStatus.Cancelled) CancelledOn = today;
         Status = next;
         return null;

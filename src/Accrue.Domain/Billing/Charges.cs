@@ -66,10 +66,7 @@ public sealed class QuoteBuilder(string currency, decimal taxRate, Proration? pr
     /// </summary>
     public QuoteBuilder Add(string description, decimal quantity, decimal unitPrice, decimal fullAmount, Term? period)
     {
-        // Multiply before dividing: a factor such as 1/30 is not exact in decimal, and rounding it first
-        // would tip an exact midpoint (4.65 × 1/30 = 0.155) below the half and round it the wrong way.
-        var prorated = proration is null ? fullAmount : fullAmount * proration.DaysLeft / proration.DaysInTerm;
-        var amount = Money.Round(prorated, currency);
+        var amount = Money.Round(fullAmount * (proration?.Factor ?? 1m), currency);
         var tax = Money.Round(amount * taxRate, currency);
         _lines.Add(new ChargeLine(description, quantity, unitPrice, amount, taxRate, tax, period?.Start, period?.End));
         return this;

@@ -39,6 +39,15 @@ public sealed class MoneyTests
     }
 
     [Fact]
+    public void A_division_that_lands_a_hair_below_a_midpoint_still_rounds_away_from_zero()
+    {
+        // 4.65 / 30 is 0.155 exactly, but decimal division gives 0.1549999…; a price really below the midpoint stays below.
+        Assert.Equal(0.16m, Money.Round(4.65m * (1m / 30m), "EUR"));
+        Assert.Equal(-0.16m, Money.Round(-4.65m * (1m / 30m), "EUR"));
+        Assert.Equal(0.15m, Money.Round(0.154999999999m, "EUR"));
+    }
+
+    [Fact]
     public void An_unknown_currency_is_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => Money.Round(1m, "ZZZ"));

@@ -229,6 +229,22 @@ public sealed class SubscriptionQuotesTests
     }
 
     [Fact]
+    public void A_share_of_a_period_that_lands_on_a_midpoint_rounds_away_from_zero()
+    {
+        // A yearly add-on at 12.06 on a one-month term: 12.06 × 1/12 = 1.005 exactly.
+        var oneMonth = Term.Of(new DateOnly(2026, 1, 1), BillingPeriod.Month, 1, 1);
+        Assert.Equal(1.01m, SubscriptionQuotes.AddOn(Flat("Archive", BillingPeriod.Year), Eur(12.06m), oneMonth, oneMonth.Start, 0m).Total);
+
+        // A term stretched by a pause to 1 month and 3 days, ending in a 28-day February: 28.14 × (1 + 3/28) = 31.155 exactly.
+        var stretched = new Term(new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 4));
+        Assert.Equal(31.16m, SubscriptionQuotes.ForTerm(Flat("Office"), Eur(28.14m), stretched, [], 1, 0m).Total);
+
+        // 11 seats at 59.49 a year for 7 months: 381.7275 exactly, in dinars with three decimals.
+        var sevenMonths = Term.Of(new DateOnly(2026, 5, 15), BillingPeriod.Month, 7, 15);
+        Assert.Equal(381.728m, SubscriptionQuotes.ForTerm(Erp(BillingPeriod.Year), ErpPrice("BHD", 59.49m), sevenMonths, [Seats(Finance, 11)], 1, 0m).Total);
+    }
+
+    [Fact]
     public void A_whole_term_of_nothing_costs_nothing()
     {
         var line = Assert.Single(SubscriptionQuotes.ForTerm(Intercom(), IntercomPrice(), Year2026, [], 0, Vat).Lines);

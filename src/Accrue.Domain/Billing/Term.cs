@@ -42,7 +42,8 @@ public readonly record struct Term(DateOnly Start, DateOnly End)
     /// </summary>
     public static (Term Term, int AnchorDay) Renewal(Term current, int anchorDay, DateOnly today, BillingPeriod period, int count)
     {
-        if (current.End > today) return (new Term(current.End, Advance(current.End, period, count, anchorDay)), anchorDay);
+        // On the day the term ends the renewal starts on its end either way; continuing keeps the anchor.
+        if (current.End >= today) return (new Term(current.End, Advance(current.End, period, count, anchorDay)), anchorDay);
         return (Of(today, period, count, today.Day), today.Day);
     }
 

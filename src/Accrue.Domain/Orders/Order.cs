@@ -68,11 +68,13 @@ public sealed class Order : Entity, IOrganizationOwned
     /// <summary>Payment has been taken or is being attempted: only an order waiting for payment can start one.</summary>
     public Failure? StartPayment(DateTimeOffset now, string note)
     {
+        if (DeletedAt is not null) return Failure.NotFound("Order");
         if (Status != OrderStatus.Processing) return AlreadyFailure();
         return Move(OrderStatus.SystemProcessing, now, note);
     }
 
     public Failure? Succeed(DateTimeOffset now, string note) =>
+        DeletedAt is not null ? Failure.NotFound("Order") :
         Status == OrderStatus.SystemProcessing || (Status == OrderStatus.Processing && Total <= 0) ? Move(OrderStatus.Succeeded, now, note) : AlreadyFailure();
 
     public Failure? Fail(DateTimeOffset now, string note) =>

@@ -79,6 +79,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     {
         if (Status is SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.");
         if (Status is SubscriptionStatus.Trial) return Failure.Conflict("Convert the trial to a paid subscription instead of renewing it.");
+        if (seats.Any(s => s.Count < 0)) return Failure.Invalid("Seats", "Seat counts can't be negative.");
         if (CheckAssigned(seats, assigned) is { } failure) return failure;
         (TermStart, TermEnd, AnchorDay, PlanVersionId) = (term.Start, term.End, anchorDay, versionId);
         Status = SubscriptionStatus.Active;
@@ -212,6 +213,8 @@ public sealed class Subscription : Entity, IOrganizationOwned
     {
         if (Status != SubscriptionStatus.Paused || PausedOn is not { } pausedOn) return Failure.Conflict("Only a paused subscription can be resumed.");
         TermEnd = TermEnd.AddDays(today.DayNumber - pausedOn.DayNumber);
+        // The term now ends off its old anchor; renewals count whole months from the new end.
+        AnchorDay = TermEnd.Day;
         Status = SubscriptionStatus.Active;
         PausedOn = null;
         Revision++;
@@ -222,6 +225,9 @@ public sealed class Subscription : Entity, IOrganizationOwned
     public Failure? MoveTo(SubscriptionStatus next, DateOnly today)
     {
         if (!SubscriptionLifecycle.CanMove(Status, next)) return Failure.Conflict($"A {Status} subscription can't become {next}.");
+        // Pausing and resuming keep their bookkeeping (the paused days are given back) whichever way they are reached.
+        if (next == SubscriptionStatus.Paused) return Pause(today);
+        if (Status == SubscriptionStatus.Paused && next == SubscriptionStatus.Active && PausedOn is not null) return Resume(today);
         if (next == SubscriptionStatus.Cancelled) CancelledOn = today;
         Status = next;
         Revision++;

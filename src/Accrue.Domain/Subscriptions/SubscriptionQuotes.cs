@@ -34,7 +34,8 @@ public static class SubscriptionQuotes
     {
         var proration = Require(term, effective);
         var model = price.ToPrice(plan.Model);
-        var difference = (model.For(current + added) - model.For(current)) * plan.PeriodsIn(term);
+        // A volume price can fall as the quantity rises; an addition is never refunded mid-term, the lower price applies at renewal.
+        var difference = Math.Max(0, model.For(current + added) - model.For(current)) * plan.PeriodsIn(term);
         return new QuoteBuilder(price.Currency, taxRate, proration)
             .Add($"{plan.Name}: {added} more {plan.UnitName}(s), prorated {proration.Describe()}", added, added == 0 ? 0 : difference / added, difference, Remaining(term, effective))
             .Build();

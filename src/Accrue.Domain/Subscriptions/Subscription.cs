@@ -81,7 +81,10 @@ public sealed class Subscription : Entity, IOrganizationOwned
         if (Status is SubscriptionStatus.Trial) return Failure.Conflict("Convert the trial to a paid subscription instead of renewing it.");
         if (seats.Any(s => s.Count < 0)) return Failure.Invalid("Seats", "Seat counts can't be negative.");
         if (CheckAssigned(seats, assigned) is { } failure) return failure;
-        (TermStart, TermEnd, AnchorDay, PlanVersionId) = (term.Start, term.End, anchorDay, versionId);
+        // Renewed before expiry, the current term runs on into the next: the contract period grows,
+        // and mid-term additions are prorated over all of it.
+        if (term.Start != TermEnd) TermStart = term.Start;
+        (TermEnd, AnchorDay, PlanVersionId) = (term.End, anchorDay, versionId);
         Status = SubscriptionStatus.Active;
         ActivatedOn ??= term.Start;
         CancelAtPeriodEnd = false;

@@ -214,7 +214,8 @@ public sealed class SubscriptionTests
             [new SeatCount(Finance, "Finance", 4), new SeatCount(Operations, "Operations", 2)], 1, Assigned(4));
 
         Assert.Null(failure);
-        Assert.Equal(Year2027, subscription.Term);
+        // Renewed from the current end, the contract period runs on: same start, the new end.
+        Assert.Equal(new Term(new DateOnly(2026, 1, 1), Year2027.End), subscription.Term);
         Assert.Equal(current, subscription.PlanVersionId);
         Assert.Equal(SubscriptionStatus.Active, subscription.Status);
         Assert.False(subscription.CancelAtPeriodEnd);
@@ -273,7 +274,7 @@ public sealed class SubscriptionTests
 
         Assert.Equal(SubscriptionStatus.Active, subscription.Status);
         Assert.Null(subscription.PausedOn);
-        Assert.Equal(Year2027, subscription.Term);
+        Assert.Equal(Year2027.End, subscription.TermEnd);
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public abstract class SmokeTests(AccrueApp app)
         var order = await subs.PlaceAsync(prepared, true);
         Assert.Null(order.Failure);
         var paid = await orders.PayAsync(order.Value!.Id, new CardInput { Number = "4242 4242 4242 4242", ExpiryMonth = 12, ExpiryYear = 2030, Cvc = "123" });
-        Assert.Null(paid.Failure?.Message + string.Join(";", paid.Failure?.Errors?.SelectMany(e => e.Value) ?? []));
+        Assert.Null(paid.Failure);
         Assert.Equal(OrderStatus.Succeeded, paid.Value!.Order.Status);
         var invoice = await db.Invoices.SingleAsync(i => i.OrderId == order.Value.Id);
         Assert.Equal(order.Value.Total, invoice.Total);

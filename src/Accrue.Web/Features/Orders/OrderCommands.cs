@@ -96,7 +96,11 @@ public sealed class OrderCommands(
         var result = await gateway.ChargeAsync(new ChargeRequest(payment.IdempotencyKey, payment.Amount, payment.Currency, card, order.Description), ct);
         logger.LogInformation("Order {Order} payment {Outcome} (card ending {Last4})", order.Number, result.Outcome, payment.CardLast4);
         await ApplyAsync(order, payment, result, ct);
-        return new PaymentOutcome(order, payment);
+        // Settling may have started again from fresh rows; answer with what was stored.
+        db.ChangeTracker.Clear();
+        return new PaymentOutcome(
+            await db.Orders.AsNoTracking().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct),
+            await db.Payments.AsNoTracking().SingleAsync(p => p.Id == payment.Id, ct));
     }
 
     /// <summary>

@@ -15,15 +15,21 @@ namespace Accrue.Web.Features.Invoices;
 /// </summary>
 public sealed class Invoicing(AccrueDb db, TimeProvider clock)
 {
-    /// <summary>The invoice for a succeeded order, paid at once. Runs inside the caller's transaction.</summary>
+    /// <summary>
+    /// The invoice for a succeeded order, paid at once; a downgrade whose credit outweighs the new
+    /// plan gets a credit note instead. Runs inside the caller's transaction.
+    /// </summary>
     internal async Task<Invoice> IssueForOrderAsync(Order order, Organization organization, string? taxNote, CancellationToken ct)
     {
         var op = await db.Operators.SingleAsync(o => o.Id == organization.OperatorId, ct);
-        var sequence = await db.NextAsync($"invoice:{op.Id}", ct);
-        var invoice = Invoice.Issue(InvoiceKind.Invoice, $"{op.InvoicePrefix}{sequence:D6}", sequence,
+        var kind = order.Total < 0 ? InvoiceKind.CreditNote : InvoiceKind.Invoice;
+        var (counter, prefix) = kind == InvoiceKind.Invoice ? ("invoice", op.InvoicePrefix) : ("credit-note", op.CreditNotePrefix);
+        var sequence = await db.NextAsync($"{counter}:{op.Id}", ct);
+        var invoice = Invoice.Issue(kind, $"{prefix}{sequence:D6}", sequence,
             new Quote(order.Currency, order.Lines), Party(organization), Today(organization), taxNote);
         invoice.OrderId = order.Id;
-        invoice.MarkPaid(clock.GetUtcNow());
+        if (kind == InvoiceKind.CreditNote) invoice.Reason = $"Unused part of the previous plan: {order.Description}";
+        else invoice.MarkPaid(clock.GetUtcNow());
         db.Invoices.Add(invoice);
         order.InvoiceId = invoice.Id;
         return invoice;

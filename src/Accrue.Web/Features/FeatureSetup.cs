@@ -1,5 +1,6 @@
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
+using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<PermissionSetCommands>();
+        builder.Services.AddScoped<CatalogCommands>();
         builder.Services.AddScoped<Shared.Branding>();
         builder.Services.AddScoped<Shared.PortalContext>();
         builder.AddApi();
@@ -24,6 +26,7 @@ public static class FeatureSetup
     {
         app.MapRazorPages();
         app.MapApi();
+        app.MapSlaDownloads();
         app.MapGet("/healthz", async (AccrueDb db, CancellationToken ct) =>
             await CanConnectAsync(db, ct)
                 ? Results.Ok(new { status = "healthy" })

@@ -1,5 +1,6 @@
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
+using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
+        builder.Services.AddScoped<CatalogCommands>();
         builder.Services.AddScoped<Shared.Branding>();
         builder.Services.AddScoped<Shared.PortalContext>();
         builder.AddApi();
@@ -31,6 +33,7 @@ public static class FeatureSetup
     {
         app.MapRazorPages();
         app.MapApi();
+        app.MapSlaDownloads();
         app.MapGet("/healthz", async (AccrueDb db, CancellationToken ct) =>
             await CanConnectAsync(db, ct)
                 ? Results.Ok(new { status = "healthy" })

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Infrastructure.Security;
@@ -69,6 +70,7 @@ public static class ApiSetup
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapOrganizationsApi();
         group.MapMembersApi();
+        group.MapCatalogApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -4,12 +4,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Catalog;
 
+/// <summary>Catalog look-ups other features share.</summary>
 public static class CatalogQueries
 {
-    /// <summary>The organization's country decides the rate; a country without one is taxed at zero, and the invoice says so.</summary>
+    /// <summary>
+    /// The tax rate (a fraction) for an organization in <paramref name="country"/>. A country without
+    /// a rate is taxed at zero, and the note says so for the invoice (issue 3, §2).
+    /// </summary>
     public static async Task<(decimal Rate, string? Note)> TaxForAsync(this AccrueDb db, Guid operatorId, string country, CancellationToken ct)
     {
-        var rate = await db.TaxRates.AsNoTracking().SingleOrDefaultAsync(t => t.OperatorId == operatorId && t.Country == country, ct);
-        return rate is null ? (0m, $"No tax rate is set for {Countries.NameOf(country)}: taxed at 0 %.") : (rate.Rate, null);
+        var code = country.Trim().ToUpperInvariant();
+        var rate = await db.TaxRates.AsNoTracking()
+            .Where(t => t.OperatorId == operatorId && t.Country == code)
+            .Select(t => (decimal?)t.Rate)
+            .SingleOrDefaultAsync(ct);
+        return rate is { } r ? (r, null) : (0m, $"No tax rate is set for {Countries.NameOf(code)}: taxed at 0 %.");
     }
 }

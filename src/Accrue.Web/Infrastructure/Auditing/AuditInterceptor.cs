@@ -19,6 +19,8 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox) : 
     {
         nameof(User.PasswordHash), nameof(User.SecurityStamp), nameof(User.ConcurrencyStamp),
         nameof(User.NormalizedEmail), nameof(User.NormalizedUserName), nameof(ApiKey.SecretHash),
+        // An uploaded file (an SLA PDF of up to 10 MB) would bloat every audit row; its name and type are kept.
+        nameof(Accrue.Domain.Catalog.Document.Content),
         nameof(Entity.CreatedAt), nameof(Entity.CreatedBy), nameof(Entity.UpdatedAt), nameof(Entity.UpdatedBy),
     };
 

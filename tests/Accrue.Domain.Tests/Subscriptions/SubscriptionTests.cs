@@ -27,6 +27,22 @@ public sealed class SubscriptionTests
     private static Dictionary<Guid, int> Assigned(int finance) => new() { [Finance] = finance };
 
     [Fact]
+    public void Renewing_early_keeps_today_inside_the_term_so_additions_can_still_be_prorated()
+    {
+        var subscription = WithFinanceSeats(2);
+        var today = new DateOnly(2026, 12, 1);
+        var (next, anchor) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, 12);
+
+        Assert.Null(subscription.Renew(next, anchor, VersionId, [new SeatCount(Finance, "Finance", 2)], 1, NoneAssigned));
+
+        Assert.Equal(new Term(new DateOnly(2026, 1, 1), new DateOnly(2028, 1, 1)), subscription.Term);
+        var proration = Proration.For(subscription.Term, today);
+        Assert.NotNull(proration);
+        Assert.Equal((396, 730), (proration.DaysLeft, proration.DaysInTerm));
+        Assert.Equal((13, 0), (proration.Months, proration.Days));
+    }
+
+    [Fact]
     public void Activating_starts_an_active_term_anchored_on_its_first_day()
     {
         var term = Term.Of(new DateOnly(2026, 1, 31), BillingPeriod.Month, 1, 31);

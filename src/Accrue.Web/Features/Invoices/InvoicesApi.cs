@@ -56,7 +56,7 @@ public static class InvoicesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/pdf", PdfAsync).WithName("GetInvoicePdf")
             .WithSummary("The invoice as a PDF, rendered from the stored invoice.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/credit-notes", CreditAsync).WithName("CreateCreditNote")
             .WithSummary("Issues a credit note for some lines of an invoice (each line once). Operator keys only.")

@@ -7,7 +7,7 @@ namespace Accrue.Web.Tests.Api;
 public abstract class OpenApiDocumentTests(AccrueApp app)
 {
     [Fact]
-    public async Task The_document_lists_the_organizations_and_members_operations_behind_the_bearer_scheme()
+    public async Task The_document_lists_every_operation_behind_the_bearer_scheme()
     {
         var document = await DocumentAsync();
         var paths = document.GetProperty("paths");
@@ -17,6 +17,25 @@ public abstract class OpenApiDocumentTests(AccrueApp app)
         Assert.Equal(["get", "post"], Operations(paths, "/api/v1/organizations/{orgId}/members"));
         Assert.Equal(["delete", "get", "put"], Operations(paths, "/api/v1/organizations/{orgId}/members/{id}"));
         Assert.Equal(["post"], Operations(paths, "/api/v1/organizations/{orgId}/ownership"));
+        Assert.All(new[] { "/subscriptions", "/subscriptions/{id}", "/orders", "/invoices", "/members/{memberId}/entitlements" },
+            path => Assert.Contains("get", Operations(paths, "/api/v1/organizations/{orgId}" + path)));
+        Assert.Equal(["post", "put"], Operations(paths, "/api/v1/organizations/{orgId}/subscriptions/{id}/seats"));
+        foreach (var purchase in new[] { "", "/{id}/renewal", "/{id}/seats", "/{id}/addons", "/{id}/plan-change", "/unit-renewals" })
+            Assert.Equal(["post"], Operations(paths, $"/api/v1/organizations/{{orgId}}/subscriptions{purchase}/quote"));
+        foreach (var change in new[] { "trial", "{id}/cancel", "{id}/undo-cancel", "{id}/pause", "{id}/resume" })
+            Assert.Equal(["post"], Operations(paths, $"/api/v1/organizations/{{orgId}}/subscriptions/{change}"));
+        Assert.Equal(["put"], Operations(paths, "/api/v1/organizations/{orgId}/subscriptions/{id}/auto-renew"));
+        Assert.Equal(["put"], Operations(paths, "/api/v1/organizations/{orgId}/members/{memberId}/seat"));
+        Assert.Equal(["delete", "get"], Operations(paths, "/api/v1/orders/{id}"));
+        Assert.Equal(["post"], Operations(paths, "/api/v1/orders/{id}/pay"));
+        Assert.Equal(["post"], Operations(paths, "/api/v1/orders/{id}/cancel"));
+        Assert.Equal(["get"], Operations(paths, "/api/v1/invoices/{id}"));
+        Assert.Equal(["get"], Operations(paths, "/api/v1/invoices/{id}/pdf"));
+        Assert.Equal(["post"], Operations(paths, "/api/v1/invoices/{id}/credit-notes"));
+        var pdf = paths.GetProperty("/api/v1/invoices/{id}/pdf").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(pdf.TryGetProperty("application/pdf", out _), "the PDF download documents application/pdf");
+        var placeSeats = paths.GetProperty("/api/v1/organizations/{orgId}/subscriptions/{id}/seats").GetProperty("post").GetProperty("responses");
+        Assert.All(new[] { "201", "400", "403", "404", "409" }, code => Assert.True(placeSeats.TryGetProperty(code, out _), $"POST seats documents {code}"));
         Assert.All(paths.EnumerateObject(), p => Assert.StartsWith("/api/v1/", p.Name, StringComparison.Ordinal));
 
         var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");

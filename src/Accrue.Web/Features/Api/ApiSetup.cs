@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using Accrue.Web.Features.Catalog;
+using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
+using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
+using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Security;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Http.Features;
@@ -71,6 +74,10 @@ public static class ApiSetup
         group.MapOrganizationsApi();
         group.MapMembersApi();
         group.MapCatalogApi();
+        group.MapSubscriptionsApi();
+        group.MapEntitlementsApi();
+        group.MapOrdersApi();
+        group.MapInvoicesApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

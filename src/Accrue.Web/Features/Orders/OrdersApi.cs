@@ -1,0 +1,140 @@
+using Accrue.Domain.Common;
+using Accrue.Domain.Orders;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
+using Accrue.Web.Features.Subscriptions;
+using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Orders;
+
+public sealed record OrderEventResponse(DateTimeOffset At, OrderStatus Status, string Note);
+
+/// <summary>An order (seed 002) with its lines and, on the detail, its timeline.</summary>
+public sealed record OrderResponse(
+    Guid Id,
+    Guid OrganizationId,
+    string Number,
+    OrderType Type,
+    OrderStatus Status,
+    int Quantity,
+    string QuantityUnit,
+    string Description,
+    string Currency,
+    IReadOnlyList<QuoteLineResponse> Lines,
+    decimal Subtotal,
+    decimal Tax,
+    decimal Total,
+    string? ProrationNote,
+    Guid? SubscriptionId,
+    string? PlacedBy,
+    DateOnly? NextExpiration,
+    Guid? InvoiceId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt,
+    IReadOnlyList<OrderEventResponse> Timeline)
+{
+    public static OrderResponse From(Order o) =>
+        new(o.Id, o.OrganizationId, o.Reference, o.Type, o.Status, o.Quantity, o.QuantityUnit, o.Description, o.Currency,
+            o.Lines.Select(QuoteLineResponse.From).ToList(), o.Subtotal, o.Tax, o.Total, o.ProrationNote, o.SubscriptionId, o.PlacedBy,
+            o.NextExpiration, o.InvoiceId, o.CreatedAt, o.CompletedAt,
+            o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new OrderEventResponse(e.At, e.Status, e.Note)).ToList());
+}
+
+/// <summary>One attempt to take the money; only the card's brand and last four digits are kept.</summary>
+public sealed record PaymentResponse(Guid Id, PaymentStatus Status, decimal Amount, string Currency, string? CardBrand, string? CardLast4,
+    string? GatewayReference, string? Message)
+{
+    public static PaymentResponse From(Payment p) => new(p.Id, p.Status, p.Amount, p.Currency, p.CardBrand, p.CardLast4, p.GatewayReference, p.Message);
+}
+
+public sealed record PayOrderRequest(CardInput? Card);
+
+/// <summary>
+/// The order after the payment attempt: Succeeded (fulfilled and invoiced), Failed (declined, nothing
+/// changed) or SystemProcessing with the payment Unknown (the processor didn't answer; settled by reconciliation).
+/// </summary>
+public sealed record PayOrderResponse(OrderResponse Order, PaymentResponse Payment);
+
+/// <summary>/api/v1/orders: every purchase as an order, paid by card, through <see cref="OrderCommands"/>.</summary>
+public static class OrdersApi
+{
+    public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/organizations/{orgId:guid}/orders", ListAsync).WithName("ListOrders").WithTags("Orders")
+            .WithSummary("Lists an organization's orders, oldest first; filter by number (ORD-000123 or 123), type, status and creation date.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        var group = api.MapGroup("/orders").WithTags("Orders");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/pay", PayAsync).WithName("PayOrder")
+            .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md). An order is paid at most once.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelOrder")
+            .WithSummary("Cancels an order still waiting for payment.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteOrder")
+            .WithSummary("Removes an order that never succeeded from the history (audited). A succeeded order stays: its invoice is a legal record.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    private static async Task<Results<Ok<Page<OrderResponse>>, ProblemHttpResult>> ListAsync(
+        Guid orgId, AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null, string? number = null,
+        OrderType? type = null, OrderStatus? status = null, DateOnly? from = null, DateOnly? to = null)
+    {
+        var page = Paging.Parse(limit, cursor);
+        var errors = new FieldErrors();
+        long? wanted = null;
+        if (!string.IsNullOrWhiteSpace(number))
+        {
+            var digits = number.Trim().ToUpperInvariant();
+            digits = digits.StartsWith("ORD-", StringComparison.Ordinal) ? digits[4..] : digits;
+            if (long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) wanted = n;
+            else errors.Add("number", "Enter an order number such as ORD-000123.");
+        }
+        if (from is { } f && to is { } t && t < f) errors.Add("to", "The end date must not be before the start date.");
+        if (page.Failure is { } failure) return failure.ToProblem();
+        if (errors.Any) return errors.ToFailure().ToProblem();
+        if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
+
+        var query = db.Orders.AsNoTracking().Include(o => o.Events).Where(o => o.OrganizationId == orgId && o.DeletedAt == null);
+        if (wanted is { } w) query = query.Where(o => o.Number == w);
+        if (type is { } ty) query = query.Where(o => o.Type == ty);
+        if (status is { } s) query = query.Where(o => o.Status == s);
+        // Dates are whole UTC days: from its first instant up to (not including) the day after "to".
+        if (from is { } start) query = query.Where(o => o.CreatedAt >= new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        if (to is { } end) query = query.Where(o => o.CreatedAt < new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        return TypedResults.Ok(await query.PageAsync(page.Value, OrderResponse.From, ct));
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(Guid id, AccrueDb db, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == id && o.DeletedAt == null, ct);
+        return order is null ? Failure.NotFound("Order").ToProblem() : TypedResults.Ok(OrderResponse.From(order));
+    }
+
+    private static async Task<Results<Ok<PayOrderResponse>, ProblemHttpResult>> PayAsync(Guid id, PayOrderRequest request, OrderCommands orders, CancellationToken ct)
+    {
+        var result = await orders.PayAsync(id, request.Card ?? new CardInput(), ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var (order, payment) = result.Value!;
+        return TypedResults.Ok(new PayOrderResponse(OrderResponse.From(order), PaymentResponse.From(payment)));
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(Guid id, OrderCommands orders, CancellationToken ct)
+    {
+        var result = await orders.CancelAsync(id, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(OrderResponse.From(result.Value!));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, OrderCommands orders, CancellationToken ct)
+    {
+        var result = await orders.DeleteAsync(id, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
+}

@@ -124,15 +124,16 @@ public abstract class InvoicePagesTests(AccrueApp app)
         var staff = await app.SignedInAsync(ConsoleSteps.Operator);
         var url = $"/console/organizations/{globexId}/subscriptions";
         var serial = Http.Unique("STB").ToUpperInvariant();
-        var response = await staff.SubmitFormAsync(url, new Dictionary<string, string> { ["SerialNumber"] = serial }, $"[data-subscription='{subscriptionId}'] .delivery-form");
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var setTopBox = (await app.DbAsync(db => db.Products.IgnoreQueryFilters().SingleAsync(p => p.Kind == Accrue.Domain.Catalog.ProductKind.PhysicalGood && p.Name.Contains("box")))).Id.ToString();
+        var response = await staff.SubmitFormAsync(url, new Dictionary<string, string> { ["ProductId"] = setTopBox, ["SerialNumber"] = serial }, $"[data-subscription='{subscriptionId}'] .delivery-form");
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, string.Join("; ", Http.Parse(await response.Content.ReadAsStringAsync()).Errors()));
 
         var item = await app.DbAsync(db => db.SubscriptionItems.IgnoreQueryFilters().SingleAsync(i => i.SerialNumber == serial));
         Assert.Equal(subscriptionId, item.SubscriptionId);
         Assert.Equal(ItemKind.PhysicalGood, item.Kind);
         Assert.Contains((await staff.GetPageAsync(url)).QuerySelectorAll(".subscription-items .serial"), c => c.TextContent == serial);
 
-        var duplicate = await staff.SubmitFormAsync(url, new Dictionary<string, string> { ["SerialNumber"] = serial }, $"[data-subscription='{subscriptionId}'] .delivery-form");
+        var duplicate = await staff.SubmitFormAsync(url, new Dictionary<string, string> { ["ProductId"] = setTopBox, ["SerialNumber"] = serial }, $"[data-subscription='{subscriptionId}'] .delivery-form");
         Assert.Equal(HttpStatusCode.OK, duplicate.StatusCode);
         Assert.Contains(Http.Parse(await duplicate.Content.ReadAsStringAsync()).Errors(), e => e.Contains("already recorded", StringComparison.Ordinal));
         Assert.Equal(1, await app.DbAsync(db => db.SubscriptionItems.IgnoreQueryFilters().CountAsync(i => i.SerialNumber == serial)));

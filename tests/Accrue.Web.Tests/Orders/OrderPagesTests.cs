@@ -95,7 +95,6 @@ public abstract class OrderPagesTests(AccrueApp app)
     public async Task A_succeeded_order_can_not_be_deleted_because_its_invoice_is_a_legal_record()
     {
         var paid = await app.PaidSeatsOrderAsync();
-        var audits = await app.CountAsync<AuditEntry>();
         var owner = await app.SignedInAsync("owner@acme.test");
         var response = await owner.PostFormAsync($"/portal/orders/{paid.Id}?handler=Delete", new Dictionary<string, string>(), $"/portal/orders/{paid.Id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -103,7 +102,7 @@ public abstract class OrderPagesTests(AccrueApp app)
         var stored = await app.OrderAsync(paid.Id);
         Assert.Null(stored.DeletedAt);
         Assert.Equal(OrderStatus.Succeeded, stored.Status);
-        Assert.Equal(audits, await app.CountAsync<AuditEntry>());
+        Assert.Equal(0, await app.DbAsync(db => db.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == "Order.Deleted" && a.EntityId == paid.Id.ToString())));
         Assert.Equal([paid.Reference], Listed(await owner.GetPageAsync($"/portal/orders?number={paid.Reference}")));
     }
 

@@ -198,7 +198,9 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
             .Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
         Assert.Equal(
             [("Overview", $"/console/organizations/{acme}"), ("Settings", $"/console/organizations/{acme}/settings"),
-             ("Members", $"/console/organizations/{acme}/members"), ("Audit", $"/console/organizations/{acme}/audit")],
+             ("Members", $"/console/organizations/{acme}/members"), ("Subscriptions", $"/console/organizations/{acme}/subscriptions"),
+             ("Orders", $"/console/organizations/{acme}/orders"), ("Invoices", $"/console/organizations/{acme}/invoices"),
+             ("Audit", $"/console/organizations/{acme}/audit")],
             links);
         Assert.Contains("Olivia Owner (Acme)", page.Body!.TextContent);
         foreach (var (_, href) in links) await staff.GetPageAsync(href!);

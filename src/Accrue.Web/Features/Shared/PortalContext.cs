@@ -30,4 +30,7 @@ public sealed class PortalContext(AccrueDb db)
     }
 
     public async Task<bool> CanAsync(Permissions permission) => (await MemberAsync()).Can(permission);
+
+    /// <summary>Holds at least one of the flags in <paramref name="permissions"/>; Member.Can needs all of them.</summary>
+    public async Task<bool> CanAnyAsync(Permissions permissions) => ((await MemberAsync()).EffectivePermissions & permissions) != Permissions.None;
 }

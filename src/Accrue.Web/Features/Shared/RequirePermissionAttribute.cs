@@ -15,12 +15,15 @@ public sealed class RequirePermissionAttribute(Permissions permission) : Attribu
 {
     public Permissions Permission { get; } = permission;
 
+    /// <summary>Any one of the flags in <see cref="Permission"/> is enough (billing pages: Manage account or View billing).</summary>
+    public bool AnyOf { get; set; }
+
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var portal = context.HttpContext.RequestServices.GetRequiredService<PortalContext>();
-        if (await portal.CanAsync(Permission))
+        if (AnyOf ? await portal.CanAnyAsync(Permission) : await portal.CanAsync(Permission))
         {
             await next();
             return;
@@ -30,7 +33,7 @@ public sealed class RequirePermissionAttribute(Permissions permission) : Attribu
         {
             ViewName = "/Features/Shared/Forbidden.cshtml",
             StatusCode = StatusCodes.Status403Forbidden,
-            ViewData = new ViewDataDictionary(metadata, context.ModelState) { ["Area"] = "Portal", ["Title"] = "Not allowed", ["Permission"] = Permission },
+            ViewData = new ViewDataDictionary(metadata, context.ModelState) { ["Area"] = "Portal", ["Title"] = "Not allowed", ["Permission"] = Permission, ["AnyOf"] = AnyOf },
         };
     }
 }

@@ -53,7 +53,7 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
     public CardForm Card { get; set; } = new();
 
     public Purchase? Purchase { get; private set; }
-    public Organization Organization { get; private set; } = null!;
+    public Organization Organization { get; protected set; } = null!;
     public string? CardLast4 { get; private set; }
 
     protected PortalContext Portal => portal;

@@ -1,0 +1,138 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Common;
+using Accrue.Domain.Orders;
+using Accrue.Web.Features.Invoices;
+using Accrue.Web.Features.Orders;
+using Accrue.Web.Features.Shared;
+using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Accrue.Web.Features.Portal.Subscriptions;
+
+/// <summary>Card fields as posted. Never echoed back into a page: only the last four digits are ever shown.</summary>
+public sealed class CardForm
+{
+    public string? Number { get; set; }
+    public int? ExpiryMonth { get; set; }
+    public int? ExpiryYear { get; set; }
+    public string? Cvc { get; set; }
+    public string? Holder { get; set; }
+
+    public CardInput ToInput() => new()
+    {
+        Number = Number?.Trim() ?? "", ExpiryMonth = ExpiryMonth ?? 0, ExpiryYear = ExpiryYear ?? 0, Cvc = Cvc?.Trim() ?? "",
+        Holder = string.IsNullOrWhiteSpace(Holder) ? null : Holder.Trim(),
+    };
+}
+
+/// <summary>A seat count as a form posts it.</summary>
+public sealed class SeatField
+{
+    public Guid SeatTypeId { get; set; }
+    public int Count { get; set; }
+}
+
+/// <summary>
+/// Every purchase in the portal runs the same three steps without JavaScript: choose (a GET form),
+/// review the quote (the same GET with <c>Review=true</c>, so it can be reloaded and shared), and
+/// confirm &amp; pay (a POST repeating the choices). The rules and prices come from
+/// <see cref="Accrue.Web.Features.Subscriptions.SubscriptionCommands"/>; the page only asks and shows.
+/// </summary>
+[RequirePermission(Permissions.ManageAccount)]
+public abstract class PurchasePage(OrderCommands orders, PortalContext portal, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public bool Review { get; set; }
+
+    [BindProperty]
+    public bool Acknowledged { get; set; }
+
+    [BindProperty]
+    public CardForm Card { get; set; } = new();
+
+    public Purchase? Purchase { get; private set; }
+    public Organization Organization { get; protected set; } = null!;
+    public string? CardLast4 { get; private set; }
+
+    protected PortalContext Portal => portal;
+
+    /// <summary>Loads what the choose step needs; null when the page's subject doesn't exist for this organization.</summary>
+    protected abstract Task<bool> LoadAsync();
+
+    protected abstract Task<Result<Purchase>> PrepareAsync();
+
+    /// <summary>The choices, as the review step repeats them in the confirm form and the "Change" link.</summary>
+    public abstract IEnumerable<KeyValuePair<string, string>> ChoiceFields();
+
+    public string ChangeLink => Request.Path + QueryString.Create(ChoiceFields().Select(f => new KeyValuePair<string, string?>(f.Key, f.Value))).ToString();
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Organization = await portal.OrganizationAsync();
+        if (!await LoadAsync()) return NotFound();
+        if (Review) await ReviewAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        Organization = await portal.OrganizationAsync();
+        if (!await LoadAsync()) return NotFound();
+        if (!await ReviewAsync()) return Page();
+        var card = Card.ToInput();
+        CardLast4 = card.Last4.Length > 0 ? card.Last4 : null;
+        var needsCard = Purchase!.Quote.Total > 0;
+        // The acknowledgement and the card are checked before the order is written, so a mistake leaves no order behind.
+        if (!Acknowledged) ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
+        if (needsCard && card.Validate(OrganizationTime.Today(Organization, clock)) is { Any: true } cardErrors) cardErrors.ToFailure().AddTo(ModelState, "");
+        if (!ModelState.IsValid) return Page();
+
+        var placed = await orders.PlaceAsync(Purchase, Acknowledged);
+        if (placed.Failure is { } notPlaced) return Show(notPlaced);
+        var order = placed.Value!;
+        if (order.Status == OrderStatus.Succeeded || !needsCard) return Done(order, null);
+        var paid = await orders.PayAsync(order.Id, card);
+        if (paid.Failure is { } notPaid)
+        {
+            TempData["Flash"] = $"Order {order.Reference} was placed but not paid: {notPaid.Message}";
+            TempData["FlashKind"] = "warning";
+            return Redirect($"/portal/orders/{order.Id}");
+        }
+        return Done(paid.Value!.Order, paid.Value.Payment);
+    }
+
+    private RedirectResult Done(Order order, Payment? payment)
+    {
+        (TempData["Flash"], TempData["FlashKind"]) = order.Status switch
+        {
+            OrderStatus.Succeeded => ($"Order {order.Reference} succeeded: {order.Description}.", "success"),
+            OrderStatus.Failed => ($"Order {order.Reference} failed: {payment?.Message ?? "the payment was declined."} Nothing was changed.", "danger"),
+            _ => ($"Order {order.Reference} is being processed: the payment is being checked with the card processor. Nothing is charged twice.", "info"),
+        };
+        return Redirect($"/portal/orders/{order.Id}");
+    }
+
+    /// <summary>Prices the choices; on failure the choose step shows why, beside the fields.</summary>
+    private async Task<bool> ReviewAsync()
+    {
+        var prepared = await PrepareAsync();
+        if (prepared.Failure is { } failure)
+        {
+            Show(failure);
+            return false;
+        }
+        Purchase = prepared.Value;
+        Review = true;
+        return true;
+    }
+
+    private PageResult Show(Failure failure)
+    {
+        failure.AddTo(ModelState, "");
+        // A field error sends the customer back to the choices; anything else stays on the quote.
+        Review = Purchase is not null && !(failure.Kind == FailureKind.Invalid && failure.Errors is not null);
+        return Page();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Accrue.Domain.Common;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Orders;
+using Accrue.Web.Features.Shared;
+using Accrue.Web.Features.Subscriptions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Accrue.Web.Features.Portal.Subscriptions;
+
+/// <summary>Renews for 1–60 months, choosing the next term's seats (seeds 000, 002).</summary>
+public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, portal, clock)
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid Id { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int Months { get; set; } = 12;
+
+    [BindProperty(SupportsGet = true)]
+    public List<SeatField> Seats { get; set; } = [];
+
+    [BindProperty(SupportsGet = true)]
+    public int? Quantity { get; set; }
+
+    public SubscriptionView View { get; private set; } = null!;
+
+    protected override async Task<bool> LoadAsync()
+    {
+        if (await db.SubscriptionViewAsync(Organization.Id, Id) is not { } view) return false;
+        View = view;
+        // Next term's counts start at the current ones.
+        Seats = view.Plan.SeatTypes.OrderBy(t => t.SortOrder)
+            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? view.Subscription.SeatsOf(t.Id) }).ToList();
+        Quantity ??= view.Subscription.Quantity;
+        return true;
+    }
+
+    protected override Task<Result<Purchase>> PrepareAsync() =>
+        subscriptions.PrepareRenewAsync(Organization.Id, Id, new RenewRequest
+        {
+            Months = Months,
+            Seats = Seats.Select(s => new SeatInput(s.SeatTypeId, s.Count)).ToList(),
+            Quantity = View.Plan.HasSeatTypes || View.Plan.SoldPerUnit ? null : Quantity,
+        });
+
+    public override IEnumerable<KeyValuePair<string, string>> ChoiceFields()
+    {
+        yield return new(nameof(Months), Months.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < Seats.Count; i++)
+        {
+            yield return new($"Seats[{i}].SeatTypeId", Seats[i].SeatTypeId.ToString());
+            yield return new($"Seats[{i}].Count", Seats[i].Count.ToString(CultureInfo.InvariantCulture));
+        }
+        if (Quantity is { } quantity) yield return new(nameof(Quantity), quantity.ToString(CultureInfo.InvariantCulture));
+    }
+}

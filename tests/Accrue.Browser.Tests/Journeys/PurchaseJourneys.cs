@@ -89,7 +89,8 @@ public sealed partial class PurchaseJourneys(BrowserSite site, ITestOutputHelper
 
         var response = await member.GotoAsync($"/portal/subscriptions/{subscriptionId}/add-seats");
         Assert.Equal(403, response!.Status);
-        await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
+        await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "You can't open this page" })).ToBeVisibleAsync();
+        await Expect(member.GetByText("Manage account").First).ToBeVisibleAsync();
         Assert.Equal(ordersBefore, await Site.Server.DbAsync(db => db.Orders.CountAsync()));
     });
 

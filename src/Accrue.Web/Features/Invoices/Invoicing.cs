@@ -68,6 +68,32 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         return note;
     }
 
+    /// <summary>
+    /// The operator's invoice and credit note prefixes. The numbers after them keep running, so a new
+    /// prefix never reuses or skips a number.
+    /// </summary>
+    public async Task<Result<Operator>> SetPrefixesAsync(string? invoicePrefix, string? creditNotePrefix, CancellationToken ct = default)
+    {
+        if (!db.Actor.IsOperator) return Failure.Forbidden("Only operator staff change invoice numbering.");
+        var errors = new FieldErrors();
+        CheckPrefix(errors, "InvoicePrefix", invoicePrefix, "Invoice prefix");
+        CheckPrefix(errors, "CreditNotePrefix", creditNotePrefix, "Credit note prefix");
+        if (!errors.Any && invoicePrefix!.Trim() == creditNotePrefix!.Trim())
+            errors.Add("CreditNotePrefix", "Credit notes need a prefix of their own, so their numbers never meet invoice numbers.");
+        if (errors.Any) return errors.ToFailure();
+        var op = await db.Operators.FirstAsync(ct);
+        (op.InvoicePrefix, op.CreditNotePrefix) = (invoicePrefix!.Trim(), creditNotePrefix!.Trim());
+        await db.SaveChangesAsync(ct);
+        return op;
+    }
+
+    private static void CheckPrefix(FieldErrors errors, string field, string? prefix, string label)
+    {
+        errors.Require(field, prefix, label, 20);
+        if (prefix is not null && !prefix.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/'))
+            errors.Add(field, $"{label} may hold letters, digits, '-', '_' and '/'.");
+    }
+
     private static InvoiceParty Party(Organization o) =>
         new(o.OperatorId, o.Id, o.BillingName, o.BillingAddress.ToString(), o.Country);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Accrue.Web.Infrastructure.Web;
 
@@ -28,6 +29,19 @@ public static class Problems
         Detail = failure.Message,
         Extensions = failure.Errors is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["errors"] = failure.Errors },
     });
+
+    /// <summary>How a console page answers a failure: 404 and 403 as such, anything else beside the fields.</summary>
+    public static IActionResult ToPageResult(this Failure failure, PageModel page, string prefix = "Input")
+    {
+        switch (failure.Kind)
+        {
+            case FailureKind.NotFound: return page.NotFound();
+            case FailureKind.Forbidden: return page.Forbid();
+            default:
+                failure.AddTo(page.ModelState, prefix);
+                return page.Page();
+        }
+    }
 
     /// <summary>Puts a failure beside the form fields it names (prefix: the page's bound model name).</summary>
     public static void AddTo(this Failure failure, ModelStateDictionary modelState, string prefix = "Input")

@@ -31,17 +31,7 @@ public sealed class IndexModel(AccrueDb db, MemberCommands members) : PageModel
             return Page();
         }
         var transferred = await members.TransferOwnershipAsync(id, newOwnerId, ct);
-        if (transferred.Failure is { } failure)
-        {
-            switch (failure.Kind)
-            {
-                case FailureKind.NotFound: return NotFound();
-                case FailureKind.Forbidden: return Forbid();
-                default:
-                    failure.AddTo(ModelState, "");
-                    return Page();
-            }
-        }
+        if (transferred.Failure is { } failure) return failure.ToPageResult(this, "");
         TempData["Flash"] = $"{transferred.Value!.Name} is now the Owner of {Organization.Name}.";
         return Redirect($"/console/organizations/{id}/members");
     }

@@ -49,15 +49,5 @@ public abstract class MemberFormModel(AccrueDb db) : PageModel
         return !ModelState.IsValid;
     }
 
-    protected IActionResult Fail(Failure failure)
-    {
-        switch (failure.Kind)
-        {
-            case FailureKind.NotFound: return NotFound();
-            case FailureKind.Forbidden: return Forbid();
-            default:
-                failure.AddTo(ModelState);
-                return Page();
-        }
-    }
+    protected IActionResult Fail(Failure failure) => failure.ToPageResult(this);
 }

@@ -48,17 +48,7 @@ public sealed class SettingsModel(AccrueDb db, OrganizationCommands organization
         return Redirect($"/console/organizations/{id}/settings");
     }
 
-    private IActionResult Fail(Failure failure)
-    {
-        switch (failure.Kind)
-        {
-            case FailureKind.NotFound: return NotFound();
-            case FailureKind.Forbidden: return Forbid();
-            default:
-                failure.AddTo(ModelState);
-                return Page();
-        }
-    }
+    private IActionResult Fail(Failure failure) => failure.ToPageResult(this);
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

@@ -151,26 +151,30 @@ public sealed class OrderCommands(
 
     private async Task ApplyAsync(Order order, Payment payment, ChargeResult result, CancellationToken ct)
     {
+        if (result.Outcome == ChargeOutcome.Succeeded)
+        {
+            await SettlePaidAsync(order.Id, payment.Id, result, ct);
+            return;
+        }
         var now = clock.GetUtcNow();
+        Describe(payment, result);
+        if (result.Outcome == ChargeOutcome.Declined)
+        {
+            (payment.Status, payment.SettledAt) = (PaymentStatus.Declined, now);
+            order.Fail(now, result.Message ?? "The card was declined.");
+        }
+        else
+        {
+            payment.Status = PaymentStatus.Unknown;
+            order.Record(now, "The card processor did not answer; the payment will be checked with the processor before anything is charged again.");
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static void Describe(Payment payment, ChargeResult result)
+    {
         (payment.GatewayReference, payment.CardBrand, payment.Message) = (result.Reference, result.Brand, result.Message);
         payment.CardLast4 = result.Last4 ?? payment.CardLast4;
-        switch (result.Outcome)
-        {
-            case ChargeOutcome.Succeeded:
-                await SettlePaidAsync(order.Id, payment.Id, result, ct);
-                break;
-            case ChargeOutcome.Declined:
-                payment.Status = PaymentStatus.Declined;
-                payment.SettledAt = now;
-                order.Fail(now, result.Message ?? "The card was declined.");
-                await db.SaveChangesAsync(ct);
-                break;
-            default:
-                payment.Status = PaymentStatus.Unknown;
-                order.Record(now, "The card processor did not answer; the payment will be checked with the processor before anything is charged again.");
-                await db.SaveChangesAsync(ct);
-                break;
-        }
     }
 
     /// <summary>
@@ -187,9 +191,8 @@ public sealed class OrderCommands(
             var order = await db.Orders.IgnoreQueryFilters().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct);
             if (payment.Status == PaymentStatus.Succeeded) return;
             var now = clock.GetUtcNow();
-            (payment.Status, payment.SettledAt, payment.GatewayReference, payment.CardBrand, payment.Message) =
-                (PaymentStatus.Succeeded, now, result.Reference, result.Brand, result.Message);
-            payment.CardLast4 = result.Last4 ?? payment.CardLast4;
+            (payment.Status, payment.SettledAt) = (PaymentStatus.Succeeded, now);
+            Describe(payment, result);
             order.Record(now, $"Paid {Money.Format(payment.Amount, payment.Currency)} by {result.Brand} ending {payment.CardLast4} ({result.Reference}).");
             try
             {

@@ -283,8 +283,9 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (valid.Failure is { } invalid) return invalid;
         var assigned = await db.AssignedSeatsAsync(subscription.Id, ct);
         if (Subscription.CheckAssigned(valid.Value!, assigned) is { } below) return below;
+        var today = Today(await db.Organizations.SingleAsync(o => o.Id == organizationId, ct));
         foreach (var seat in valid.Value!)
-            if (subscription.SetSeats(seat, assigned, Today(await db.Organizations.SingleAsync(o => o.Id == organizationId, ct))) is { } failure) return failure;
+            if (subscription.SetSeats(seat, assigned, today) is { } failure) return failure;
         return await SaveAsync(subscription, ct);
     }
 

@@ -17,6 +17,11 @@ public sealed class Organization : Entity, IOrganizationOwned
     public required string TimeZone { get; set; }
     public BillingMode BillingMode { get; set; }
     public OrganizationStatus Status { get; set; } = OrganizationStatus.Active;
+    /// <summary>Why the organization is suspended or closed, shown to its members (seed 001).</summary>
+    public string? StatusReason { get; set; }
+    public DateTimeOffset? StatusChangedAt { get; set; }
+    /// <summary>Days a postpaid bill may stay open before it is due (seed 004: "Normal" billing).</summary>
+    public int PaymentTermsDays { get; set; } = 30;
 
     Guid IOrganizationOwned.OrganizationId => Id;
 

@@ -36,6 +36,12 @@ public sealed class Invoice : Entity, IOrganizationOwned
     /// <summary>Said on the invoice when the country has no tax rate (taxed at zero).</summary>
     public string? TaxNote { get; set; }
     public string? Reason { get; set; }
+    /// <summary>The payment settling this bill, set when a payment starts so two payments can't both charge for it.</summary>
+    public Guid? PaymentId { get; set; }
+    /// <summary>Bumped by every status change.</summary>
+    public int Revision { get; private set; }
+
+    public List<InvoiceEvent> Events { get; } = [];
 
     public static Invoice Issue(InvoiceKind kind, string number, long sequence, Quote quote, InvoiceParty party, DateOnly issuedOn, string? taxNote) => new()
     {
@@ -49,6 +55,7 @@ public sealed class Invoice : Entity, IOrganizationOwned
         if (Status != InvoiceStatus.Open) return Failure.Conflict($"Invoice {Number} is {Status.ToString().ToLowerInvariant()}.");
         Status = InvoiceStatus.Paid;
         PaidAt = at;
+        Revision++;
         return null;
     }
 
@@ -56,6 +63,7 @@ public sealed class Invoice : Entity, IOrganizationOwned
     {
         if (Status == InvoiceStatus.Void) return Failure.Conflict($"Invoice {Number} is already void.");
         Status = InvoiceStatus.Void;
+        Revision++;
         return null;
     }
 
@@ -67,6 +75,19 @@ public sealed class Invoice : Entity, IOrganizationOwned
         new(Currency, lines.Distinct().Where(i => i >= 0 && i < Lines.Count)
             .Select(i => Lines[i] with { UnitPrice = -Lines[i].UnitPrice, Amount = -Lines[i].Amount, Tax = -Lines[i].Tax, Description = $"Credit: {Lines[i].Description}" })
             .ToList());
+}
+
+/// <summary>
+/// One step on a bill's timeline: issued, reminded, card retried, paid, organization suspended.
+/// <see cref="Step"/> is unique per invoice, so a dunning step done once is never done twice.
+/// </summary>
+public sealed class InvoiceEvent : Entity, IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public Guid InvoiceId { get; set; }
+    public required string Step { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Note { get; set; }
 }
 
 /// <summary>Who an invoice is from and to, captured at issue.</summary>

@@ -129,15 +129,22 @@ public sealed class OrderEvent : Entity, IOrganizationOwned
 
 public enum PaymentStatus { Pending, Succeeded, Declined, Unknown }
 
+/// <summary>How a payment is taken: a card typed in, the card on file, or the prepaid wallet.</summary>
+public enum PaymentSource { Card, CardOnFile, Wallet }
+
 /// <summary>
-/// An attempt to take an order's money through a gateway. The idempotency key is unique, and at
-/// most one payment per order can succeed, so a retried or doubled request never charges twice.
-/// Only the card's brand and last four digits are kept.
+/// An attempt to take an order's money, or to settle postpaid bills, through a gateway or the wallet.
+/// The idempotency key is unique, and at most one payment per order can succeed, so a retried or
+/// doubled request never charges twice. Only the card's brand and last four digits are kept.
 /// </summary>
 public sealed class Payment : Entity, IOrganizationOwned
 {
     public Guid OrganizationId { get; set; }
-    public Guid OrderId { get; set; }
+    /// <summary>The order paid; null when the payment settles bills (<see cref="InvoiceIds"/>).</summary>
+    public Guid? OrderId { get; set; }
+    /// <summary>The postpaid bills one payment settles together (seed 004: pay one or several bills).</summary>
+    public List<Guid> InvoiceIds { get; set; } = [];
+    public PaymentSource Source { get; set; }
     public required string Gateway { get; set; }
     public required string IdempotencyKey { get; set; }
     public decimal Amount { get; set; }

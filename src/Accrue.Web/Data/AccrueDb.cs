@@ -5,8 +5,12 @@ using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
+using Accrue.Domain.Usage;
+using Accrue.Domain.Vouchers;
+using Accrue.Domain.Wallets;
 using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Tenancy;
+using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -51,6 +55,19 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<SandboxCharge> SandboxCharges => Set<SandboxCharge>();
+    public DbSet<InvoiceEvent> InvoiceEvents => Set<InvoiceEvent>();
+    public DbSet<CardOnFile> CardsOnFile => Set<CardOnFile>();
+    public DbSet<GatewayEvent> GatewayEvents => Set<GatewayEvent>();
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+    public DbSet<WalletEntry> WalletEntries => Set<WalletEntry>();
+    public DbSet<Meter> Meters => Set<Meter>();
+    public DbSet<UnitBalance> UnitBalances => Set<UnitBalance>();
+    public DbSet<UnitEntry> UnitEntries => Set<UnitEntry>();
+    public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();
+    public DbSet<Voucher> Vouchers => Set<Voucher>();
+    public DbSet<VoucherAttempt> VoucherAttempts => Set<VoucherAttempt>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -154,6 +171,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         });
 
         ConfigureCommerce(builder);
+        ConfigureMoney(builder);
 
         // Ids are made in code (Guid v7), so a new row reached through a navigation is an insert, not an update.
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(Entity).IsAssignableFrom(t.ClrType)))
@@ -325,6 +343,140 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             c.Property(x => x.Currency).HasMaxLength(3);
             c.Property(x => x.Brand).HasMaxLength(20);
             c.Property(x => x.Last4).HasMaxLength(4);
+        });
+    }
+
+    private static void ConfigureMoney(ModelBuilder builder)
+    {
+        builder.Entity<Organization>(o =>
+        {
+            o.Property(x => x.StatusReason).HasMaxLength(500);
+            o.ToTable(t => t.HasCheckConstraint("CK_Organizations_PaymentTerms", "\"PaymentTermsDays\" >= 0 AND \"PaymentTermsDays\" <= 365"));
+        });
+        builder.Entity<Payment>(p =>
+        {
+            p.Property(x => x.Source).HasConversion<string>().HasMaxLength(16);
+            p.Property(x => x.InvoiceIds).HasJsonConversion();
+        });
+        builder.Entity<Invoice>(i =>
+        {
+            i.Property(x => x.Revision).IsConcurrencyToken();
+            i.HasMany(x => x.Events).WithOne().HasForeignKey(x => x.InvoiceId);
+            i.HasIndex(x => new { x.Status, x.DueOn });
+        });
+        builder.Entity<InvoiceEvent>(e =>
+        {
+            e.Property(x => x.Step).HasMaxLength(64);
+            e.Property(x => x.Note).HasMaxLength(500);
+            e.HasIndex(x => new { x.InvoiceId, x.Step }).IsUnique();
+        });
+        builder.Entity<CardOnFile>(c =>
+        {
+            c.Property(x => x.Gateway).HasMaxLength(20);
+            c.Property(x => x.Token).HasMaxLength(200);
+            c.Property(x => x.Brand).HasMaxLength(20);
+            c.Property(x => x.Last4).HasMaxLength(4);
+            c.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            c.HasIndex(x => x.OrganizationId).IsUnique();
+        });
+        builder.Entity<GatewayEvent>(e =>
+        {
+            e.HasKey(x => new { x.Gateway, x.EventId });
+            e.Property(x => x.Gateway).HasMaxLength(20);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.Type).HasMaxLength(100);
+        });
+
+        builder.Entity<Wallet>(w =>
+        {
+            w.HasKey(x => x.OrganizationId);
+            w.Property(x => x.Currency).HasMaxLength(3);
+            w.Property(x => x.LastSequence).IsConcurrencyToken();
+            w.HasOne<Organization>().WithOne().HasForeignKey<Wallet>(x => x.OrganizationId);
+            w.ToTable(t => t.HasCheckConstraint("CK_Wallets_NotNegative", "\"Balance\" >= 0"));
+        });
+        builder.Entity<WalletEntry>(e =>
+        {
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Description).HasMaxLength(300);
+            e.Property(x => x.UniqueKey).HasMaxLength(120);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.Ignore(x => x.IsCredit);
+            e.HasOne<Wallet>().WithMany().HasForeignKey(x => x.OrganizationId);
+            e.HasIndex(x => new { x.OrganizationId, x.Sequence }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.UniqueKey }).IsUnique().HasFilter("\"UniqueKey\" IS NOT NULL");
+        });
+
+        builder.Entity<Meter>(m =>
+        {
+            m.Property(x => x.Code).HasMaxLength(40);
+            m.Property(x => x.Name).HasMaxLength(100);
+            m.Property(x => x.UnitName).HasMaxLength(40);
+            m.HasIndex(x => new { x.OperatorId, x.Code }).IsUnique();
+        });
+        builder.Entity<UnitBalance>(b =>
+        {
+            b.HasKey(x => new { x.OrganizationId, x.Meter });
+            b.Property(x => x.Meter).HasMaxLength(40);
+            b.Property(x => x.LastSequence).IsConcurrencyToken();
+            b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            b.ToTable(t => t.HasCheckConstraint("CK_UnitBalances_NotNegative", "\"Balance\" >= 0"));
+        });
+        builder.Entity<UnitEntry>(e =>
+        {
+            e.Property(x => x.Meter).HasMaxLength(40);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Description).HasMaxLength(300);
+            e.Property(x => x.UniqueKey).HasMaxLength(120);
+            e.HasOne<UnitBalance>().WithMany().HasForeignKey(x => new { x.OrganizationId, x.Meter });
+            e.HasIndex(x => new { x.OrganizationId, x.Meter, x.Sequence }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.UniqueKey }).IsUnique().HasFilter("\"UniqueKey\" IS NOT NULL");
+        });
+        builder.Entity<UsageEvent>(e =>
+        {
+            e.HasKey(x => new { x.OrganizationId, x.EventId });
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.Meter).HasMaxLength(40);
+            e.Property(x => x.Reference).HasMaxLength(200);
+            e.HasIndex(x => new { x.OrganizationId, x.Meter, x.OccurredAt });
+        });
+
+        builder.Entity<VoucherBatch>(b =>
+        {
+            b.Property(x => x.Name).HasMaxLength(200);
+            b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(8);
+            b.Property(x => x.Currency).HasMaxLength(3);
+            b.Property(x => x.PriceCurrency).HasMaxLength(3);
+            b.Property(x => x.Meter).HasMaxLength(40);
+            b.HasOne<Operator>().WithMany().HasForeignKey(x => x.OperatorId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<Voucher>(v =>
+        {
+            v.Property(x => x.Code).HasMaxLength(40);
+            v.Property(x => x.Status).HasConversion<string>().HasMaxLength(12);
+            v.Property(x => x.RedeemedBy).HasMaxLength(200);
+            v.HasOne<VoucherBatch>().WithMany().HasForeignKey(x => x.BatchId);
+            v.HasIndex(x => x.Code).IsUnique();
+            v.HasIndex(x => new { x.BatchId, x.Status });
+            v.HasIndex(x => x.SoldToOrganizationId);
+        });
+        builder.Entity<VoucherAttempt>(a =>
+        {
+            a.Property(x => x.Ip).HasMaxLength(64);
+            a.HasIndex(x => new { x.OrganizationId, x.At });
+            a.HasIndex(x => new { x.Ip, x.At });
+        });
+
+        builder.Entity<IdempotencyRecord>(r =>
+        {
+            r.HasKey(x => new { x.Scope, x.Key });
+            r.Property(x => x.Scope).HasMaxLength(80);
+            r.Property(x => x.Key).HasMaxLength(200);
+            r.Property(x => x.RequestHash).HasMaxLength(64);
+            r.Property(x => x.ContentType).HasMaxLength(100);
+            r.Property(x => x.Location).HasMaxLength(500);
+            r.HasIndex(x => x.CreatedAt);
         });
     }
 

@@ -20,6 +20,8 @@ public static class FeatureSetup
         builder.Services.AddScoped<Orders.OrderCommands>();
         builder.Services.AddScoped<Orders.Fulfiller>();
         builder.Services.AddScoped<Invoices.Invoicing>();
+        builder.Services.AddScoped<Wallet.WalletLedger>();
+        builder.Services.AddScoped<Usage.UnitLedger>();
         builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();

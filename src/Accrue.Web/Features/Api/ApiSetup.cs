@@ -6,6 +6,7 @@ using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Security;
+using Accrue.Web.Infrastructure.Web;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -63,7 +64,7 @@ public static class ApiSetup
 
     public static WebApplication MapApi(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.Use(RefuseOversizedBodyAsync));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.Use(RefuseOversizedBodyAsync).Use(Idempotency.HandleAsync));
 
         var group = app.MapGroup(Prefix)
             .RequireAuthorization(IdentitySetup.ApiPolicy)

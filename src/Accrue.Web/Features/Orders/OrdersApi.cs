@@ -73,7 +73,8 @@ public static class OrdersApi
         group.MapPost("/{id:guid}/pay", PayAsync).WithName("PayOrder")
             .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md). An order is paid at most once.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelOrder")
             .WithSummary("Cancels an order still waiting for payment.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

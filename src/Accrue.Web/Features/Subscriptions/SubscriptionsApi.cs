@@ -163,7 +163,8 @@ public static class SubscriptionsApi
                 await PlaceAsync(commands, await prepare(orgId, Guid.Empty, request, commands, ct), request, ct));
         place.WithName(name).WithSummary($"Places an order that {what}; pay it with POST /api/v1/orders/{{id}}/pay. Customers must send acknowledged: true.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
     }
 
     private static Results<Ok<QuoteResponse>, ProblemHttpResult> Quote(Result<Purchase> prepared) =>

@@ -49,7 +49,15 @@ public sealed record CardInput
 
 public enum ChargeOutcome { Succeeded, Declined, Unknown }
 
-public sealed record ChargeRequest(string IdempotencyKey, decimal Amount, string Currency, CardInput Card, string Description);
+/// <summary>What to charge: a card typed in (<see cref="Card"/>) or the card on file (<see cref="SavedCardToken"/>).</summary>
+public sealed record ChargeRequest(string IdempotencyKey, decimal Amount, string Currency, CardInput? Card, string Description)
+{
+    /// <summary>The gateway's token of the organization's card on file, charged instead of a typed card.</summary>
+    public string? SavedCardToken { get; init; }
+}
+
+/// <summary>A card the gateway keeps for later charges: its token and what may be shown of it.</summary>
+public sealed record SavedCard(string Token, string Brand, string Last4, int ExpiryMonth, int ExpiryYear);
 
 public sealed record ChargeResult(ChargeOutcome Outcome, string? Reference, string? Brand, string? Last4, string? Message);
 
@@ -63,4 +71,6 @@ public interface IPaymentGateway
     Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct);
     /// <summary>The charge made under <paramref name="idempotencyKey"/>, or null when none was made.</summary>
     Task<ChargeResult?> LookupAsync(string idempotencyKey, CancellationToken ct);
+    /// <summary>Hands a card to the gateway to keep (the card on file); the card is refused when the gateway won't keep it.</summary>
+    Task<Result<SavedCard>> SaveCardAsync(CardInput card, CancellationToken ct);
 }

@@ -1,3 +1,4 @@
+using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,13 +46,14 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         if (await db.SandboxCharges.SingleOrDefaultAsync(c => c.IdempotencyKey == request.IdempotencyKey, ct) is { } earlier)
             return Answer(earlier);
 
-        var (brand, outcome, message) = TestCards.TryGetValue(request.Card.Digits, out var card)
+        var digits = request.SavedCardToken is { } token ? TestCards.Keys.FirstOrDefault(d => TokenOf(d) == token) : request.Card?.Digits;
+        var (brand, outcome, message) = digits is not null && TestCards.TryGetValue(digits, out var card)
             ? card
             : ("Card", ChargeOutcome.Declined, "The sandbox only accepts its test cards (see docs/payments.md).");
         var charge = new SandboxCharge
         {
             IdempotencyKey = request.IdempotencyKey, Reference = $"sbx_{Guid.NewGuid():N}"[..24], Amount = request.Amount, Currency = request.Currency,
-            Brand = brand, Last4 = request.Card.Last4, Message = message, CreatedAt = clock.GetUtcNow(),
+            Brand = brand, Last4 = digits is { Length: >= 4 } ? digits[^4..] : "", Message = message, CreatedAt = clock.GetUtcNow(),
             // The time-out card is charged; only the answer is lost.
             Outcome = outcome == ChargeOutcome.Unknown ? ChargeOutcome.Succeeded : outcome,
         };
@@ -69,6 +71,20 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         var charge = await db.SandboxCharges.AsNoTracking().SingleOrDefaultAsync(c => c.IdempotencyKey == idempotencyKey, ct);
         return charge is null ? null : Answer(charge);
     }
+
+    /// <summary>
+    /// Keeps one of the test cards as a card on file. The token is a hash of the test number, so the
+    /// sandbox can charge it later without anyone storing the number; other numbers are refused.
+    /// </summary>
+    public Task<Result<SavedCard>> SaveCardAsync(CardInput card, CancellationToken ct)
+    {
+        Result<SavedCard> result = TestCards.TryGetValue(card.Digits, out var test)
+            ? new SavedCard(TokenOf(card.Digits), test.Brand, card.Last4, card.ExpiryMonth, card.ExpiryYear)
+            : Failure.Invalid("Card.Number", "The sandbox only accepts its test cards (see docs/payments.md).");
+        return Task.FromResult(result);
+    }
+
+    private static string TokenOf(string digits) => "sbx_card_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(digits)))[..24];
 
     private static ChargeResult Answer(SandboxCharge charge) => new(charge.Outcome, charge.Reference, charge.Brand, charge.Last4, charge.Message);
 }

@@ -1,0 +1,63 @@
+using Accrue.Domain.Common;
+using Accrue.Domain.Wallets;
+using Accrue.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Wallet;
+
+/// <summary>A move of wallet money: the amount is positive, the kind says credit or debit.</summary>
+public sealed record WalletPosting(Guid OrganizationId, WalletEntryKind Kind, decimal Amount, string Description)
+{
+    /// <summary>What the entry settles ("order:{id}", "voucher:{code}"): posting the same key again returns the first entry and moves nothing.</summary>
+    public string? UniqueKey { get; init; }
+    public Guid? OrderId { get; init; }
+    public string? Reason { get; init; }
+}
+
+/// <summary>
+/// The one writer of wallets (DESIGN §3). Each posting locks the wallet's row — <c>FOR UPDATE</c> on
+/// PostgreSQL; SQLite transactions already hold the database's write lock — then appends the entry
+/// and moves the balance in the same transaction, so parallel top-ups and debits queue on the row and
+/// nothing is lost or doubled. Runs in the caller's transaction when there is one (an order settling),
+/// otherwise in its own.
+/// </summary>
+public sealed class WalletLedger(AccrueDb db, TimeProvider clock)
+{
+    public async Task<Result<WalletEntry>> PostAsync(WalletPosting posting, CancellationToken ct = default)
+    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var wallet = await LockAsync(posting.OrganizationId, ct);
+        if (posting.UniqueKey is { } key
+            && await db.WalletEntries.IgnoreQueryFilters().SingleOrDefaultAsync(e => e.OrganizationId == posting.OrganizationId && e.UniqueKey == key, ct) is { } earlier)
+            return earlier;
+
+        var posted = wallet.Post(posting.Kind, posting.Amount, posting.Description, clock.GetUtcNow());
+        if (posted.Value is not { } entry) return posted;
+        entry.UniqueKey = posting.UniqueKey;
+        entry.OrderId = posting.OrderId;
+        entry.Reason = posting.Reason;
+        db.WalletEntries.Add(entry);
+        await db.SaveChangesAsync(ct);
+        if (own is not null) await own.CommitAsync(ct);
+        return entry;
+    }
+
+    /// <summary>The organization's wallet as committed, read without taking the lock (pages, closing checks).</summary>
+    public async Task<Domain.Wallets.Wallet?> FindAsync(Guid organizationId, CancellationToken ct = default) =>
+        await db.Wallets.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(w => w.OrganizationId == organizationId, ct);
+
+    /// <summary>Creates the wallet on first use (in the organization's currency) and locks its row until the transaction ends.</summary>
+    private async Task<Domain.Wallets.Wallet> LockAsync(Guid organizationId, CancellationToken ct)
+    {
+        var currency = await db.Organizations.IgnoreQueryFilters().Where(o => o.Id == organizationId).Select(o => o.Currency).SingleAsync(ct);
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "Wallets" ("OrganizationId", "Currency", "Balance", "LastSequence") VALUES ({organizationId}, {currency}, {0m}, {0L}) ON CONFLICT DO NOTHING""", ct);
+        // A wallet read earlier by this context would be answered from memory; read the locked row instead.
+        foreach (var tracked in db.ChangeTracker.Entries<Domain.Wallets.Wallet>().Where(e => e.Entity.OrganizationId == organizationId).ToList())
+            tracked.State = EntityState.Detached;
+        var sql = db.Database.IsNpgsql()
+            ? """SELECT * FROM "Wallets" WHERE "OrganizationId" = {0} FOR UPDATE"""
+            : """SELECT * FROM "Wallets" WHERE "OrganizationId" = {0}""";
+        return await db.Wallets.FromSqlRaw(sql, organizationId).IgnoreQueryFilters().SingleAsync(ct);
+    }
+}

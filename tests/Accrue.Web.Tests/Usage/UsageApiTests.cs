@@ -114,6 +114,21 @@ public abstract class UsageApiTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task A_full_batch_of_1000_events_is_taken_in_one_go()
+    {
+        var customer = await app.NewCustomerAsync();
+        var org = customer.OrganizationId;
+        await app.CreditAsync(org, "whatsapp", 1500);
+
+        var (results, body) = await customer.Api.UsageAsync(org, Enumerable.Range(0, 1000).Select(i => Event($"msg-{i:0000}", "whatsapp", 1, reference: $"chat {i}")).ToArray());
+
+        Assert.Equal(1000, results.Count(r => r.Outcome == "Accepted"));
+        Assert.Equal(500, body.BalanceIn("whatsapp"));
+        var (events, entries, sum) = await app.UsageRowsAsync(org);
+        Assert.Equal((1000, 2, 500L), (events, entries, sum));
+    }
+
+    [Fact]
     public async Task The_same_id_twice_in_one_batch_counts_once()
     {
         var customer = await app.NewCustomerAsync();

@@ -2,6 +2,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Catalog;
 using Accrue.Domain.Subscriptions;
+using Accrue.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Data;
@@ -43,13 +44,19 @@ public static class DemoCatalog
         var reporting = Product(op, "reporting", "Advanced Reporting", ProductKind.AddOn, "Dashboards and scheduled reports (an additional app).");
         Version(Plan(reporting, "reporting-monthly", "Advanced Reporting", PricingModel.Flat), Flat(25m));
 
-        foreach (var (code, name, meter, units, price) in new[] { ("ocr-1000", "OCR pages", "OCR", 1000, 40m), ("sms-500", "SMS messages", "SMS", 500, 20m), ("whatsapp-500", "WhatsApp messages", "WhatsApp", 500, 15m) })
+        foreach (var (code, name, meter, units, price) in new[] { ("ocr-1000", "OCR pages", "ocr", 1000, 40m), ("sms-500", "SMS messages", "sms", 500, 20m), ("whatsapp-500", "WhatsApp messages", "whatsapp", 500, 15m) })
         {
             var pack = Product(op, code, $"{name}, pack of {units}", ProductKind.UnitPack, $"{units} {name.ToLowerInvariant()} added to your balance.");
             pack.Meter = meter;
             pack.UnitsPerPack = units;
             Version(Plan(pack, $"{code}-pack", pack.Name, PricingModel.Package), Flat(price));
         }
+
+        // The meters the packs fill (seed 000): SMS may run into overage, OCR and WhatsApp stop at zero.
+        db.Meters.AddRange(
+            new Meter { OperatorId = op.Id, Code = "ocr", Name = "OCR pages", UnitName = "pages", AllowOverage = false, LowBalanceThreshold = 100 },
+            new Meter { OperatorId = op.Id, Code = "sms", Name = "SMS", UnitName = "messages", AllowOverage = true, LowBalanceThreshold = 50 },
+            new Meter { OperatorId = op.Id, Code = "whatsapp", Name = "WhatsApp", UnitName = "messages", AllowOverage = false, LowBalanceThreshold = 50 });
 
         var setTopBox = Product(op, "stb", "Set-top box", ProductKind.PhysicalGood, "4K set-top box, delivered with a serial number.");
         Product(op, "router", "Wi-Fi router", ProductKind.PhysicalGood, "Dual-band router, delivered with a serial number.");

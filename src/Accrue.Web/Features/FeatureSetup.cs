@@ -22,6 +22,9 @@ public static class FeatureSetup
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.AddScoped<Wallet.WalletLedger>();
         builder.Services.AddScoped<Usage.UnitLedger>();
+        builder.Services.AddScoped<Usage.UnitCommands>();
+        builder.Services.AddScoped<Usage.MeterCommands>();
+        builder.Services.AddScoped<Usage.UsageIngestion>();
         builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();

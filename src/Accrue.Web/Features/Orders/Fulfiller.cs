@@ -35,7 +35,7 @@ public sealed record UnitInput(string? Label, Guid? MemberId);
 /// the order's status and its one invoice (a unique index) make a second run impossible.
 /// Returns the next expiration date the order page shows (seed 002).
 /// </summary>
-public sealed class Fulfiller(AccrueDb db)
+public sealed class Fulfiller(AccrueDb db, Usage.UnitLedger units)
 {
     public async Task<Result<DateOnly?>> ApplyAsync(Order order, Fulfilment f, DateOnly today, CancellationToken ct)
     {
@@ -109,6 +109,14 @@ public sealed class Fulfiller(AccrueDb db)
                 if (subscription.ChangePlan(f.PlanId!.Value, f.PlanVersionId!.Value, f.Seats, f.Quantity, assigned, today) is { } failure) return failure;
                 foreach (var member in members.Where(m => m.SeatTypeId is null)) member.SeatSubscriptionId = null;
                 return subscription.TermEnd;
+            }
+            case OrderType.UnitPack:
+            {
+                var pack = await db.Plans.IgnoreQueryFilters().Include(p => p.Product).SingleAsync(p => p.Id == f.PlanId, ct);
+                var quantity = (long)f.Quantity * pack.Product!.UnitsPerPack!.Value;
+                await units.CreditAsync(order.OrganizationId, pack.Product.Meter!, Domain.Usage.UnitEntryKind.Pack, quantity,
+                    $"Order {order.Reference}: {f.Quantity} × {pack.Name}", $"order:{order.Id}", order.Id, ct);
+                return (DateOnly?)null;
             }
             default:
                 return Failure.Invalid("Type", $"{order.Type} orders are not fulfilled here.");

@@ -68,6 +68,20 @@ public static partial class EmailTemplates
         {{PreviousOwner}} transferred the ownership of {{Organization}} to you. As the owner you hold every permission on the account.
         """);
 
+    public static readonly Template LowUnitBalance = new("low-unit-balance",
+        "{{Meter}} balance is low: {{Balance}} {{Unit}} left",
+        """
+        Hello {{Name}},
+
+        {{Organization}} has {{Balance}} {{Unit}} of {{Meter}} left, below the alert level of {{Threshold}}.
+
+        Buy more units before they run out:
+
+        {{Link}}
+
+        We send this once each time the balance falls below the alert level.
+        """);
+
     public static IReadOnlyList<Template> All { get; } = [PasswordReset, Invitation, ConfirmEmailChange, OwnershipTransferred];
 
     public static (string Subject, string Text, string Html) Render(Template template, IReadOnlyDictionary<string, string> values)

@@ -4,6 +4,7 @@ using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
+using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
@@ -79,6 +80,7 @@ public static class ApiSetup
         group.MapEntitlementsApi();
         group.MapOrdersApi();
         group.MapInvoicesApi();
+        group.MapCardOnFileApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

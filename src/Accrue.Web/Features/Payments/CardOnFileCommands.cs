@@ -17,6 +17,9 @@ namespace Accrue.Web.Features.Payments;
 /// </summary>
 public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPaymentGateway gateway, TimeProvider clock)
 {
+    /// <summary>Stripe.js's key when the gateway takes cards in the browser; null with the sandbox.</summary>
+    public string? PublishableKey => (gateway as ICardSetupGateway)?.PublishableKey;
+
     public Task<CardOnFile?> FindAsync(Guid organizationId, CancellationToken ct = default) =>
         db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == organizationId, ct);
 

@@ -28,16 +28,19 @@ public static class StripeWebhook
         OrderCommands orders, TimeProvider clock, ILogger<StripeWebhookLog> logger, CancellationToken ct)
     {
         if (options.Value.Stripe.WebhookSecret is not { Length: > 0 } secret) return Results.NotFound();
+        var refused = Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The Stripe signature is missing, wrong or too old.");
+        var signature = request.Headers["Stripe-Signature"].ToString();
+        if (signature.Length == 0) return refused;
         var json = await new StreamReader(request.Body).ReadToEndAsync(ct);
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(json, request.Headers["Stripe-Signature"], secret, ToleranceSeconds, throwOnApiVersionMismatch: false);
+            stripeEvent = EventUtility.ConstructEvent(json, signature, secret, ToleranceSeconds, throwOnApiVersionMismatch: false);
         }
         catch (Exception e) when (e is StripeException or ArgumentException or FormatException or Newtonsoft.Json.JsonException)
         {
             logger.LogWarning("Stripe webhook refused: {Reason}", e.Message);
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The Stripe signature is missing, wrong or too old.");
+            return refused;
         }
 
         actor.Set(Actor.System);

@@ -4,7 +4,7 @@ namespace Accrue.Web;
 
 /// <summary>
 /// Admin commands through the same host: <c>dotnet run --project src/Accrue.Web -- migrate</c>,
-/// <c>-- seed-demo</c>. Returns false when the arguments name no command, so the web app starts.
+/// <c>-- seed-demo</c>, <c>-- stripe-check</c> (docs/payments.md). Returns false when the arguments name no command, so the web app starts.
 /// </summary>
 public static class Cli
 {
@@ -13,6 +13,11 @@ public static class Cli
         var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
         if (command is null) return false;
 
+        if (command == "stripe-check")
+        {
+            Environment.ExitCode = await Infrastructure.Payments.StripeCheck.RunAsync(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>());
+            return true;
+        }
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccrueDb>();
         switch (command)
@@ -26,7 +31,7 @@ public static class Cli
                 Console.WriteLine(await DemoData.SeedAsync(scope.ServiceProvider) ? "Demo data seeded." : "The database already has data; nothing seeded.");
                 return true;
             default:
-                Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed-demo.");
+                Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed-demo, stripe-check.");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -3,6 +3,8 @@ using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
+using Accrue.Web.Features.Payments;
+using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,7 +27,8 @@ public static class FeatureSetup
         builder.Services.AddScoped<Usage.UnitCommands>();
         builder.Services.AddScoped<Usage.MeterCommands>();
         builder.Services.AddScoped<Usage.UsageIngestion>();
-        builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
+        builder.Services.AddScoped<Payments.CardOnFileCommands>();
+        builder.AddPayments();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();
         builder.Services.AddScoped<Shared.Branding>();
@@ -39,12 +42,24 @@ public static class FeatureSetup
         app.MapRazorPages();
         app.MapApi();
         app.MapSlaDownloads();
+        app.MapStripeWebhook();
         app.MapGet("/healthz", async (AccrueDb db, CancellationToken ct) =>
             await CanConnectAsync(db, ct)
                 ? Results.Ok(new { status = "healthy" })
                 : Results.Json(new { status = "unhealthy" }, statusCode: StatusCodes.Status503ServiceUnavailable))
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>"Payments:Gateway" chooses the card processor: Sandbox (default) or Stripe. Tests may register their own first.</summary>
+    private static void AddPayments(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(PaymentsOptions.Section);
+        builder.Services.Configure<PaymentsOptions>(section);
+        if (section.Get<PaymentsOptions>()?.UsesStripe == true)
+            builder.Services.TryAddSingleton<IPaymentGateway, StripeGateway>();
+        else
+            builder.Services.TryAddSingleton<IPaymentGateway, SandboxGateway>();
     }
 
     private static async Task<bool> CanConnectAsync(AccrueDb db, CancellationToken ct)

@@ -4,6 +4,7 @@ using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
+using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Features.Usage;
 using Accrue.Web.Infrastructure.Security;
@@ -81,6 +82,7 @@ public static class ApiSetup
         group.MapOrdersApi();
         group.MapInvoicesApi();
         group.MapUsageApi();
+        group.MapCardOnFileApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -126,6 +126,31 @@ public sealed class OrderCommands(
         return settled;
     }
 
+    /// <summary>
+    /// Settles the payment made under <paramref name="idempotencyKey"/> from an answer the gateway sent
+    /// on its own (a Stripe webhook), through the same path as a charge's direct answer. A payment
+    /// already settled is left alone, so repeated or late deliveries change nothing. Null when no
+    /// payment of ours has that key.
+    /// </summary>
+    public async Task<Payment?> SettleFromGatewayAsync(string idempotencyKey, ChargeResult result, CancellationToken ct = default)
+    {
+        var payment = await db.Payments.IgnoreQueryFilters().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, ct);
+        if (payment is null) return null;
+        if (payment.Status is not (PaymentStatus.Pending or PaymentStatus.Unknown) || result.Outcome == ChargeOutcome.Unknown) return payment;
+        result = result with { Brand = result.Brand ?? payment.CardBrand, Last4 = result.Last4 ?? payment.CardLast4 };
+        if (payment.OrderId is not { } orderId)
+        {
+            // Bill payments (Payment.InvoiceIds, postpaid): settled by the bills feature, which hooks in here.
+            logger.LogWarning("Gateway answer for bill payment {Key} left for reconciliation", idempotencyKey);
+            return payment;
+        }
+        var order = await db.Orders.IgnoreQueryFilters().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct);
+        logger.LogInformation("Order {Order} payment {Outcome} reported by the gateway", order.Number, result.Outcome);
+        await ApplyAsync(order, payment, result, ct);
+        db.ChangeTracker.Clear();
+        return await db.Payments.IgnoreQueryFilters().AsNoTracking().SingleAsync(p => p.Id == payment.Id, ct);
+    }
+
     /// <summary>Removes an order that never succeeded from the customer's history, with an audit entry.</summary>
     public async Task<Result<Order>> DeleteAsync(Guid orderId, CancellationToken ct = default)
     {

@@ -10,10 +10,19 @@ public static class SecurityHeaders
     private const string ReferenceCsp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         + "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Stripe mode: Stripe.js and its card fields (Elements, in Stripe's frames) on our pages (docs/decisions/0007-stripe.md).
+    private const string StripeCsp = "default-src 'self'; img-src 'self' data: https://*.stripe.com; style-src 'self'; script-src 'self' https://js.stripe.com; "
+        + "frame-src https://js.stripe.com https://hooks.stripe.com; font-src 'self'; connect-src 'self' https://api.stripe.com; "
+        + "form-action 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var pages = app.ApplicationServices.GetRequiredService<IConfiguration>()
+            .GetSection(Payments.PaymentsOptions.Section).Get<Payments.PaymentsOptions>()?.UsesStripe == true ? StripeCsp : Csp;
+        return app.Use(async (context, next) =>
     {
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api-reference") ? ReferenceCsp : Csp;
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api-reference") ? ReferenceCsp : pages;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
@@ -21,4 +30,5 @@ public static class SecurityHeaders
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         await next();
     });
+    }
 }

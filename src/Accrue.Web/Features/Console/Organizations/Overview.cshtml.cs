@@ -13,6 +13,7 @@ public sealed class OverviewModel(AccrueDb db) : PageModel
     public string? PartnerName { get; private set; }
     public int MembersCount { get; private set; }
     public Member? Owner { get; private set; }
+    public Domain.Orders.CardOnFile? Card { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -22,6 +23,7 @@ public sealed class OverviewModel(AccrueDb db) : PageModel
         PartnerName = await db.Partners.Where(p => p.Id == organization.PartnerId).Select(p => p.Name).FirstOrDefaultAsync(ct);
         MembersCount = await db.Members.CountAsync(m => m.OrganizationId == id, ct);
         Owner = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.OrganizationId == id && m.Role == MemberRole.Owner, ct);
+        Card = await db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == id, ct);
         return Page();
     }
 }

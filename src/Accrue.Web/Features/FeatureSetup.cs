@@ -22,6 +22,10 @@ public static class FeatureSetup
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.AddScoped<Wallet.WalletLedger>();
         builder.Services.AddScoped<Usage.UnitLedger>();
+        builder.Services.AddScoped<Bills.BillCommands>();
+        builder.Services.AddScoped<Jobs.Dunning>();
+        builder.Services.Configure<Jobs.DunningOptions>(builder.Configuration.GetSection("Dunning"));
+        builder.Services.AddHostedService<Jobs.DunningService>();
         builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
@@ -79,6 +80,7 @@ public static class ApiSetup
         group.MapEntitlementsApi();
         group.MapOrdersApi();
         group.MapInvoicesApi();
+        group.MapBillsApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -22,6 +22,7 @@ internal static class DemoBills
         var number = await db.NextAsync($"order:{globex.OperatorId}", ct);
         var order = Order.Place(globex.Id, number, OrderType.Renewal, quote, 1, "months", "TV Max, monthly service", "{}", issuedAt.GetUtcNow());
         order.PlacedBy = "demo seed";
+        order.BillOnAccount(issuedAt.GetUtcNow());
         db.Orders.Add(order);
         var invoice = await new Invoicing(db, issuedAt).IssueForOrderAsync(order, globex, null, ct, billed: true);
         order.Record(issuedAt.GetUtcNow(), $"Billed on invoice {invoice.Number} due {invoice.DueOn:yyyy-MM-dd}.");

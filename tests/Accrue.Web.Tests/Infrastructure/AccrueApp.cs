@@ -75,7 +75,7 @@ public class SqliteApp : AccrueApp
     }
 }
 
-public sealed class PostgresApp : AccrueApp
+public class PostgresApp : AccrueApp
 {
     private readonly string _database = $"accrue_test_{Guid.NewGuid():N}";
     private static string PostgresServer => Environment.GetEnvironmentVariable("ACCRUE_TEST_POSTGRES")

@@ -56,6 +56,7 @@ public sealed class OrderCommands(
         // Nothing to pay (a downgrade's credit covers it), or billed on account (postpaid, seed 004): fulfil at once.
         if (order.Total <= 0 || organization.BillingMode == BillingMode.Postpaid)
         {
+            if (order.Total > 0) order.BillOnAccount(clock.GetUtcNow());
             await SettleAsync(order, null, ct);
         }
         await transaction.CommitAsync(ct);

@@ -20,12 +20,11 @@ public sealed record OrganizationResponse(
     OrganizationStatus Status,
     Guid? PartnerId,
     DateTimeOffset CreatedAt,
-    int PaymentTermsDays,
-    string? StatusReason)
+    int PaymentTermsDays)
 {
     public static OrganizationResponse From(Organization o) =>
         new(o.Id, o.Name, o.BillingName, o.BillingAddress, o.Country, o.Currency, o.TimeZone, o.BillingMode, o.Status, o.PartnerId, o.CreatedAt,
-            o.PaymentTermsDays, o.StatusReason);
+            o.PaymentTermsDays);
 }
 
 /// <summary>An organization and the Owner who is invited to it by email.</summary>

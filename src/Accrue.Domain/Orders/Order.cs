@@ -73,6 +73,11 @@ public sealed class Order : Entity, IOrganizationOwned
         return Move(OrderStatus.SystemProcessing, now, note);
     }
 
+    /// <summary>A postpaid organization's order (seed 004, billed as normal): fulfilled now, paid later on its bill.</summary>
+    public Failure? BillOnAccount(DateTimeOffset now) =>
+        DeletedAt is not null ? Failure.NotFound("Order") :
+        Status == OrderStatus.Processing ? Move(OrderStatus.SystemProcessing, now, "Billed on account (postpaid): nothing is charged now.") : AlreadyFailure();
+
     public Failure? Succeed(DateTimeOffset now, string note) =>
         DeletedAt is not null ? Failure.NotFound("Order") :
         Status == OrderStatus.SystemProcessing || (Status == OrderStatus.Processing && Total <= 0) ? Move(OrderStatus.Succeeded, now, note) : AlreadyFailure();

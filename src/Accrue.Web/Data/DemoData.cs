@@ -44,6 +44,7 @@ public static class DemoData
         await CustomerAsync("Initech Pty", "initech", BillingMode.Prepaid, "AU", "AUD", "Australia/Sydney", northwind.Id,
             new Address { Line1 = "42 George Street", City = "Sydney", Region = "NSW", PostalCode = "2000" });
         await DemoCatalog.SeedAsync(db, demoTelecom, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
+        await DemoBills.SeedAsync(db, clock, ct);
         return true;
 
         async Task<User> UserAsync(string name, string email, UserKind kind, Guid? partnerId, Guid? organizationId)

@@ -29,6 +29,10 @@ public static class FeatureSetup
         builder.Services.AddScoped<Usage.UsageIngestion>();
         builder.Services.AddScoped<Payments.CardOnFileCommands>();
         builder.AddPayments();
+        builder.Services.AddScoped<Bills.BillCommands>();
+        builder.Services.AddScoped<Jobs.Dunning>();
+        builder.Services.Configure<Jobs.DunningOptions>(builder.Configuration.GetSection("Dunning"));
+        builder.Services.AddHostedService<Jobs.DunningService>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();
         builder.Services.AddScoped<Shared.Branding>();

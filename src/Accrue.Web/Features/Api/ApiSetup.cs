@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
@@ -83,6 +84,7 @@ public static class ApiSetup
         group.MapInvoicesApi();
         group.MapUsageApi();
         group.MapCardOnFileApi();
+        group.MapBillsApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

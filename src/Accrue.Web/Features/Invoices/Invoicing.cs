@@ -17,9 +17,11 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
 {
     /// <summary>
     /// The invoice for a succeeded order, paid at once; a downgrade whose credit outweighs the new
-    /// plan gets a credit note instead. Runs inside the caller's transaction.
+    /// plan gets a credit note instead. A postpaid organization's order is billed instead (seed 004,
+    /// "billed as normal"): the invoice stays Open, due after the organization's payment terms.
+    /// Runs inside the caller's transaction.
     /// </summary>
-    internal async Task<Invoice> IssueForOrderAsync(Order order, Organization organization, string? taxNote, CancellationToken ct)
+    internal async Task<Invoice> IssueForOrderAsync(Order order, Organization organization, string? taxNote, CancellationToken ct, bool billed = false)
     {
         var op = await db.Operators.SingleAsync(o => o.Id == organization.OperatorId, ct);
         var kind = order.Total < 0 ? InvoiceKind.CreditNote : InvoiceKind.Invoice;
@@ -29,6 +31,15 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
             new Quote(order.Currency, order.Lines), Party(organization), Today(organization), taxNote);
         invoice.OrderId = order.Id;
         if (kind == InvoiceKind.CreditNote) invoice.Reason = $"Unused part of the previous plan: {order.Description}";
+        else if (billed)
+        {
+            invoice.DueOn = invoice.IssuedOn.AddDays(organization.PaymentTermsDays);
+            invoice.Events.Add(new InvoiceEvent
+            {
+                OrganizationId = invoice.OrganizationId, InvoiceId = invoice.Id, Step = BillSteps.Issued, At = clock.GetUtcNow(),
+                Note = $"Issued for order {order.Reference}, due on {invoice.DueOn:yyyy-MM-dd} ({organization.PaymentTermsDays} days' terms).",
+            });
+        }
         else invoice.MarkPaid(clock.GetUtcNow());
         db.Invoices.Add(invoice);
         order.InvoiceId = invoice.Id;

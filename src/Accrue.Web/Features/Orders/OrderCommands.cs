@@ -53,9 +53,10 @@ public sealed class OrderCommands(
         order.PlacedBy = db.Actor.Name;
         db.Orders.Add(order);
         await db.SaveChangesAsync(ct);
-        // Nothing to pay (a downgrade's credit covers it): fulfil at once.
-        if (order.Total <= 0)
+        // Nothing to pay (a downgrade's credit covers it), or billed on account (postpaid, seed 004): fulfil at once.
+        if (order.Total <= 0 || organization.BillingMode == BillingMode.Postpaid)
         {
+            if (order.Total > 0) order.BillOnAccount(clock.GetUtcNow());
             await SettleAsync(order, null, ct);
         }
         await transaction.CommitAsync(ct);
@@ -110,7 +111,7 @@ public sealed class OrderCommands(
     public async Task<int> ReconcileAsync(CancellationToken ct = default)
     {
         var stuck = await db.Payments.IgnoreQueryFilters()
-            .Where(p => p.Status == PaymentStatus.Unknown || p.Status == PaymentStatus.Pending)
+            .Where(p => p.OrderId != null && (p.Status == PaymentStatus.Unknown || p.Status == PaymentStatus.Pending))
             .Select(p => p.Id).ToListAsync(ct);
         var settled = 0;
         foreach (var id in stuck)
@@ -250,7 +251,9 @@ public sealed class OrderCommands(
         }
         order.NextExpiration = outcome.Value;
         order.FulfilledAt = now;
-        await invoicing.IssueForOrderAsync(order, organization, fulfilment.TaxNote, ct);
+        var billed = payment is null && order.Total > 0 && organization.BillingMode == BillingMode.Postpaid;
+        var invoice = await invoicing.IssueForOrderAsync(order, organization, fulfilment.TaxNote, ct, billed);
+        if (billed) order.Record(now, $"Billed on invoice {invoice.Number} due {invoice.DueOn:yyyy-MM-dd}.");
         order.Succeed(now, "Fulfilled: the purchase is available now.");
         var to = payment is null ? null : await ReceiptRecipientAsync(order, ct);
         if (to is not null)

@@ -17,6 +17,8 @@ public record OrganizationInput
     public string Currency { get; init; } = "";
     public string TimeZone { get; init; } = "";
     public BillingMode BillingMode { get; init; }
+    /// <summary>Days a postpaid bill may stay open (0–365); null keeps the current terms (30 for a new organization).</summary>
+    public int? PaymentTermsDays { get; init; }
     /// <summary>Operator staff choose; partner staff always create under their own partner.</summary>
     public Guid? PartnerId { get; init; }
 
@@ -37,6 +39,7 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
 
         var details = input.ToDetails();
         var errors = Organization.Validate(details, IsKnownTimeZone);
+        CheckPaymentTerms(errors, input.PaymentTermsDays);
         MemberCommands.ValidateContact(errors, owner.Name, owner.Email, "Owner.");
         var partnerId = actor.PartnerId ?? input.PartnerId;
         if (actor.PartnerId is null && partnerId is { } pid && !await db.Partners.AnyAsync(p => p.Id == pid, ct))
@@ -47,6 +50,7 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var organization = new Organization { OperatorId = operatorId, PartnerId = partnerId, Name = "", BillingName = "", Country = "", Currency = "", TimeZone = "" };
         organization.Apply(details);
+        organization.PaymentTermsDays = input.PaymentTermsDays ?? organization.PaymentTermsDays;
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(ct);
 
@@ -65,8 +69,10 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
 
         var details = input.ToDetails();
         var errors = Organization.Validate(details, IsKnownTimeZone);
+        CheckPaymentTerms(errors, input.PaymentTermsDays);
         if (errors.Any) return errors.ToFailure();
         organization.Apply(details);
+        organization.PaymentTermsDays = input.PaymentTermsDays ?? organization.PaymentTermsDays;
         await db.SaveChangesAsync(ct);
         return organization;
     }
@@ -86,5 +92,10 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
         db.Audit($"Organization.{status}", nameof(Organization), organization.Id, organization.Id, new { From = before.ToString(), To = status.ToString() });
         await db.SaveChangesAsync(ct);
         return organization;
+    }
+
+    private static void CheckPaymentTerms(FieldErrors errors, int? days)
+    {
+        if (days is < 0 or > 365) errors.Add(nameof(OrganizationInput.PaymentTermsDays), "Payment terms are between 0 and 365 days.");
     }
 }

@@ -19,10 +19,12 @@ public sealed record OrganizationResponse(
     BillingMode BillingMode,
     OrganizationStatus Status,
     Guid? PartnerId,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    int PaymentTermsDays)
 {
     public static OrganizationResponse From(Organization o) =>
-        new(o.Id, o.Name, o.BillingName, o.BillingAddress, o.Country, o.Currency, o.TimeZone, o.BillingMode, o.Status, o.PartnerId, o.CreatedAt);
+        new(o.Id, o.Name, o.BillingName, o.BillingAddress, o.Country, o.Currency, o.TimeZone, o.BillingMode, o.Status, o.PartnerId, o.CreatedAt,
+            o.PaymentTermsDays);
 }
 
 /// <summary>An organization and the Owner who is invited to it by email.</summary>

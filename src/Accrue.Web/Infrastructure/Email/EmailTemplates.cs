@@ -23,6 +23,26 @@ public static partial class EmailTemplates
         The link works once and expires in 60 minutes. If you did not ask for this, ignore this message: your password stays as it is.
         """);
 
+    public static readonly Template BillReminder = new("bill-reminder",
+        "Bill {{Invoice}} is due on {{DueOn}}",
+        """
+        Hello {{Name}},
+
+        A reminder: bill {{Invoice}} for {{Organization}} ({{Total}}) is due on {{DueOn}}.
+
+        Pay it in the portal under Bills.
+        """);
+
+    public static readonly Template BillOverdue = new("bill-overdue",
+        "Bill {{Invoice}} is overdue",
+        """
+        Hello {{Name}},
+
+        Bill {{Invoice}} for {{Organization}} ({{Total}}) was due on {{DueOn}} and is still unpaid.
+
+        Pay it in the portal under Bills. An organization with bills overdue for {{GraceDays}} days is suspended until they are paid.
+        """);
+
     public static readonly Template OrderReceipt = new("order-receipt",
         "Receipt for order {{Order}}",
         """

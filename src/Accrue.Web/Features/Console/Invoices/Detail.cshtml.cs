@@ -38,7 +38,7 @@ public sealed class DetailModel(AccrueDb db, Invoicing invoicing) : PageModel
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        var invoice = await db.Invoices.AsNoTracking().Include(i => i.Events).SingleOrDefaultAsync(i => i.Id == id, ct);
         if (invoice is null) return false;
         Invoice = invoice;
         OrganizationName = await db.Organizations.AsNoTracking().Where(o => o.Id == invoice.OrganizationId).Select(o => o.Name).SingleAsync(ct);

@@ -9,13 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Console.Invoices;
 
 /// <summary>Invoices and credit notes of the organizations the staff member may see, or of one organization.</summary>
-public sealed class IndexModel(AccrueDb db) : PageModel
+public sealed class IndexModel(AccrueDb db, Jobs.Dunning dunning) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Number { get; set; }
 
     public InvoiceList List { get; private set; } = InvoiceList.Empty;
     public IReadOnlyDictionary<Guid, string> OrganizationNames { get; private set; } = new Dictionary<Guid, string>();
     public Organization? Scoped { get; private set; }
+    /// <summary>Operator staff may run dunning now rather than wait for the hourly job.</summary>
+    public bool CanRunDunning => db.Actor.IsOperator;
 
     public async Task<IActionResult> OnGetAsync(Guid? id, CancellationToken ct)
     {
@@ -36,5 +38,13 @@ public sealed class IndexModel(AccrueDb db) : PageModel
         var ids = List.Page.Items.Select(i => i.OrganizationId).Distinct().ToList();
         OrganizationNames = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostDunningAsync(CancellationToken ct)
+    {
+        if (!CanRunDunning) return Forbid();
+        var done = await dunning.RunAsync(ct);
+        TempData["Flash"] = done == 0 ? "Dunning ran: no bill needed a reminder, retry or suspension." : $"Dunning ran: {done} step(s) done.";
+        return Redirect("/console/invoices");
     }
 }

@@ -13,7 +13,7 @@ namespace Accrue.Web.Features.Console.Orders;
 /// Orders of every organization the staff member may see (the tenant filter scopes partner staff),
 /// or of one organization; operator staff can reconcile payments whose answer was lost.
 /// </summary>
-public sealed class IndexModel(AccrueDb db, OrderCommands orders) : PageModel
+public sealed class IndexModel(AccrueDb db, OrderCommands orders, Bills.BillCommands bills) : PageModel
 {
     [BindProperty(SupportsGet = true)] public OrderSearch Search { get; set; } = new();
 
@@ -46,7 +46,7 @@ public sealed class IndexModel(AccrueDb db, OrderCommands orders) : PageModel
     public async Task<IActionResult> OnPostReconcileAsync(CancellationToken ct)
     {
         if (!CanReconcile) return Forbid();
-        var settled = await orders.ReconcileAsync(ct);
+        var settled = await orders.ReconcileAsync(ct) + await bills.ReconcileAsync(ct);
         TempData["Flash"] = settled == 0 ? "No payments were waiting for the card processor." : $"Settled {settled} payment(s) with the card processor.";
         return Redirect("/console/orders");
     }

@@ -46,6 +46,7 @@ public abstract class OrganizationFormModel(AccrueDb db) : PageModel
         Currency = organization.Currency,
         TimeZone = organization.TimeZone,
         BillingMode = organization.BillingMode,
+        PaymentTermsDays = organization.PaymentTermsDays,
         PartnerId = organization.PartnerId,
     };
 }

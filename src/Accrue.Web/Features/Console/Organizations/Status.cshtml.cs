@@ -28,6 +28,9 @@ public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations)
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
+    /// <summary>A post without a chosen action (the buttons carry it) changes nothing.</summary>
+    public IActionResult OnPost(Guid id) => Redirect($"/console/organizations/{id}/status");
+
     public Task<IActionResult> OnPostSuspendAsync(Guid id, CancellationToken ct) =>
         ChangeAsync(id, organizations.SuspendAsync, "The organization was suspended: its members now have a read-only portal.", ct);
 

@@ -37,6 +37,8 @@ public static class FeatureSetup
         builder.Services.AddScoped<CatalogCommands>();
         builder.Services.AddScoped<Shared.Branding>();
         builder.Services.AddScoped<Shared.PortalContext>();
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
+            o.Conventions.AddFolderApplicationModelConvention("/Portal", page => page.Filters.Add(new Shared.ReadOnlyPortalFilter())));
         builder.AddApi();
         return builder;
     }

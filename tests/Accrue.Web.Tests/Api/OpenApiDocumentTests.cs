@@ -64,7 +64,7 @@ public abstract class OpenApiDocumentTests(AccrueApp app)
         var documented = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
 
         var names = real.EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(12, names.Count);
+        Assert.Equal(14, names.Count);
         Assert.All(names, name => Assert.Contains(name, documented));
         var address = Resolve(document, schema.GetProperty("properties").GetProperty("billingAddress"));
         var addressProperties = address.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();

@@ -131,7 +131,7 @@ public abstract class OrganizationsApiTests(AccrueApp app)
         Assert.Contains("Name", (await invalid.ProblemAsync(400)).ErrorKeys());
         Assert.Equal(name, await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Name).SingleAsync()));
 
-        var closed = await api.DeleteAsync($"/api/v1/organizations/{id}");
+        var closed = await api.DeleteAsync($"/api/v1/organizations/{id}?reason=No%20longer%20a%20customer");
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         Assert.Equal("Closed", (await closed.JsonAsync()).GetProperty("status").GetString());
         Assert.Equal(OrganizationStatus.Closed, await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Status).SingleAsync()));

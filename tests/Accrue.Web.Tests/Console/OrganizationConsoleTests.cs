@@ -161,8 +161,8 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
             ["Input.Name"] = "Hijacked", ["Input.Country"] = "US", ["Input.Currency"] = "USD", ["Input.TimeZone"] = "America/New_York", ["Input.BillingMode"] = "Prepaid",
         }, tokenSource: "/console/organizations/new");
         Assert.Equal(HttpStatusCode.NotFound, edit.StatusCode);
-        var suspend = await partner.PostFormAsync($"/console/organizations/{acme}/settings?handler=status",
-            new Dictionary<string, string> { ["status"] = "Suspended" }, tokenSource: "/console/organizations/new");
+        var suspend = await partner.PostFormAsync($"/console/organizations/{acme}/status?handler=suspend",
+            new Dictionary<string, string> { ["Reason"] = "Hijack" }, tokenSource: "/console/organizations/new");
         Assert.Equal(HttpStatusCode.NotFound, suspend.StatusCode);
         var add = await partner.PostFormAsync($"/console/organizations/{acme}/members/new",
             new Dictionary<string, string> { ["Input.Name"] = "Intruder", ["Input.Email"] = $"{Http.Unique("intruder")}@example.test" }, tokenSource: "/console/organizations/new");
@@ -197,7 +197,7 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
         var links = page.QuerySelectorAll("nav[aria-label='Organization sections'] a")
             .Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
         Assert.Equal(
-            [("Overview", $"/console/organizations/{acme}"), ("Settings", $"/console/organizations/{acme}/settings"),
+            [("Overview", $"/console/organizations/{acme}"), ("Settings", $"/console/organizations/{acme}/settings"), ("Status", $"/console/organizations/{acme}/status"),
              ("Members", $"/console/organizations/{acme}/members"), ("Subscriptions", $"/console/organizations/{acme}/subscriptions"),
              ("Orders", $"/console/organizations/{acme}/orders"), ("Invoices", $"/console/organizations/{acme}/invoices"),
              ("Audit", $"/console/organizations/{acme}/audit")],
@@ -254,17 +254,17 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
     {
         var staff = await app.SignedInAsync(ConsoleSteps.Operator);
         var created = await staff.CreateOrganizationAsync();
-        var settings = $"/console/organizations/{created.Id}/settings";
+        var settings = $"/console/organizations/{created.Id}/status";
 
-        var suspend = await staff.PostFormAsync($"{settings}?handler=status", new Dictionary<string, string> { ["status"] = "Suspended" }, settings);
+        var suspend = await staff.PostFormAsync($"{settings}?handler=suspend", new Dictionary<string, string> { ["Reason"] = "Paused by request" }, settings);
         Assert.Equal(HttpStatusCode.Redirect, suspend.StatusCode);
         Assert.Equal(OrganizationStatus.Suspended, await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == created.Id).Select(o => o.Status).SingleAsync()));
         var page = await staff.GetPageAsync(settings);
-        Assert.NotNull(page.QuerySelector("#status-form button[value=Active]"));
+        Assert.NotNull(page.QuerySelector("#status-form button[formaction$='handler=reactivate']"));
 
-        await staff.PostFormAsync($"{settings}?handler=status", new Dictionary<string, string> { ["status"] = "Active" }, settings);
+        await staff.PostFormAsync($"{settings}?handler=reactivate", new Dictionary<string, string> { ["Reason"] = "Back" }, settings);
         Assert.Equal(OrganizationStatus.Active, await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == created.Id).Select(o => o.Status).SingleAsync()));
-        var actions = await app.DbAsync(db => db.AuditEntries.Where(a => a.OrganizationId == created.Id && (a.Action == "Organization.Suspended" || a.Action == "Organization.Active")).Select(a => a.Action).ToListAsync());
+        var actions = await app.DbAsync(db => db.AuditEntries.Where(a => a.OrganizationId == created.Id && (a.Action == "Organization.Suspended" || a.Action == "Organization.Reactivated")).Select(a => a.Action).ToListAsync());
         Assert.Equal(2, actions.Count);
     }
 

@@ -54,15 +54,14 @@ public sealed class SignInModel(SignInManager<User> signIn, AccrueDb db, SignInT
         return Page();
     }
 
-    /// <summary>Staff always; a member only with portal access in an organization that isn't closed.</summary>
+    /// <summary>
+    /// Staff always; a member only with portal access. Members of suspended and closed organizations
+    /// still sign in, to a read-only portal where they can pay what is open (issue 4 §6).
+    /// </summary>
     public static async Task<bool> MayUsePortalAsync(AccrueDb db, User user)
     {
         if (user.Kind == UserKind.Staff) return true;
-        var member = await db.Members.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => m.UserId == user.Id)
-            .Select(m => new { m.PortalAccess, Closed = db.Organizations.IgnoreQueryFilters().Any(o => o.Id == m.OrganizationId && o.Status == Domain.Accounts.OrganizationStatus.Closed) })
-            .SingleOrDefaultAsync();
-        return member is { PortalAccess: true, Closed: false };
+        return await db.Members.IgnoreQueryFilters().AsNoTracking().AnyAsync(m => m.UserId == user.Id && m.PortalAccess);
     }
 
     private string SafeReturnUrl(User? user = null)

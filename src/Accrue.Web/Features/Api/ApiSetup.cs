@@ -74,6 +74,7 @@ public static class ApiSetup
             .DisableAntiforgery()
             // Kestrel enforces this on the stream too (bodies sent without Content-Length).
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBody))
+            .AddEndpointFilter(ReadOnlyApi.RefuseChangesOfInactiveOrganizationsAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapOrganizationsApi();
         group.MapMembersApi();

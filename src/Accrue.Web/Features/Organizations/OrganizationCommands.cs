@@ -1,7 +1,9 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
+using Accrue.Domain.Invoices;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
+using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Auditing;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,9 +27,7 @@ public record OrganizationInput
     public OrganizationDetails ToDetails() => new(Name?.Trim() ?? "", BillingName, BillingAddress ?? new(), Country?.Trim().ToUpperInvariant() ?? "", Currency?.Trim().ToUpperInvariant() ?? "", TimeZone?.Trim() ?? "", BillingMode);
 }
 
-
-
-public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
+public sealed class OrganizationCommands(AccrueDb db, MemberCommands members, WalletLedger wallets, TimeProvider clock)
 {
     public static bool IsKnownTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
 
@@ -77,19 +77,37 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
         return organization;
     }
 
+    public Task<Result<Organization>> SuspendAsync(Guid id, string? reason, CancellationToken ct = default) =>
+        ChangeStatusAsync(id, OrganizationStatus.Suspended, reason, ct);
+
+    /// <summary>Closes the account; its rows are kept and the operator can reactivate it.</summary>
+    public Task<Result<Organization>> CloseAsync(Guid id, string? reason, CancellationToken ct = default) =>
+        ChangeStatusAsync(id, OrganizationStatus.Closed, reason, ct);
+
+    public Task<Result<Organization>> ReactivateAsync(Guid id, string? reason, CancellationToken ct = default) =>
+        ChangeStatusAsync(id, OrganizationStatus.Active, reason, ct);
+
     /// <summary>
-    /// Closes an organization: its members can no longer sign in. Later issues add the guards of
-    /// seed 001 (wallet withdrawn, no outstanding bill) here.
+    /// Operator and partner staff (partner staff see only their partner's organizations) change an
+    /// account's status under <see cref="AccountClosure"/>: suspending or closing is refused, writing
+    /// nothing, while the wallet holds money or a bill is open.
     /// </summary>
-    public async Task<Result<Organization>> SetStatusAsync(Guid id, OrganizationStatus status, CancellationToken ct = default)
+    private async Task<Result<Organization>> ChangeStatusAsync(Guid id, OrganizationStatus to, string? reason, CancellationToken ct)
     {
         if (!db.Actor.IsStaff && !db.Actor.IsOperator) return Failure.Forbidden("Only operator or partner staff change an organization's status.");
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        if (organization.Status == status) return organization;
+
+        var blockers = to == OrganizationStatus.Active ? [] : await BlockersAsync(organization, ct);
         var before = organization.Status;
-        organization.Status = status;
-        db.Audit($"Organization.{status}", nameof(Organization), organization.Id, organization.Id, new { From = before.ToString(), To = status.ToString() });
+        if (AccountClosure.ChangeStatus(organization, to, reason, blockers, clock.GetUtcNow()) is { } failure) return failure;
+        var action = to switch
+        {
+            OrganizationStatus.Suspended => "Organization.Suspended",
+            OrganizationStatus.Closed => "Organization.Closed",
+            _ => "Organization.Reactivated",
+        };
+        db.Audit(action, nameof(Organization), organization.Id, organization.Id, new { From = before.ToString(), To = to.ToString(), Reason = organization.StatusReason });
         await db.SaveChangesAsync(ct);
         return organization;
     }
@@ -97,5 +115,16 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members)
     private static void CheckPaymentTerms(FieldErrors errors, int? days)
     {
         if (days is < 0 or > 365) errors.Add(nameof(OrganizationInput.PaymentTermsDays), "Payment terms are between 0 and 365 days.");
+    }
+
+    /// <summary>Why the organization can't be suspended or closed now: money left in its wallet, bills left open.</summary>
+    public async Task<IReadOnlyList<string>> BlockersAsync(Organization organization, CancellationToken ct = default)
+    {
+        var wallet = await wallets.FindAsync(organization.Id, ct);
+        var openBills = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
+            .Where(i => i.OrganizationId == organization.Id && i.Kind == InvoiceKind.Invoice && i.Status == InvoiceStatus.Open)
+            .Select(i => new OutstandingBill(i.Number, i.Currency, i.Total))
+            .ToListAsync(ct);
+        return AccountClosure.Blockers(wallet?.Balance ?? 0m, wallet?.Currency ?? organization.Currency, openBills);
     }
 }

@@ -1,4 +1,5 @@
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Members;
@@ -18,12 +19,14 @@ public sealed record OrganizationResponse(
     string TimeZone,
     BillingMode BillingMode,
     OrganizationStatus Status,
+    string? StatusReason,
+    DateTimeOffset? StatusChangedAt,
     Guid? PartnerId,
     DateTimeOffset CreatedAt,
     int PaymentTermsDays)
 {
     public static OrganizationResponse From(Organization o) =>
-        new(o.Id, o.Name, o.BillingName, o.BillingAddress, o.Country, o.Currency, o.TimeZone, o.BillingMode, o.Status, o.PartnerId, o.CreatedAt,
+        new(o.Id, o.Name, o.BillingName, o.BillingAddress, o.Country, o.Currency, o.TimeZone, o.BillingMode, o.Status, o.StatusReason, o.StatusChangedAt, o.PartnerId, o.CreatedAt,
             o.PaymentTermsDays);
 }
 
@@ -50,9 +53,19 @@ public static class OrganizationsApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateOrganization")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{id:guid}", CloseAsync).WithName("CloseOrganization")
-            .WithSummary("Closes the organization (status Closed); its rows are kept. Operator and partner keys only.")
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteOrganization")
+            .WithSummary("Closes the organization (status Closed) with ?reason=…; its rows are kept. The same as POST …/close.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        MapStatusChange(group, "suspend", "SuspendOrganization",
+            "Suspends the organization: its members keep a read-only portal. Refused (409, with a `blockers` list) while its wallet holds money or a bill is open.",
+            (commands, id, reason, ct) => commands.SuspendAsync(id, reason, ct));
+        MapStatusChange(group, "close", "CloseOrganization",
+            "Closes the organization; its rows are kept and it can be reactivated. Refused (409, with a `blockers` list) while its wallet holds money or a bill is open.",
+            (commands, id, reason, ct) => commands.CloseAsync(id, reason, ct));
+        MapStatusChange(group, "reactivate", "ReactivateOrganization",
+            "Makes a suspended or closed organization active again.",
+            (commands, id, reason, ct) => commands.ReactivateAsync(id, reason, ct));
         return api;
     }
 
@@ -78,7 +91,7 @@ public static class OrganizationsApi
     {
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct);
         return organization is null
-            ? Accrue.Domain.Common.Failure.NotFound("Organization").ToProblem()
+            ? Failure.NotFound("Organization").ToProblem()
             : TypedResults.Ok(OrganizationResponse.From(organization));
     }
 
@@ -98,10 +111,29 @@ public static class OrganizationsApi
         return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(OrganizationResponse.From(result.Value!));
     }
 
-    private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> CloseAsync(
-        Guid id, OrganizationCommands organizations, CancellationToken ct)
+    private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> DeleteAsync(
+        Guid id, OrganizationCommands organizations, CancellationToken ct, string? reason = null) =>
+        Answer(await organizations.CloseAsync(id, reason, ct));
+
+    private static void MapStatusChange(RouteGroupBuilder group, string verb, string name, string summary,
+        Func<OrganizationCommands, Guid, string?, CancellationToken, Task<Result<Organization>>> change) =>
+        group.MapPost($"/{{orgId:guid}}/{verb}", async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> (
+                Guid orgId, StatusChangeRequest request, OrganizationCommands organizations, CancellationToken ct) =>
+                Answer(await change(organizations, orgId, request.Reason, ct)))
+            .WithName(name).WithSummary(summary)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+    /// <summary>A refusal to suspend or close carries its blockers as a top-level <c>blockers</c> array too.</summary>
+    private static Results<Ok<OrganizationResponse>, ProblemHttpResult> Answer(Result<Organization> result)
     {
-        var result = await organizations.SetStatusAsync(id, OrganizationStatus.Closed, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(OrganizationResponse.From(result.Value!));
+        if (result.Failure is not { } failure) return TypedResults.Ok(OrganizationResponse.From(result.Value!));
+        var problem = failure.ToProblem();
+        if (failure.Errors?.TryGetValue(AccountClosure.BlockersKey, out var blockers) == true)
+            problem.ProblemDetails.Extensions[AccountClosure.BlockersKey] = blockers;
+        return problem;
     }
 }
+
+/// <summary>Why the organization's status changes: required, at most 500 characters, shown to its members.</summary>
+public sealed record StatusChangeRequest(string? Reason);

@@ -13,6 +13,9 @@ public sealed class PortalContext(AccrueDb db)
     private Member? _member;
     private Organization? _organization;
 
+    /// <summary>The request is a member's (not staff's), so the member and organization can be read.</summary>
+    public bool IsMember => db.Actor.MemberId is not null;
+
     public async Task<Member> MemberAsync()
     {
         if (_member is not null) return _member;

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Console.Organizations;
 
-/// <summary>Edits general and billing information; suspends, reactivates or closes the organization.</summary>
+/// <summary>Edits general and billing information; the Status page suspends, closes or reactivates.</summary>
 public sealed class SettingsModel(AccrueDb db, OrganizationCommands organizations) : OrganizationFormModel(db)
 {
     public Organization Organization { get; private set; } = null!;
@@ -27,24 +27,6 @@ public sealed class SettingsModel(AccrueDb db, OrganizationCommands organization
         var updated = await organizations.UpdateAsync(id, Input, ct);
         if (updated.Failure is { } failure) return Fail(failure);
         TempData["Flash"] = "The organization's information was saved.";
-        return Redirect($"/console/organizations/{id}/settings");
-    }
-
-    public async Task<IActionResult> OnPostStatusAsync(Guid id, OrganizationStatus status, CancellationToken ct)
-    {
-        if (!await LoadAsync(id, ct)) return NotFound();
-        var changed = await organizations.SetStatusAsync(id, status, ct);
-        if (changed.Failure is { } failure)
-        {
-            Input = InputFrom(Organization);
-            return Fail(failure);
-        }
-        TempData["Flash"] = status switch
-        {
-            OrganizationStatus.Suspended => "The organization was suspended.",
-            OrganizationStatus.Closed => "The organization was closed; its members can no longer sign in.",
-            _ => "The organization is active again.",
-        };
         return Redirect($"/console/organizations/{id}/settings");
     }
 

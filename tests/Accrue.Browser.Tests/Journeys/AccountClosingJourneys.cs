@@ -1,0 +1,67 @@
+using Accrue.Browser.Tests.Infrastructure;
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Wallets;
+using Accrue.Web.Features.Members;
+using Accrue.Web.Features.Organizations;
+using Accrue.Web.Features.Wallet;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Accrue.Browser.Tests.Journeys;
+
+/// <summary>Seed 001: an account is closed only after its credit is withdrawn; before that the operator sees why not.</summary>
+public sealed class AccountClosingJourneys(BrowserSite site, ITestOutputHelper output) : BrowserTest(site, output)
+{
+    [Fact]
+    public Task Operator_is_refused_closing_an_account_with_wallet_credit_then_closes_it_after_the_withdrawal() => JourneyAsync(async () =>
+    {
+        var name = $"Closing {Unique("Co")}";
+        var organizationId = await Site.Server.AsSystemAsync(async services =>
+        {
+            var created = await services.GetRequiredService<OrganizationCommands>().CreateAsync(
+                new OrganizationInput { Name = name, Country = "US", Currency = "USD", TimeZone = "America/New_York", BillingMode = BillingMode.Prepaid },
+                new NewOwnerInput("Olive Owner", $"{Unique("owner")}@closing.test"));
+            Assert.True(created.Succeeded, created.Failure?.ToString());
+            return created.Value!.Id;
+        });
+        await PostWalletAsync(organizationId, WalletEntryKind.TopUp, 75m);
+
+        var staff = await OpenAsync();
+        await SignInAsync(staff, "admin@demo-telecom.test", DemoPassword);
+        await staff.GotoAsync($"/console/organizations/{organizationId}");
+        await staff.GetByRole(AriaRole.Navigation, new() { Name = "Organization sections" }).GetByRole(AriaRole.Link, new() { Name = "Status", Exact = true }).ClickAsync();
+        await Expect(staff).ToHaveURLAsync(PathIs($"/console/organizations/{organizationId}/status"));
+
+        await staff.GetByLabel("Reason").FillAsync("Customer moved to another provider");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await Expect(staff.Locator("#blockers")).ToContainTextAsync("Withdraw the remaining wallet balance of USD 75.00");
+        await Expect(staff.Locator("#current-status")).ToHaveTextAsync("Active");
+        Assert.Equal(OrganizationStatus.Active, await StatusAsync(organizationId));
+
+        // The console's wallet page withdraws the credit once it exists; here the ledger does it directly.
+        await PostWalletAsync(organizationId, WalletEntryKind.Withdrawal, 75m);
+
+        await staff.GotoAsync($"/console/organizations/{organizationId}/status");
+        await Expect(staff.Locator("#pending-blockers")).ToHaveCountAsync(0);
+        await staff.GetByLabel("Reason").FillAsync("Customer moved to another provider");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status).Filter(new() { HasText = "was closed" })).ToBeVisibleAsync();
+        await Expect(staff.Locator("#current-status")).ToHaveTextAsync("Closed");
+        await Expect(staff.Locator("#status-reason")).ToHaveTextAsync("Customer moved to another provider");
+        Assert.Equal(OrganizationStatus.Closed, await StatusAsync(organizationId));
+        AssertNoBrowserErrors();
+    });
+
+    private Task<OrganizationStatus> StatusAsync(Guid organizationId) =>
+        Site.Server.DbAsync(db => db.Organizations.Where(o => o.Id == organizationId).Select(o => o.Status).SingleAsync());
+
+    private Task<WalletEntry> PostWalletAsync(Guid organizationId, WalletEntryKind kind, decimal amount) => Site.Server.AsSystemAsync(async services =>
+    {
+        var posted = await services.GetRequiredService<WalletLedger>().PostAsync(new WalletPosting(organizationId, kind, amount, $"Journey {kind}"));
+        Assert.True(posted.Succeeded, posted.Failure?.ToString());
+        return posted.Value!;
+    });
+}

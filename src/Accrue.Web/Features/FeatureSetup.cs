@@ -22,6 +22,10 @@ public static class FeatureSetup
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.AddScoped<Wallet.WalletLedger>();
         builder.Services.AddScoped<Usage.UnitLedger>();
+        builder.Services.AddScoped<Vouchers.VoucherCommands>();
+        builder.Services.AddScoped<Vouchers.VoucherSale>();
+        builder.Services.AddSingleton<Vouchers.VoucherSheet>();
+        builder.Services.Configure<Vouchers.VoucherOptions>(builder.Configuration.GetSection("Vouchers"));
         builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();

@@ -26,6 +26,8 @@ public sealed record Fulfilment
     /// <summary>On a plan change, the new seat type for members on each old seat type (matched by code).</summary>
     public Dictionary<Guid, Guid> SeatMoves { get; init; } = [];
     public string? TaxNote { get; init; }
+    /// <summary>The online voucher batch a Voucher order buys <see cref="Quantity"/> codes of.</summary>
+    public Guid? VoucherBatchId { get; init; }
 }
 
 public sealed record UnitInput(string? Label, Guid? MemberId);
@@ -35,7 +37,7 @@ public sealed record UnitInput(string? Label, Guid? MemberId);
 /// the order's status and its one invoice (a unique index) make a second run impossible.
 /// Returns the next expiration date the order page shows (seed 002).
 /// </summary>
-public sealed class Fulfiller(AccrueDb db)
+public sealed class Fulfiller(AccrueDb db, Vouchers.VoucherSale vouchers)
 {
     public async Task<Result<DateOnly?>> ApplyAsync(Order order, Fulfilment f, DateOnly today, CancellationToken ct)
     {
@@ -109,6 +111,11 @@ public sealed class Fulfiller(AccrueDb db)
                 if (subscription.ChangePlan(f.PlanId!.Value, f.PlanVersionId!.Value, f.Seats, f.Quantity, assigned, today) is { } failure) return failure;
                 foreach (var member in members.Where(m => m.SeatTypeId is null)) member.SeatSubscriptionId = null;
                 return subscription.TermEnd;
+            }
+            case OrderType.Voucher:
+            {
+                if (await vouchers.AssignAsync(order, f.VoucherBatchId!.Value, f.Quantity, ct) is { } failure) return failure;
+                return (DateOnly?)null;
             }
             default:
                 return Failure.Invalid("Type", $"{order.Type} orders are not fulfilled here.");

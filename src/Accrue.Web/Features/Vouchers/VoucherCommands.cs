@@ -303,9 +303,9 @@ public sealed class VoucherCommands(
         var o = options.Value;
         var now = clock.GetUtcNow();
         var since = now.AddMinutes(-o.FailureWindowMinutes);
-        var ip = db.Actor.Ip ?? "unknown";
         var byOrganization = await db.VoucherAttempts.Where(a => a.OrganizationId == organizationId && a.At > since).Select(a => a.At).ToListAsync(ct);
-        var byIp = await db.VoucherAttempts.Where(a => a.Ip == ip && a.At > since).Select(a => a.At).ToListAsync(ct);
+        // Without a client address (an in-process caller) there is no IP to count; the organization's limit still applies.
+        var byIp = db.Actor.Ip is { } ip ? await db.VoucherAttempts.Where(a => a.Ip == ip && a.At > since).Select(a => a.At).ToListAsync(ct) : [];
         var blocking = byOrganization.Count >= o.MaxFailuresPerOrganization ? byOrganization
             : byIp.Count >= o.MaxFailuresPerIp ? byIp : null;
         if (blocking is null) return null;

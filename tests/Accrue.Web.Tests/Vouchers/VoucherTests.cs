@@ -94,7 +94,7 @@ public abstract class VoucherTests(AccrueApp app)
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("code,value,expires_on,batch", lines[0]);
         Assert.Equal(5, lines.Length);
-        Assert.StartsWith($"{VoucherCode.Format(codes[0])},€10.00 wallet credit,{Expiry()},", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith($"{VoucherCode.Format(codes[0])},EUR 10.00 wallet credit,{Expiry()},", lines[1], StringComparison.Ordinal);
         Assert.NotNull(await app.DbAsync(db => db.VoucherBatches.Where(b => b.Id == id).Select(b => b.ExportedAt).SingleAsync()));
         Assert.Equal(1, await app.DbAsync(db => db.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == "VoucherBatch.Exported" && a.EntityId == id.ToString())));
 

@@ -107,8 +107,8 @@ public sealed class VoucherCommands(
             priceCurrency = string.IsNullOrWhiteSpace(input.PriceCurrency) ? currency : input.PriceCurrency.Trim().ToUpperInvariant();
             price = input.Price ?? (hasAmount ? input.Amount : null);
             if (priceCurrency is null || !Currencies.All.ContainsKey(priceCurrency)) errors.Add(nameof(input.PriceCurrency), "Choose the currency online vouchers are sold in.");
-            else if (price is not { } p || p <= 0) errors.Add(nameof(input.Price), "Enter the price an online voucher is sold for.");
-            else if (Money.Round(p, priceCurrency) != p) errors.Add(nameof(input.Price), $"{priceCurrency} prices have at most {Money.MinorUnits(priceCurrency)} decimals.");
+            if (price is not { } p || p <= 0) errors.Add(nameof(input.Price), "Enter the price an online voucher is sold for.");
+            else if (priceCurrency is not null && Currencies.All.ContainsKey(priceCurrency) && Money.Round(p, priceCurrency) != p) errors.Add(nameof(input.Price), $"{priceCurrency} prices have at most {Money.MinorUnits(priceCurrency)} decimals.");
         }
         if (errors.Any) return errors.ToFailure();
 

@@ -23,9 +23,11 @@ public sealed class VoucherSale(AccrueDb db, Mailer mailer)
         var available = nameof(VoucherStatus.Available);
         // PostgreSQL: rows locked by a concurrent buyer are skipped, not waited for. SQLite holds the write lock for the whole transaction.
         if (db.Database.IsNpgsql())
+            // The CTE picks the rows once; "IN (subquery … LIMIT)" may be rescanned by the planner and take more than asked.
             await db.Database.ExecuteSqlAsync($"""
-                UPDATE "Vouchers" SET "Status" = {sold}, "SoldToOrganizationId" = {order.OrganizationId}, "OrderId" = {order.Id}
-                WHERE "Status" = {available} AND "Id" IN (SELECT "Id" FROM "Vouchers" WHERE "BatchId" = {batchId} AND "Status" = {available} ORDER BY "Id" LIMIT {quantity} FOR UPDATE SKIP LOCKED)
+                WITH picked AS (SELECT "Id" FROM "Vouchers" WHERE "BatchId" = {batchId} AND "Status" = {available} ORDER BY "Id" LIMIT {quantity} FOR UPDATE SKIP LOCKED)
+                UPDATE "Vouchers" AS v SET "Status" = {sold}, "SoldToOrganizationId" = {order.OrganizationId}, "OrderId" = {order.Id}
+                FROM picked WHERE v."Id" = picked."Id"
                 """, ct);
         else
             await db.Database.ExecuteSqlAsync($"""

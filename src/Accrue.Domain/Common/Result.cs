@@ -9,13 +9,15 @@ public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictiona
     public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.");
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
     public static Failure Conflict(string message) => new(FailureKind.Conflict, message);
+    /// <summary>Refused without looking at the request because of too many recent failures (wrong voucher codes).</summary>
+    public static Failure TooManyRequests(string message) => new(FailureKind.TooManyRequests, message);
     public static Failure Invalid(string field, string message) =>
         new(FailureKind.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
     public static Failure Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(FailureKind.Invalid, "One or more fields are invalid.", errors);
 }
 
-public enum FailureKind { Invalid, NotFound, Forbidden, Conflict }
+public enum FailureKind { Invalid, NotFound, Forbidden, Conflict, TooManyRequests }
 
 /// <summary>The outcome of a use case: a value or a <see cref="Failure"/>.</summary>
 public readonly record struct Result<T>

@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Catalog;
 using Accrue.Domain.Subscriptions;
 using Accrue.Domain.Usage;
+using Accrue.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Data;
@@ -116,6 +118,23 @@ public static class DemoCatalog
             db.Subscriptions.Add(unit);
         }
         await db.SaveChangesAsync(ct);
+
+        // Vouchers (seed 004): an online batch of wallet credit sold in the portal, a print batch of SMS units.
+        Vouchers(new VoucherBatch
+        {
+            OperatorId = op.Id, Name = "Wallet voucher USD 25", Kind = VoucherKind.Online, Amount = 25m, Currency = "USD",
+            Price = 25m, PriceCurrency = "USD", Count = 50, ExpiresOn = today.AddYears(1),
+        });
+        Vouchers(new VoucherBatch { OperatorId = op.Id, Name = "SMS 500", Kind = VoucherKind.Print, Units = 500, Meter = "sms", Count = 100, ExpiresOn = today.AddYears(1) });
+        await db.SaveChangesAsync(ct);
+
+        void Vouchers(VoucherBatch batch)
+        {
+            db.VoucherBatches.Add(batch);
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            while (codes.Count < batch.Count) codes.Add(VoucherCode.New(RandomNumberGenerator.GetBytes(VoucherCode.RandomBytes)));
+            db.Vouchers.AddRange(codes.Select(code => new Voucher { BatchId = batch.Id, Code = code, Status = VoucherStatus.Available }));
+        }
 
         Product Product(Operator o, string code, string name, ProductKind kind, string description)
         {

@@ -33,6 +33,10 @@ public static class FeatureSetup
         builder.Services.AddScoped<Jobs.Dunning>();
         builder.Services.Configure<Jobs.DunningOptions>(builder.Configuration.GetSection("Dunning"));
         builder.Services.AddHostedService<Jobs.DunningService>();
+        builder.Services.AddScoped<Vouchers.VoucherCommands>();
+        builder.Services.AddScoped<Vouchers.VoucherSale>();
+        builder.Services.AddSingleton<Vouchers.VoucherSheet>();
+        builder.Services.Configure<Vouchers.VoucherOptions>(builder.Configuration.GetSection("Vouchers"));
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();
         builder.Services.AddScoped<CatalogCommands>();
         builder.Services.AddScoped<Shared.Branding>();

@@ -8,6 +8,7 @@ using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Features.Usage;
+using Accrue.Web.Features.Vouchers;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -86,6 +87,7 @@ public static class ApiSetup
         group.MapUsageApi();
         group.MapCardOnFileApi();
         group.MapBillsApi();
+        group.MapVouchersApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -26,6 +26,8 @@ public sealed record Fulfilment
     /// <summary>On a plan change, the new seat type for members on each old seat type (matched by code).</summary>
     public Dictionary<Guid, Guid> SeatMoves { get; init; } = [];
     public string? TaxNote { get; init; }
+    /// <summary>The online voucher batch a Voucher order buys <see cref="Quantity"/> codes of.</summary>
+    public Guid? VoucherBatchId { get; init; }
 }
 
 public sealed record UnitInput(string? Label, Guid? MemberId);
@@ -35,7 +37,7 @@ public sealed record UnitInput(string? Label, Guid? MemberId);
 /// the order's status and its one invoice (a unique index) make a second run impossible.
 /// Returns the next expiration date the order page shows (seed 002).
 /// </summary>
-public sealed class Fulfiller(AccrueDb db, Usage.UnitLedger units)
+public sealed class Fulfiller(AccrueDb db, Usage.UnitLedger units, Vouchers.VoucherSale vouchers)
 {
     public async Task<Result<DateOnly?>> ApplyAsync(Order order, Fulfilment f, DateOnly today, CancellationToken ct)
     {
@@ -116,6 +118,11 @@ public sealed class Fulfiller(AccrueDb db, Usage.UnitLedger units)
                 var quantity = (long)f.Quantity * pack.Product!.UnitsPerPack!.Value;
                 await units.CreditAsync(order.OrganizationId, pack.Product.Meter!, Domain.Usage.UnitEntryKind.Pack, quantity,
                     $"Order {order.Reference}: {f.Quantity} × {pack.Name}", $"order:{order.Id}", order.Id, ct);
+                return (DateOnly?)null;
+            }
+            case OrderType.Voucher:
+            {
+                if (await vouchers.AssignAsync(order, f.VoucherBatchId!.Value, f.Quantity, ct) is { } failure) return failure;
                 return (DateOnly?)null;
             }
             default:

@@ -56,6 +56,18 @@ public static partial class EmailTemplates
         The invoice is in the portal under Orders & payments.
         """);
 
+    public static readonly Template VouchersBought = new("vouchers-bought",
+        "Your voucher codes from order {{Order}}",
+        """
+        Hello {{Name}},
+
+        Thank you: order {{Order}} for {{Organization}} is paid. Your {{Batch}} voucher codes ({{Value}} each, valid until {{ExpiresOn}}):
+
+        {{Codes}}
+
+        Each code redeems once, in the portal under Vouchers. Keep them safe: the portal shows only their last symbols from now on.
+        """);
+
     public static readonly Template Invitation = new("invitation",
         "You're invited to {{Organization}} on {{Operator}}",
         """

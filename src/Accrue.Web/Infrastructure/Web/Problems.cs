@@ -17,6 +17,7 @@ public static class Problems
             FailureKind.NotFound => StatusCodes.Status404NotFound,
             FailureKind.Forbidden => StatusCodes.Status403Forbidden,
             FailureKind.Conflict => StatusCodes.Status409Conflict,
+            FailureKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status400BadRequest,
         },
         Title = failure.Kind switch
@@ -24,6 +25,7 @@ public static class Problems
             FailureKind.NotFound => "Not found",
             FailureKind.Forbidden => "Forbidden",
             FailureKind.Conflict => "Conflict",
+            FailureKind.TooManyRequests => "Too many requests",
             _ => "Invalid request",
         },
         Detail = failure.Message,

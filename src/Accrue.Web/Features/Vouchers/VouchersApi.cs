@@ -1,0 +1,122 @@
+using System.Text;
+using Accrue.Domain.Common;
+using Accrue.Domain.Vouchers;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Orders;
+using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Vouchers;
+
+public sealed record VoucherBatchResponse(Guid Id, string Name, VoucherKind Kind, decimal? Amount, string? Currency, long? Units, string? Meter,
+    decimal? Price, string? PriceCurrency, int Count, int Available, int Sold, int Redeemed, DateOnly ExpiresOn, DateTimeOffset? ExportedAt)
+{
+    public static VoucherBatchResponse From(BatchSummary s) =>
+        new(s.Batch.Id, s.Batch.Name, s.Batch.Kind, s.Batch.Amount, s.Batch.Currency, s.Batch.Units, s.Batch.Meter, s.Batch.Price, s.Batch.PriceCurrency,
+            s.Batch.Count, s.Available, s.Sold, s.Redeemed, s.Batch.ExpiresOn, s.Batch.ExportedAt);
+}
+
+/// <summary>A code as the operator sees it: online codes once sold are masked, like the buyer sees them.</summary>
+public sealed record VoucherResponse(Guid Id, string Code, VoucherStatus Status, Guid? SoldToOrganizationId, Guid? RedeemedByOrganizationId, DateTimeOffset? RedeemedAt);
+
+public sealed record VoucherBatchDetailResponse(VoucherBatchResponse Batch, IReadOnlyList<VoucherResponse> Codes);
+
+/// <summary>A voucher an organization bought, masked: the full code was shown once, after paying, and emailed.</summary>
+public sealed record OwnedVoucherResponse(Guid Id, string Code, string Batch, string Value, VoucherStatus Status, DateOnly ExpiresOn, Guid? OrderId);
+
+public sealed record RedeemVoucherRequest(string? Code);
+
+public sealed record RedeemVoucherResponse(string Code, string Credited, decimal? WalletBalance, long? UnitBalance);
+
+public sealed record BuyVouchersRequest(Guid BatchId, int Quantity, CardInput? Card, bool Acknowledged);
+
+/// <summary>The order and, this once, the full codes bought.</summary>
+public sealed record BuyVouchersResponse(OrderResponse Order, PaymentResponse? Payment, IReadOnlyList<string> Codes);
+
+/// <summary>/api/v1/voucher-batches (operator) and /api/v1/organizations/{orgId}/vouchers (customers), through <see cref="VoucherCommands"/>.</summary>
+public static class VouchersApi
+{
+    public static RouteGroupBuilder MapVouchersApi(this RouteGroupBuilder api)
+    {
+        var batches = api.MapGroup("/voucher-batches").WithTags("Vouchers");
+        batches.MapPost("/", CreateAsync).WithName("CreateVoucherBatch")
+            .WithSummary("Issues a batch of single-use codes (operator only): online (sold in the portal) or print (exported for a print house).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").ProducesProblem(StatusCodes.Status403Forbidden);
+        batches.MapGet("/{id:guid}", GetAsync).WithName("GetVoucherBatch").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        batches.MapGet("/{id:guid}/export.csv", ExportAsync).WithName("ExportVoucherBatch")
+            .WithSummary("The codes of a print batch as CSV for the print house; marks the batch exported (audited).")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        var owned = api.MapGroup("/organizations/{orgId:guid}/vouchers").WithTags("Vouchers");
+        owned.MapGet("/", OwnedAsync).WithName("ListVouchers").WithSummary("The vouchers the organization bought, masked.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        owned.MapPost("/redeem", RedeemAsync).WithName("RedeemVoucher")
+            .WithSummary("Redeems a code for wallet credit (prepaid organizations) or units. Too many wrong codes answer 429 for a while.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests).Idempotent();
+        owned.MapPost("/purchase", BuyAsync).WithName("BuyVouchers")
+            .WithSummary("Buys online vouchers by card (no tax: vouchers are prepaid instruments). The codes are in this answer and the email only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
+        return api;
+    }
+
+    private static async Task<Results<Created<VoucherBatchResponse>, ProblemHttpResult>> CreateAsync(VoucherBatchInput input, VoucherCommands vouchers, CancellationToken ct)
+    {
+        var result = await vouchers.CreateBatchAsync(input, ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var batch = result.Value!;
+        return TypedResults.Created($"/api/v1/voucher-batches/{batch.Id}", VoucherBatchResponse.From(new BatchSummary(batch, batch.Count, 0, 0)));
+    }
+
+    private static async Task<Results<Ok<List<VoucherBatchResponse>>, ProblemHttpResult>> ListAsync(AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
+    {
+        if (!db.Actor.IsOperator) return Failure.Forbidden("Only the operator's staff see voucher batches.").ToProblem();
+        return TypedResults.Ok((await vouchers.BatchesAsync(ct)).Select(VoucherBatchResponse.From).ToList());
+    }
+
+    private static async Task<Results<Ok<VoucherBatchDetailResponse>, ProblemHttpResult>> GetAsync(Guid id, AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
+    {
+        if (!db.Actor.IsOperator) return Failure.Forbidden("Only the operator's staff see voucher batches.").ToProblem();
+        if (await vouchers.BatchAsync(id, ct) is not { } found) return Failure.NotFound("Voucher batch").ToProblem();
+        var masked = found.Summary.Batch.Kind == VoucherKind.Online;
+        return TypedResults.Ok(new VoucherBatchDetailResponse(VoucherBatchResponse.From(found.Summary), found.Codes.Select(v => new VoucherResponse(
+            v.Id, masked && v.Status != VoucherStatus.Available ? VoucherCode.Mask(v.Code) : VoucherCode.Format(v.Code), v.Status,
+            v.SoldToOrganizationId, v.RedeemedByOrganizationId, v.RedeemedAt)).ToList()));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid id, VoucherCommands vouchers, CancellationToken ct)
+    {
+        var result = await vouchers.ExportAsync(id, "csv", ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var (batch, codes) = result.Value;
+        return TypedResults.File(Encoding.UTF8.GetBytes(VoucherSheet.Csv(batch, codes)), "text/csv", $"vouchers-{batch.Id:N}.csv");
+    }
+
+    private static async Task<Results<Ok<List<OwnedVoucherResponse>>, ProblemHttpResult>> OwnedAsync(Guid orgId, AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
+    {
+        if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
+        return TypedResults.Ok((await vouchers.BoughtAsync(orgId, ct)).Select(r => new OwnedVoucherResponse(
+            r.Voucher.Id, VoucherCode.Mask(r.Voucher.Code), r.Batch.Name, VoucherText.Value(r.Batch), r.Voucher.Status, r.Batch.ExpiresOn, r.Voucher.OrderId)).ToList());
+    }
+
+    private static async Task<Results<Ok<RedeemVoucherResponse>, ProblemHttpResult>> RedeemAsync(Guid orgId, RedeemVoucherRequest request, VoucherCommands vouchers, CancellationToken ct)
+    {
+        var result = await vouchers.RedeemAsync(orgId, request.Code, ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var r = result.Value!;
+        return TypedResults.Ok(new RedeemVoucherResponse(VoucherCode.Mask(r.Code), r.Credited, r.WalletBalance, r.UnitBalance));
+    }
+
+    private static async Task<Results<Ok<BuyVouchersResponse>, ProblemHttpResult>> BuyAsync(Guid orgId, BuyVouchersRequest request, VoucherCommands vouchers, CancellationToken ct)
+    {
+        var result = await vouchers.BuyAsync(orgId, request.BatchId, request.Quantity, request.Card ?? new CardInput(), request.Acknowledged, ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var r = result.Value!;
+        return TypedResults.Ok(new BuyVouchersResponse(OrderResponse.From(r.Order), r.Payment is null ? null : PaymentResponse.From(r.Payment), r.Codes.Select(VoucherCode.Format).ToList()));
+    }
+}

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Accrue.Domain.Orders;
+using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;
 using Accrue.Web.Tests.Orders;
 using Microsoft.EntityFrameworkCore;
@@ -51,6 +52,27 @@ public abstract class StripeWebhookTests(AccrueApp app)
         var payment = await PaymentAsync(key);
         Assert.Equal((PaymentStatus.Declined, "Your card has insufficient funds."), (payment.Status, payment.Message));
         Assert.Equal(0, (await RowsAsync(order.Id)).Invoices);
+    }
+
+    [Fact]
+    public async Task Payment_intent_succeeded_settles_an_unknown_bill_payment_and_marks_the_bill_paid()
+    {
+        var customer = await app.NewPostpaidAsync();
+        var (_, bill) = await app.BillAsync(customer.OrganizationId);
+        var paid = await app.PayAsync(customer.OrganizationId, new Web.Features.Bills.PayBillsRequest
+        {
+            InvoiceIds = [bill.Id], Card = Shop.Card("4000000000000119"), Acknowledged = true,
+        });
+        Assert.Equal(PaymentStatus.Unknown, paid.Value!.Status);
+        Assert.Equal(Domain.Invoices.InvoiceStatus.Open, (await app.InvoiceAsync(bill.Id)).Status);
+
+        var response = await DeliverAsync(Event("payment_intent.succeeded", paid.Value.IdempotencyKey, "succeeded"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(PaymentStatus.Succeeded, (await PaymentAsync(paid.Value.IdempotencyKey)).Status);
+        var settled = await app.InvoiceAsync(bill.Id);
+        Assert.Equal(Domain.Invoices.InvoiceStatus.Paid, settled.Status);
+        Assert.Single(settled.Events, e => e.Step == "paid");
     }
 
     public static TheoryData<string> BadSignatures => new() { "wrong secret", "stale", "missing", "tampered" };

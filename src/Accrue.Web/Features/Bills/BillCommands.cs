@@ -129,6 +129,13 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
         return settled;
     }
 
+    /// <summary>
+    /// Settles a bill payment from an answer the gateway sent on its own (a Stripe webhook), through the
+    /// same path as a direct answer; a payment already settled is left alone.
+    /// </summary>
+    public Task SettleFromGatewayAsync(Guid paymentId, ChargeResult result, CancellationToken ct = default) =>
+        result.Outcome == ChargeOutcome.Unknown ? Task.CompletedTask : ApplyAsync(paymentId, result, ct);
+
     /// <summary>Records the gateway's answer: paid bills (and a lifted suspension), released claims, or still unknown.</summary>
     private async Task ApplyAsync(Guid paymentId, ChargeResult result, CancellationToken ct)
     {

@@ -139,12 +139,8 @@ public sealed class OrderCommands(
         if (payment is null) return null;
         if (payment.Status is not (PaymentStatus.Pending or PaymentStatus.Unknown) || result.Outcome == ChargeOutcome.Unknown) return payment;
         result = result with { Brand = result.Brand ?? payment.CardBrand, Last4 = result.Last4 ?? payment.CardLast4 };
-        if (payment.OrderId is not { } orderId)
-        {
-            // Bill payments (Payment.InvoiceIds, postpaid): settled by the bills feature, which hooks in here.
-            logger.LogWarning("Gateway answer for bill payment {Key} left for reconciliation", idempotencyKey);
-            return payment;
-        }
+        // Bill payments (Payment.InvoiceIds, postpaid) are settled by BillCommands.SettleFromGatewayAsync.
+        if (payment.OrderId is not { } orderId) return payment;
         var order = await db.Orders.IgnoreQueryFilters().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct);
         logger.LogInformation("Order {Order} payment {Outcome} reported by the gateway", order.Number, result.Outcome);
         await ApplyAsync(order, payment, result, ct);

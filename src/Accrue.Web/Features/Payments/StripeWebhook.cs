@@ -11,7 +11,8 @@ namespace Accrue.Web.Features.Payments;
 /// <summary>
 /// POST /webhooks/stripe: Stripe tells us how a PaymentIntent ended. The signature is checked first
 /// (Stripe-Signature, 5 minutes' tolerance); each event id is written once before it is applied, so a
-/// repeated delivery changes nothing; the payment settles through <see cref="OrderCommands.SettleFromGatewayAsync"/>.
+/// repeated delivery changes nothing; the payment settles through <see cref="OrderCommands.SettleFromGatewayAsync"/>,
+/// or <see cref="Bills.BillCommands.SettleFromGatewayAsync"/> for bills.
 /// </summary>
 public static class StripeWebhook
 {
@@ -25,7 +26,7 @@ public static class StripeWebhook
     }
 
     private static async Task<IResult> HandleAsync(HttpRequest request, IOptions<PaymentsOptions> options, CurrentActor actor, AccrueDb db,
-        OrderCommands orders, TimeProvider clock, ILogger<StripeWebhookLog> logger, CancellationToken ct)
+        OrderCommands orders, Bills.BillCommands bills, TimeProvider clock, ILogger<StripeWebhookLog> logger, CancellationToken ct)
     {
         if (options.Value.Stripe.WebhookSecret is not { Length: > 0 } secret) return Results.NotFound();
         var refused = Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The Stripe signature is missing, wrong or too old.");
@@ -60,8 +61,10 @@ public static class StripeWebhook
             if (stripeEvent.Data.Object is PaymentIntent intent && stripeEvent.Type is EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed
                 && intent.Metadata?.TryGetValue(StripeGateway.KeyMetadata, out var key) == true)
             {
-                var payment = await orders.SettleFromGatewayAsync(key, StripeGateway.FromIntent(intent), ct);
+                var result = StripeGateway.FromIntent(intent);
+                var payment = await orders.SettleFromGatewayAsync(key, result, ct);
                 if (payment is null) logger.LogWarning("Stripe event {Event}: no payment with key {Key}", stripeEvent.Id, key);
+                else if (payment.OrderId is null) await bills.SettleFromGatewayAsync(payment.Id, result, ct);
             }
             return Results.Ok();
         }

@@ -3,7 +3,9 @@ using Accrue.Domain.Catalog;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
+using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Wallet;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Orders;
@@ -35,7 +37,7 @@ public sealed record UnitInput(string? Label, Guid? MemberId);
 /// the order's status and its one invoice (a unique index) make a second run impossible.
 /// Returns the next expiration date the order page shows (seed 002).
 /// </summary>
-public sealed class Fulfiller(AccrueDb db)
+public sealed class Fulfiller(AccrueDb db, WalletLedger wallet)
 {
     public async Task<Result<DateOnly?>> ApplyAsync(Order order, Fulfilment f, DateOnly today, CancellationToken ct)
     {
@@ -109,6 +111,16 @@ public sealed class Fulfiller(AccrueDb db)
                 if (subscription.ChangePlan(f.PlanId!.Value, f.PlanVersionId!.Value, f.Seats, f.Quantity, assigned, today) is { } failure) return failure;
                 foreach (var member in members.Where(m => m.SeatTypeId is null)) member.SeatSubscriptionId = null;
                 return subscription.TermEnd;
+            }
+            case OrderType.TopUp:
+            {
+                // The order's id is the entry's unique key: a second settlement of the same order credits nothing.
+                var credited = await wallet.PostAsync(new WalletPosting(order.OrganizationId, WalletEntryKind.TopUp, order.Total, $"Top-up by card ({order.Reference})")
+                {
+                    UniqueKey = $"order:{order.Id}", OrderId = order.Id,
+                }, ct);
+                if (credited.Failure is { } failure) return failure;
+                return (DateOnly?)null;
             }
             default:
                 return Failure.Invalid("Type", $"{order.Type} orders are not fulfilled here.");

@@ -21,6 +21,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<Orders.Fulfiller>();
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.AddScoped<Wallet.WalletLedger>();
+        builder.Services.AddScoped<Wallet.WalletCommands>();
         builder.Services.AddScoped<Usage.UnitLedger>();
         builder.Services.TryAddSingleton<Infrastructure.Payments.IPaymentGateway, Infrastructure.Payments.SandboxGateway>();
         builder.Services.AddSingleton<Infrastructure.Pdf.InvoicePdf>();

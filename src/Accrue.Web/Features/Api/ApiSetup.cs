@@ -5,6 +5,7 @@ using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Subscriptions;
+using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -79,6 +80,7 @@ public static class ApiSetup
         group.MapEntitlementsApi();
         group.MapOrdersApi();
         group.MapInvoicesApi();
+        group.MapWalletApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

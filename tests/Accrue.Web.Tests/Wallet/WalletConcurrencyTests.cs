@@ -12,7 +12,9 @@ namespace Accrue.Web.Tests.Wallet;
 public abstract class WalletConcurrencyTests(AccrueApp app, ITestOutputHelper output)
 {
     private const int Clients = 64;
-    private const int OperationsPerClient = 1_000;
+    /// <summary>Issue 4 asks for 1,000 per client; ACCRUE_WALLET_LOAD_OPERATIONS lowers it for a quick local run.</summary>
+    private static readonly int OperationsPerClient =
+        int.TryParse(Environment.GetEnvironmentVariable("ACCRUE_WALLET_LOAD_OPERATIONS"), out var n) && n > 0 ? n : 1_000;
 
     [Fact]
     public async Task Sixty_four_clients_crediting_and_debiting_one_wallet_keep_the_balance_equal_to_the_ledger()

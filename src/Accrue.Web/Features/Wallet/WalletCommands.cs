@@ -112,15 +112,17 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
         organization.BillingMode == BillingMode.Prepaid ? null
             : Failure.Conflict($"{organization.Name} is billed postpaid: it has bills, not a wallet.");
 
+    /// <summary>
+    /// Posts with its audit entry saved by the ledger's own SaveChanges: one round trip less while the
+    /// wallet's row is locked. A refused posting takes its audit entry back.
+    /// </summary>
     private async Task<Result<WalletEntry>> PostAuditedAsync(string action, WalletPosting posting, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Audit(action, nameof(Domain.Wallets.Wallet), posting.OrganizationId, posting.OrganizationId,
+            new { Kind = posting.Kind.ToString(), posting.Amount, posting.Reason });
+        var audit = db.ChangeTracker.Entries<Data.AuditEntry>().Last(e => e.State == EntityState.Added);
         var posted = await ledger.PostAsync(posting, ct);
-        if (posted.Value is not { } entry) return posted;
-        db.Audit(action, nameof(WalletEntry), entry.Id, posting.OrganizationId,
-            new { Kind = entry.Kind.ToString(), entry.Amount, entry.BalanceAfter, entry.Currency, entry.Reason });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return entry;
+        if (posted.Failure is not null && audit.State == EntityState.Added) audit.State = EntityState.Detached;
+        return posted;
     }
 }

@@ -3,8 +3,12 @@ using Accrue.Domain.Common;
 
 namespace Accrue.Domain.Wallets;
 
-/// <summary>Why money entered or left a wallet (DESIGN §2): the first four are credits, the rest debits.</summary>
-public enum WalletEntryKind { TopUp, Voucher, Refund, Adjustment, Purchase, Renewal, Withdrawal }
+/// <summary>
+/// Why money entered or left a wallet (DESIGN §2): the first four are credits, the rest debits.
+/// An operator's manual correction is an <see cref="Adjustment"/> when it credits and an
+/// <see cref="AdjustmentDebit"/> when it debits, so the kind alone still gives the sign.
+/// </summary>
+public enum WalletEntryKind { TopUp, Voucher, Refund, Adjustment, Purchase, Renewal, Withdrawal, AdjustmentDebit }
 
 /// <summary>
 /// A prepaid organization's money (seed 004). The balance is the running total of an append-only

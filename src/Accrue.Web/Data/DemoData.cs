@@ -45,6 +45,11 @@ public static class DemoData
             new Address { Line1 = "42 George Street", City = "Sydney", Region = "NSW", PostalCode = "2000" });
         await DemoCatalog.SeedAsync(db, demoTelecom, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
         await DemoBills.SeedAsync(db, clock, ct);
+        // Acme pays from its prepaid wallet from the start (seed 004); the opening balance is a ledger entry like any other.
+        var acme = await db.Organizations.IgnoreQueryFilters().Where(o => o.Name == "Acme Prepaid Ltd").Select(o => o.Id).SingleAsync(ct);
+        var opening = await new Features.Wallet.WalletLedger(db, clock).PostAsync(
+            new Features.Wallet.WalletPosting(acme, Domain.Wallets.WalletEntryKind.Adjustment, 250.00m, "Opening balance") { UniqueKey = "demo:opening", Reason = "Demo data" }, ct);
+        if (opening.Failure is { } failure) throw new InvalidOperationException(failure.Message);
         return true;
 
         async Task<User> UserAsync(string name, string email, UserKind kind, Guid? partnerId, Guid? organizationId)

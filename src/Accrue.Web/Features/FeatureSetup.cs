@@ -23,6 +23,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<Orders.Fulfiller>();
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.AddScoped<Wallet.WalletLedger>();
+        builder.Services.AddScoped<Wallet.WalletCommands>();
         builder.Services.AddScoped<Usage.UnitLedger>();
         builder.Services.AddScoped<Usage.UnitCommands>();
         builder.Services.AddScoped<Usage.MeterCommands>();

@@ -9,6 +9,7 @@ using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Features.Usage;
 using Accrue.Web.Features.Vouchers;
+using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -88,6 +89,7 @@ public static class ApiSetup
         group.MapCardOnFileApi();
         group.MapBillsApi();
         group.MapVouchersApi();
+        group.MapWalletApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

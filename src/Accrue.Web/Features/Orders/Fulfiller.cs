@@ -3,7 +3,9 @@ using Accrue.Domain.Catalog;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
+using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Wallet;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Orders;
@@ -37,7 +39,7 @@ public sealed record UnitInput(string? Label, Guid? MemberId);
 /// the order's status and its one invoice (a unique index) make a second run impossible.
 /// Returns the next expiration date the order page shows (seed 002).
 /// </summary>
-public sealed class Fulfiller(AccrueDb db, Usage.UnitLedger units, Vouchers.VoucherSale vouchers)
+public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger units, Vouchers.VoucherSale vouchers)
 {
     public async Task<Result<DateOnly?>> ApplyAsync(Order order, Fulfilment f, DateOnly today, CancellationToken ct)
     {
@@ -123,6 +125,16 @@ public sealed class Fulfiller(AccrueDb db, Usage.UnitLedger units, Vouchers.Vouc
             case OrderType.Voucher:
             {
                 if (await vouchers.AssignAsync(order, f.VoucherBatchId!.Value, f.Quantity, ct) is { } failure) return failure;
+                return (DateOnly?)null;
+            }
+            case OrderType.TopUp:
+            {
+                // The order's id is the entry's unique key: a second settlement of the same order credits nothing.
+                var credited = await wallet.PostAsync(new WalletPosting(order.OrganizationId, WalletEntryKind.TopUp, order.Total, $"Top-up by card ({order.Reference})")
+                {
+                    UniqueKey = $"order:{order.Id}", OrderId = order.Id,
+                }, ct);
+                if (credited.Failure is { } failure) return failure;
                 return (DateOnly?)null;
             }
             default:

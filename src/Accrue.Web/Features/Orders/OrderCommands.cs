@@ -3,9 +3,11 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
+using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
+using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Payments;
@@ -27,7 +29,7 @@ public sealed record PaymentOutcome(Order Order, Payment Payment);
 /// </summary>
 public sealed class OrderCommands(
     AccrueDb db, MemberCommands members, IPaymentGateway gateway, Fulfiller fulfiller, Invoicing invoicing,
-    Mailer mailer, TimeProvider clock, ILogger<OrderCommands> logger)
+    Mailer mailer, WalletLedger wallet, TimeProvider clock, ILogger<OrderCommands> logger)
 {
     public const string AcknowledgementText = "I am authorized to purchase on behalf of my organization";
 
@@ -102,6 +104,74 @@ public sealed class OrderCommands(
         return new PaymentOutcome(
             await db.Orders.AsNoTracking().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct),
             await db.Payments.AsNoTracking().SingleAsync(p => p.Id == payment.Id, ct));
+    }
+
+    /// <summary>
+    /// Pays a prepaid organization's order from its wallet (issue 4 §1). One transaction holds the
+    /// payment, the wallet debit (the wallet's row locked) and the fulfilment, so the money and the
+    /// purchase move together or not at all. Not enough balance: refused, nothing written.
+    /// </summary>
+    public async Task<Result<PaymentOutcome>> PayFromWalletAsync(Guid orderId, CancellationToken ct = default)
+    {
+        if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        Guid paymentId;
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var order = await db.Orders.Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
+            if (order is null) return Failure.NotFound("Order");
+            var organization = await db.Organizations.IgnoreQueryFilters().SingleAsync(o => o.Id == order.OrganizationId, ct);
+            if (WalletCommands.NotPrepaid(organization) is { } postpaid) return postpaid;
+
+            var now = clock.GetUtcNow();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (order.StartPayment(now, "Payment from the wallet started.") is { } failure) return failure;
+            var payment = new Payment
+            {
+                OrganizationId = order.OrganizationId, OrderId = order.Id, Source = PaymentSource.Wallet, Gateway = "Wallet",
+                IdempotencyKey = $"order-{order.Id}", Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Succeeded, SettledAt = now,
+            };
+            db.Payments.Add(payment);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return Failure.Conflict($"Order {order.Reference} is already being paid.");
+            }
+
+            var kind = order.Type == OrderType.Renewal ? WalletEntryKind.Renewal : WalletEntryKind.Purchase;
+            var description = $"Order {order.Reference}: {order.Description}";
+            var debited = await wallet.PostAsync(new WalletPosting(order.OrganizationId, kind, order.Total, description.Length > 300 ? description[..300] : description)
+            {
+                UniqueKey = $"order:{order.Id}", OrderId = order.Id,
+            }, ct);
+            if (debited.Failure is { } refused)
+            {
+                await transaction.RollbackAsync(ct);
+                if (refused.Kind != FailureKind.Conflict) return refused;
+                var balance = (await wallet.FindAsync(order.OrganizationId, ct))?.Balance ?? 0m;
+                return Failure.Conflict($"The wallet holds {Money.Format(balance, order.Currency)}; the order needs {Money.Format(order.Total, order.Currency)} — top up or pay by card.");
+            }
+            order.Record(now, $"Paid {Money.Format(order.Total, order.Currency)} from the wallet.");
+            try
+            {
+                await SettleAsync(order, payment, ct);
+                await transaction.CommitAsync(ct);
+                paymentId = payment.Id;
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // Another change to the same subscription saved first: roll everything back (the debit too) and start again from fresh rows.
+                logger.LogInformation("Order {Order}: the subscription changed while fulfilling; retrying", order.Number);
+            }
+        }
+        db.ChangeTracker.Clear();
+        return new PaymentOutcome(
+            await db.Orders.AsNoTracking().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct),
+            await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct));
     }
 
     /// <summary>
@@ -248,8 +318,13 @@ public sealed class OrderCommands(
         order.NextExpiration = outcome.Value;
         order.FulfilledAt = now;
         var billed = payment is null && order.Total > 0 && organization.BillingMode == BillingMode.Postpaid;
-        var invoice = await invoicing.IssueForOrderAsync(order, organization, fulfilment.TaxNote, ct, billed);
-        if (billed) order.Record(now, $"Billed on invoice {invoice.Number} due {invoice.DueOn:yyyy-MM-dd}.");
+        // Prepaid credit is not a sale: paid top-ups and vouchers get no invoice; what the credit later pays for does (decision 0006).
+        // Billed on account (postpaid), the bill is what the customer owes, so it is always issued.
+        if (billed || order.Type is not (OrderType.TopUp or OrderType.Voucher))
+        {
+            var invoice = await invoicing.IssueForOrderAsync(order, organization, fulfilment.TaxNote, ct, billed);
+            if (billed) order.Record(now, $"Billed on invoice {invoice.Number} due {invoice.DueOn:yyyy-MM-dd}.");
+        }
         order.Succeed(now, "Fulfilled: the purchase is available now.");
         var to = payment is null ? null : await ReceiptRecipientAsync(order, ct);
         if (to is not null)

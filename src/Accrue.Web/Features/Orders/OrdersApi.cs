@@ -50,7 +50,8 @@ public sealed record PaymentResponse(Guid Id, PaymentStatus Status, decimal Amou
     public static PaymentResponse From(Payment p) => new(p.Id, p.Status, p.Amount, p.Currency, p.CardBrand, p.CardLast4, p.GatewayReference, p.Message);
 }
 
-public sealed record PayOrderRequest(CardInput? Card);
+/// <summary>Pay by <c>card</c> (the default), or send <c>"source": "Wallet"</c> to pay a prepaid organization's order from its wallet.</summary>
+public sealed record PayOrderRequest(CardInput? Card, PaymentSource? Source = null);
 
 /// <summary>
 /// The order after the payment attempt: Succeeded (fulfilled and invoiced), Failed (declined, nothing
@@ -71,7 +72,7 @@ public static class OrdersApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/pay", PayAsync).WithName("PayOrder")
-            .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md). An order is paid at most once.")
+            .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md), or from the prepaid wallet with {\"source\": \"Wallet\"}. An order is paid at most once.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
@@ -121,7 +122,12 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<PayOrderResponse>, ProblemHttpResult>> PayAsync(Guid id, PayOrderRequest request, OrderCommands orders, CancellationToken ct)
     {
-        var result = await orders.PayAsync(id, request.Card ?? new CardInput(), ct);
+        var result = request.Source switch
+        {
+            PaymentSource.Wallet => await orders.PayFromWalletAsync(id, ct),
+            null or PaymentSource.Card => await orders.PayAsync(id, request.Card ?? new CardInput(), ct),
+            _ => Failure.Invalid("Source", "Pay by Card (with card details) or from the Wallet."),
+        };
         if (result.Failure is { } failure) return failure.ToProblem();
         var (order, payment) = result.Value!;
         return TypedResults.Ok(new PayOrderResponse(OrderResponse.From(order), PaymentResponse.From(payment)));

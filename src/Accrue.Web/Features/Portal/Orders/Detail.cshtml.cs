@@ -17,10 +17,12 @@ namespace Accrue.Web.Features.Portal.Orders;
 /// (<see cref="OrderCommands.CheckBuyerAsync"/>); View billing alone reads.
 /// </summary>
 [RequirePermission(Permissions.ManageAccount | Permissions.ViewBilling, AnyOf = true)]
-public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext portal, TimeProvider clock) : PageModel
+public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext portal, Features.Wallet.WalletLedger wallet, TimeProvider clock) : PageModel
 {
     public OrderDetail Detail { get; private set; } = null!;
     public bool CanBuy { get; private set; }
+    /// <summary>The wallet's balance when the organization is prepaid (it may pay from the wallet), otherwise null.</summary>
+    public decimal? WalletBalance { get; private set; }
     public int ThisYear { get; private set; }
 
     [BindProperty] public CardForm Card { get; set; } = new();
@@ -47,6 +49,21 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
             OrderStatus.Failed => $"The payment for {outcome.Order.Reference} was declined: {outcome.Payment.Message ?? "try another card."}",
             _ => $"The card processor did not answer for {outcome.Order.Reference}. We check with the processor before anything is charged again; the order stays in System processing until then.",
         };
+        return Redirect($"/portal/orders/{id}");
+    }
+
+    public async Task<IActionResult> OnPostPayFromWalletAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        ModelState.Clear();
+        if (!Acknowledged)
+        {
+            ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
+            return Page();
+        }
+        var paid = await orders.PayFromWalletAsync(id, ct);
+        if (paid.Failure is { } failure) return Show(failure, "");
+        TempData["Flash"] = $"Order {paid.Value!.Order.Reference} is paid from the wallet: the purchase is available now.";
         return Redirect($"/portal/orders/{id}");
     }
 
@@ -89,6 +106,8 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         if (detail is null) return false;
         Detail = detail;
         CanBuy = await portal.CanAsync(Permissions.ManageAccount);
+        if ((await portal.OrganizationAsync()).BillingMode == BillingMode.Prepaid)
+            WalletBalance = (await wallet.FindAsync(detail.Order.OrganizationId, ct))?.Balance ?? 0m;
         ThisYear = clock.GetUtcNow().Year;
         return true;
     }

@@ -83,7 +83,7 @@ public abstract class WalletTests(AccrueApp app)
     {
         var (customer, browser) = await PrepaidWithManagerAsync();
         var operatorApi = await app.OperatorApiAsync();
-        await AdjustAsync(operatorApi, customer.OrganizationId, "Credit", 30.00m, "Goodwill =1+1").EnsureOk();
+        await AdjustAsync(operatorApi, customer.OrganizationId, "Credit", 30.00m, "=1+1 goodwill").EnsureOk();
         await AdjustAsync(operatorApi, customer.OrganizationId, "Debit", 12.50m, "Correction").EnsureOk();
         await browser.SubmitFormAsync("/portal/wallet/top-up", TopUpForm("20.00"), "form.top-up-form");
 

@@ -12,9 +12,12 @@ namespace Accrue.Web.Tests.Wallet;
 public abstract class WalletConcurrencyTests(AccrueApp app, ITestOutputHelper output)
 {
     private const int Clients = 64;
-    /// <summary>Issue 4 asks for 1,000 per client; ACCRUE_WALLET_LOAD_OPERATIONS lowers it for a quick local run.</summary>
+    /// <summary>
+    /// 100 per client in the regular run (6,400 postings per database, about a minute each on 2 cores);
+    /// issue 4's full 1,000 per client runs with ACCRUE_WALLET_LOAD_OPERATIONS=1000 (docs/benchmarks.md).
+    /// </summary>
     private static readonly int OperationsPerClient =
-        int.TryParse(Environment.GetEnvironmentVariable("ACCRUE_WALLET_LOAD_OPERATIONS"), out var n) && n > 0 ? n : 1_000;
+        int.TryParse(Environment.GetEnvironmentVariable("ACCRUE_WALLET_LOAD_OPERATIONS"), out var n) && n > 0 ? n : 100;
 
     [Fact]
     public async Task Sixty_four_clients_crediting_and_debiting_one_wallet_keep_the_balance_equal_to_the_ledger()

@@ -23,9 +23,33 @@ public sealed record WalletPosting(Guid OrganizationId, WalletEntryKind Kind, de
 /// </summary>
 public sealed class WalletLedger(AccrueDb db, TimeProvider clock)
 {
+    /// <summary>
+    /// Postings in their own transaction first queue here, per organization, so one waits on the
+    /// database's lock at a time per app instance: dozens of waiters on one row would otherwise all
+    /// wake at each commit (PostgreSQL) or poll for the write lock (SQLite). The database lock stays
+    /// the guarantee across instances. Postings inside a caller's transaction skip this queue: they
+    /// may already hold other locks, and waiting here while holding them could deadlock unseen.
+    /// </summary>
+    private static readonly SemaphoreSlim[] Queues = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     public async Task<Result<WalletEntry>> PostAsync(WalletPosting posting, CancellationToken ct = default)
     {
-        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        if (db.Database.CurrentTransaction is not null) return await PostLockedAsync(posting, null, ct);
+        var queue = Queues[(posting.OrganizationId.GetHashCode() & int.MaxValue) % Queues.Length];
+        await queue.WaitAsync(ct);
+        try
+        {
+            await using var own = await db.Database.BeginTransactionAsync(ct);
+            return await PostLockedAsync(posting, own, ct);
+        }
+        finally
+        {
+            queue.Release();
+        }
+    }
+
+    private async Task<Result<WalletEntry>> PostLockedAsync(WalletPosting posting, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? own, CancellationToken ct)
+    {
         var wallet = await LockAsync(posting.OrganizationId, ct);
         if (posting.UniqueKey is { } key
             && await db.WalletEntries.IgnoreQueryFilters().SingleOrDefaultAsync(e => e.OrganizationId == posting.OrganizationId && e.UniqueKey == key, ct) is { } earlier)

@@ -41,8 +41,14 @@ public sealed class AccountClosingJourneys(BrowserSite site, ITestOutputHelper o
         await Expect(staff.Locator("#current-status")).ToHaveTextAsync("Active");
         Assert.Equal(OrganizationStatus.Active, await StatusAsync(organizationId));
 
-        // The console's wallet page withdraws the credit once it exists; here the ledger does it directly.
-        await PostWalletAsync(organizationId, WalletEntryKind.Withdrawal, 75m);
+        // Seed 001: withdraw the remaining credit on the organization's wallet page, then close.
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Wallet", Exact = true }).First.ClickAsync();
+        await Expect(staff).ToHaveURLAsync(PathIs($"/console/organizations/{organizationId}/wallet"));
+        var withdraw = staff.Locator("form.withdraw-form");
+        await withdraw.GetByLabel("Reason (required)").FillAsync("Refund of remaining credit before closing");
+        await withdraw.GetByRole(AriaRole.Button, new() { Name = "Withdraw" }).ClickAsync();
+        await Expect(staff.Locator(".wallet-balance")).ToHaveTextAsync("USD 0.00");
+        Assert.Equal(0m, await Site.Server.DbAsync(db => db.Wallets.Where(w => w.OrganizationId == organizationId).Select(w => w.Balance).SingleAsync()));
 
         await staff.GotoAsync($"/console/organizations/{organizationId}/status");
         await Expect(staff.Locator("#pending-blockers")).ToHaveCountAsync(0);

@@ -70,20 +70,34 @@ public sealed class OrderCommands(
     /// invoiced in one transaction. No answer: the payment stays Unknown and the order SystemProcessing
     /// until <see cref="ReconcileAsync"/> finds out what the gateway did.
     /// </summary>
-    public async Task<Result<PaymentOutcome>> PayAsync(Guid orderId, CardInput card, CancellationToken ct = default)
+    public Task<Result<PaymentOutcome>> PayAsync(Guid orderId, CardInput card, CancellationToken ct = default) => PayByCardAsync(orderId, card, ct);
+
+    /// <summary>Pays an order with the organization's card on file (seed 004, Settings), like <see cref="PayAsync"/>.</summary>
+    public Task<Result<PaymentOutcome>> PayWithCardOnFileAsync(Guid orderId, CancellationToken ct = default) => PayByCardAsync(orderId, null, ct);
+
+    /// <summary>A typed card, or the card on file when <paramref name="card"/> is null.</summary>
+    private async Task<Result<PaymentOutcome>> PayByCardAsync(Guid orderId, CardInput? card, CancellationToken ct)
     {
         if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
         var order = await db.Orders.Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
         if (order is null) return Failure.NotFound("Order");
-        var errors = card.Validate(OrganizationToday(await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, ct)));
-        if (errors.Any) return errors.ToFailure();
+        var today = OrganizationToday(await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, ct));
+        CardOnFile? saved = null;
+        if (card is null)
+        {
+            saved = await db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == order.OrganizationId, ct);
+            if (saved is null) return Failure.Conflict("There is no card on file: add one under Settings → Card on file, or pay with another card.");
+            if (saved.IsExpired(today)) return Failure.Conflict($"The card on file ({saved}) has expired: replace it under Settings → Card on file.");
+        }
+        else if (card.Validate(today) is { Any: true } errors) return errors.ToFailure();
 
         var now = clock.GetUtcNow();
-        if (order.StartPayment(now, $"Payment by {card} started.") is { } failure) return failure;
+        if (order.StartPayment(now, $"Payment by {(saved is null ? card!.ToString() : $"the card on file, {saved}")} started.") is { } failure) return failure;
         var payment = new Payment
         {
             OrganizationId = order.OrganizationId, OrderId = order.Id, Gateway = gateway.Name, IdempotencyKey = $"order-{order.Id}",
-            Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Pending, CardLast4 = card.Last4,
+            Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Pending, Source = saved is null ? PaymentSource.Card : PaymentSource.CardOnFile,
+            CardLast4 = saved?.Last4 ?? card!.Last4, CardBrand = saved?.Brand,
         };
         db.Payments.Add(payment);
         try
@@ -96,7 +110,10 @@ public sealed class OrderCommands(
             return Failure.Conflict($"Order {order.Reference} is already being paid.");
         }
 
-        var result = await gateway.ChargeAsync(new ChargeRequest(payment.IdempotencyKey, payment.Amount, payment.Currency, card, order.Description), ct);
+        var result = await gateway.ChargeAsync(new ChargeRequest(payment.IdempotencyKey, payment.Amount, payment.Currency, card, order.Description)
+        {
+            SavedCardToken = saved?.Token,
+        }, ct);
         logger.LogInformation("Order {Order} payment {Outcome} (card ending {Last4})", order.Number, result.Outcome, payment.CardLast4);
         await ApplyAsync(order, payment, result, ct);
         // Settling may have started again from fresh rows; answer with what was stored.

@@ -72,7 +72,7 @@ public static class OrdersApi
         group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/pay", PayAsync).WithName("PayOrder")
-            .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md), or from the prepaid wallet with {\"source\": \"Wallet\"}. An order is paid at most once.")
+            .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md), with the card on file with {\"source\": \"CardOnFile\"}, or from the prepaid wallet with {\"source\": \"Wallet\"}. An order is paid at most once.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
@@ -125,8 +125,9 @@ public static class OrdersApi
         var result = request.Source switch
         {
             PaymentSource.Wallet => await orders.PayFromWalletAsync(id, ct),
+            PaymentSource.CardOnFile => await orders.PayWithCardOnFileAsync(id, ct),
             null or PaymentSource.Card => await orders.PayAsync(id, request.Card ?? new CardInput(), ct),
-            _ => Failure.Invalid("Source", "Pay by Card (with card details) or from the Wallet."),
+            _ => Failure.Invalid("Source", "Pay by Card (with card details), with the CardOnFile, or from the Wallet."),
         };
         if (result.Failure is { } failure) return failure.ToProblem();
         var (order, payment) = result.Value!;

@@ -8,6 +8,7 @@ using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Portal.Orders;
 
@@ -23,6 +24,8 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
     public bool CanBuy { get; private set; }
     /// <summary>The wallet's balance when the organization is prepaid (it may pay from the wallet), otherwise null.</summary>
     public decimal? WalletBalance { get; private set; }
+    /// <summary>The organization's card on file, offered as a one-click payment.</summary>
+    public CardOnFile? SavedCard { get; private set; }
     public int ThisYear { get; private set; }
 
     [BindProperty] public CardForm Card { get; set; } = new();
@@ -42,15 +45,16 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         }
         var paid = await orders.PayAsync(id, Card.ToInput(), ct);
         if (paid.Failure is { } failure) return Show(failure, "");
-        var outcome = paid.Value!;
-        TempData["Flash"] = outcome.Order.Status switch
-        {
-            OrderStatus.Succeeded => $"Order {outcome.Order.Reference} is paid: the purchase is available now.",
-            OrderStatus.Failed => $"The payment for {outcome.Order.Reference} was declined: {outcome.Payment.Message ?? "try another card."}",
-            _ => $"The card processor did not answer for {outcome.Order.Reference}. We check with the processor before anything is charged again; the order stays in System processing until then.",
-        };
+        TempData["Flash"] = Outcome(paid.Value!);
         return Redirect($"/portal/orders/{id}");
     }
+
+    private static string Outcome(PaymentOutcome outcome) => outcome.Order.Status switch
+    {
+        OrderStatus.Succeeded => $"Order {outcome.Order.Reference} is paid: the purchase is available now.",
+        OrderStatus.Failed => $"The payment for {outcome.Order.Reference} was declined: {outcome.Payment.Message ?? "try another card."}",
+        _ => $"The card processor did not answer for {outcome.Order.Reference}. We check with the processor before anything is charged again; the order stays in System processing until then.",
+    };
 
     public async Task<IActionResult> OnPostPayFromWalletAsync(Guid id, CancellationToken ct)
     {
@@ -64,6 +68,21 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         var paid = await orders.PayFromWalletAsync(id, ct);
         if (paid.Failure is { } failure) return Show(failure, "");
         TempData["Flash"] = $"Order {paid.Value!.Order.Reference} is paid from the wallet: the purchase is available now.";
+        return Redirect($"/portal/orders/{id}");
+    }
+
+    public async Task<IActionResult> OnPostPayWithCardOnFileAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        ModelState.Clear();
+        if (!Acknowledged)
+        {
+            ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
+            return Page();
+        }
+        var paid = await orders.PayWithCardOnFileAsync(id, ct);
+        if (paid.Failure is { } failure) return Show(failure, "");
+        TempData["Flash"] = Outcome(paid.Value!);
         return Redirect($"/portal/orders/{id}");
     }
 
@@ -108,6 +127,7 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         CanBuy = await portal.CanAsync(Permissions.ManageAccount);
         if ((await portal.OrganizationAsync()).BillingMode == BillingMode.Prepaid)
             WalletBalance = (await wallet.FindAsync(detail.Order.OrganizationId, ct))?.Balance ?? 0m;
+        SavedCard = await db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == detail.Order.OrganizationId, ct);
         ThisYear = clock.GetUtcNow().Year;
         return true;
     }

@@ -8,8 +8,8 @@ namespace Accrue.Web.Tests.Usage;
 /// <summary>Usage events with repeated ids from many clients at once: each id is consumed exactly once (issue 4 §7).</summary>
 public abstract class UsageConcurrencyTests(AccrueApp app)
 {
-    private const int Clients = 16;
-    private const int BatchesPerClient = 4;
+    private const int Clients = 64;
+    private const int BatchesPerClient = 1;
     private const int EventsPerBatch = 100;
     private const int DistinctIds = 300;
     private const long Initial = 1_000_000;
@@ -17,7 +17,7 @@ public abstract class UsageConcurrencyTests(AccrueApp app)
     private static long QuantityOf(int id) => id % 7 + 1;
 
     [Fact]
-    public async Task Sixteen_clients_sending_overlapping_ids_consume_each_distinct_id_exactly_once()
+    public async Task Sixty_four_clients_sending_overlapping_ids_consume_each_distinct_id_exactly_once()
     {
         var customer = await app.NewCustomerAsync();
         var org = customer.OrganizationId;

@@ -236,11 +236,11 @@ public abstract class VoucherTests(AccrueApp app)
     }
 
     [Fact]
-    public async Task The_same_code_redeemed_by_20_requests_at_once_credits_once()
+    public async Task The_same_code_redeemed_by_64_requests_at_once_credits_once()
     {
         var customer = await app.NewCustomerAsync();
         var (_, codes) = await PrintEurAsync(25m, 1);
-        var clients = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => app.ApiAsync(customer.OrganizationId, null)));
+        var clients = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => app.ApiAsync(customer.OrganizationId, null)));
 
         var answers = await Task.WhenAll(clients.Select(c => c.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers/redeem", new { code = codes[0] })));
 

@@ -37,12 +37,7 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
     public async Task<IActionResult> OnPostPayAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        ModelState.Clear();
-        if (!Acknowledged)
-        {
-            ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
-            return Page();
-        }
+        if (NotAcknowledged()) return Page();
         var paid = await orders.PayAsync(id, Card.ToInput(), ct);
         if (paid.Failure is { } failure) return Show(failure, "");
         TempData["Flash"] = Outcome(paid.Value!);
@@ -59,12 +54,7 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
     public async Task<IActionResult> OnPostPayFromWalletAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        ModelState.Clear();
-        if (!Acknowledged)
-        {
-            ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
-            return Page();
-        }
+        if (NotAcknowledged()) return Page();
         var paid = await orders.PayFromWalletAsync(id, ct);
         if (paid.Failure is { } failure) return Show(failure, "");
         TempData["Flash"] = $"Order {paid.Value!.Order.Reference} is paid from the wallet: the purchase is available now.";
@@ -74,12 +64,7 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
     public async Task<IActionResult> OnPostPayWithCardOnFileAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        ModelState.Clear();
-        if (!Acknowledged)
-        {
-            ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
-            return Page();
-        }
+        if (NotAcknowledged()) return Page();
         var paid = await orders.PayWithCardOnFileAsync(id, ct);
         if (paid.Failure is { } failure) return Show(failure, "");
         TempData["Flash"] = Outcome(paid.Value!);
@@ -102,6 +87,15 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         if (deleted.Failure is { } failure) return Show(failure, "");
         TempData["Flash"] = $"Order {deleted.Value!.Reference} was deleted.";
         return Redirect("/portal/orders");
+    }
+
+    /// <summary>Paying needs the purchase acknowledgement (seed 003); says so beside the box when it's missing.</summary>
+    private bool NotAcknowledged()
+    {
+        ModelState.Clear();
+        if (Acknowledged) return false;
+        ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
+        return true;
     }
 
     private IActionResult Show(Failure failure, string prefix)

@@ -17,3 +17,14 @@ public enum Permissions
     ManageSupport = 8,
     All = ManageAccount | ManageMembers | ViewBilling | ManageSupport,
 }
+
+/// <summary>What operator or partner staff may do beyond working the console.</summary>
+[Flags]
+public enum StaffPermissions
+{
+    None = 0,
+    /// <summary>Open a customer's portal as one of its members ("log in as").</summary>
+    Impersonate = 1,
+    /// <summary>Grant and remove staff permissions and team memberships.</summary>
+    ManageStaff = 2,
+}

@@ -5,6 +5,7 @@ using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
+using Accrue.Domain.Support;
 using Accrue.Domain.Usage;
 using Accrue.Domain.Vouchers;
 using Accrue.Domain.Wallets;
@@ -68,6 +69,15 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<VoucherAttempt> VoucherAttempts => Set<VoucherAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<SupportTeam> SupportTeams => Set<SupportTeam>();
+    public DbSet<SupportTeamMember> SupportTeamMembers => Set<SupportTeamMember>();
+    public DbSet<TicketType> TicketTypes => Set<TicketType>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+    public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+    public DbSet<FaqCategory> FaqCategories => Set<FaqCategory>();
+    public DbSet<FaqArticle> FaqArticles => Set<FaqArticle>();
+    public DbSet<RemoteSupportSession> RemoteSupportSessions => Set<RemoteSupportSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -77,6 +87,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         {
             u.Property(x => x.DisplayName).HasMaxLength(200);
             u.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            u.Property(x => x.StaffPermissions).HasConversion<string>().HasMaxLength(100);
             u.HasIndex(x => x.NormalizedEmail).IsUnique();
         });
 
@@ -172,6 +183,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
 
         ConfigureCommerce(builder);
         ConfigureMoney(builder);
+        ConfigureSupport(builder);
 
         // Ids are made in code (Guid v7), so a new row reached through a navigation is an insert, not an update.
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(Entity).IsAssignableFrom(t.ClrType)))
@@ -477,6 +489,88 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             r.Property(x => x.ContentType).HasMaxLength(100);
             r.Property(x => x.Location).HasMaxLength(500);
             r.HasIndex(x => x.CreatedAt);
+        });
+    }
+
+    private static void ConfigureSupport(ModelBuilder builder)
+    {
+        builder.Entity<SupportTeam>(t =>
+        {
+            t.Property(x => x.Name).HasMaxLength(100);
+            t.Property(x => x.Email).HasMaxLength(254);
+            t.HasIndex(x => x.Name).IsUnique();
+            t.HasMany(x => x.Members).WithOne().HasForeignKey(x => x.TeamId);
+        });
+        builder.Entity<SupportTeamMember>(m =>
+        {
+            m.HasKey(x => new { x.TeamId, x.UserId });
+            m.HasOne<User>().WithMany().HasForeignKey(x => x.UserId);
+        });
+        builder.Entity<TicketType>(t =>
+        {
+            t.Property(x => x.Name).HasMaxLength(100);
+            t.Property(x => x.Description).HasMaxLength(500);
+            t.Property(x => x.DefaultPriority).HasConversion<string>().HasMaxLength(12);
+            t.HasOne<SupportTeam>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            t.HasIndex(x => x.Name).IsUnique();
+        });
+        builder.Entity<Ticket>(t =>
+        {
+            t.Property(x => x.Subject).HasMaxLength(Ticket.SubjectMaxLength);
+            t.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            t.Property(x => x.Priority).HasConversion<string>().HasMaxLength(12);
+            t.Property(x => x.RaisedByName).HasMaxLength(200);
+            t.Property(x => x.AssigneeName).HasMaxLength(200);
+            t.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            t.HasOne<TicketType>().WithMany().HasForeignKey(x => x.TypeId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne<SupportTeam>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
+            t.HasMany(x => x.Messages).WithOne().HasForeignKey(x => x.TicketId);
+            t.HasIndex(x => x.Number).IsUnique();
+            t.HasIndex(x => new { x.OrganizationId, x.Status });
+            t.HasIndex(x => new { x.Status, x.LastCustomerMessageAt });
+            t.HasIndex(x => x.AssigneeUserId);
+        });
+        builder.Entity<TicketMessage>(m =>
+        {
+            m.Property(x => x.AuthorName).HasMaxLength(200);
+            m.Property(x => x.Body).HasMaxLength(Ticket.BodyMaxLength);
+            m.HasMany(x => x.Attachments).WithOne().HasForeignKey(x => x.MessageId);
+            m.HasIndex(x => new { x.TicketId, x.At });
+        });
+        builder.Entity<TicketAttachment>(a =>
+        {
+            a.Property(x => x.FileName).HasMaxLength(200);
+            a.Property(x => x.ContentType).HasMaxLength(100);
+            a.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketId).OnDelete(DeleteBehavior.NoAction);
+        });
+
+        builder.Entity<FaqCategory>(c =>
+        {
+            c.Property(x => x.Name).HasMaxLength(100);
+            c.Property(x => x.Slug).HasMaxLength(100);
+            c.HasIndex(x => x.Slug).IsUnique();
+        });
+        builder.Entity<FaqArticle>(a =>
+        {
+            a.Property(x => x.Title).HasMaxLength(200);
+            a.Property(x => x.Slug).HasMaxLength(100);
+            a.Property(x => x.Body).HasMaxLength(FaqArticle.BodyMaxLength);
+            a.Property(x => x.Status).HasConversion<string>().HasMaxLength(12);
+            a.HasOne<FaqCategory>().WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
+            a.HasIndex(x => x.Slug).IsUnique();
+            a.HasIndex(x => new { x.Status, x.CategoryId });
+        });
+
+        builder.Entity<RemoteSupportSession>(r =>
+        {
+            r.Property(x => x.MemberName).HasMaxLength(200);
+            r.Property(x => x.StaffName).HasMaxLength(200);
+            r.Property(x => x.Reason).HasMaxLength(500);
+            r.Property(x => x.EndReason).HasMaxLength(200);
+            r.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            r.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+            r.HasIndex(x => new { x.OrganizationId, x.StartedAt });
         });
     }
 

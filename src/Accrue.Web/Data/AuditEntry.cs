@@ -8,6 +8,8 @@ public sealed class AuditEntry
     public Guid? ActorUserId { get; init; }
     public required string ActorName { get; init; }
     public Guid? OnBehalfOfUserId { get; init; }
+    /// <summary>Set for writes made in a remote-support session: its staff member, member and reason.</summary>
+    public Guid? RemoteSupportSessionId { get; init; }
     public Guid? OrganizationId { get; init; }
     public required string Action { get; init; }
     public required string EntityType { get; init; }

@@ -14,6 +14,7 @@ public static class DemoData
     [
         ("Operator staff admin (console)", "admin@demo-telecom.test"),
         ("Partner staff, Northwind Resellers (console)", "staff@northwind.test"),
+        ("Operator support agent, no log-in-as (console)", "support@demo-telecom.test"),
         ("Owner, Acme Prepaid Ltd (portal)", "owner@acme.test"),
         ("Admin, Acme Prepaid Ltd (portal)", "admin@acme.test"),
         ("Member, Acme Prepaid Ltd (portal)", "member@acme.test"),
@@ -34,8 +35,9 @@ public static class DemoData
         db.AddRange(demoTelecom, northwind);
         await db.SaveChangesAsync(ct);
 
-        await StaffAsync("Dana Operator", "admin@demo-telecom.test", null);
-        await StaffAsync("Pat Partner", "staff@northwind.test", northwind.Id);
+        await StaffAsync("Dana Operator", "admin@demo-telecom.test", null, StaffPermissions.Impersonate | StaffPermissions.ManageStaff);
+        await StaffAsync("Pat Partner", "staff@northwind.test", northwind.Id, StaffPermissions.Impersonate);
+        await StaffAsync("Sam Support", "support@demo-telecom.test", null, StaffPermissions.None);
 
         await CustomerAsync("Acme Prepaid Ltd", "acme", BillingMode.Prepaid, "US", "USD", "America/New_York", null,
             new Address { Line1 = "1 Main Street", City = "Springfield", Region = "IL", PostalCode = "62701" });
@@ -50,21 +52,22 @@ public static class DemoData
         var opening = await new Features.Wallet.WalletLedger(db, clock).PostAsync(
             new Features.Wallet.WalletPosting(acme, Domain.Wallets.WalletEntryKind.Adjustment, 250.00m, "Opening balance") { UniqueKey = "demo:opening", Reason = "Demo data" }, ct);
         if (opening.Failure is { } failure) throw new InvalidOperationException(failure.Message);
+        await DemoSupport.SeedAsync(db, clock, ct);
         return true;
 
-        async Task<User> UserAsync(string name, string email, UserKind kind, Guid? partnerId, Guid? organizationId)
+        async Task<User> UserAsync(string name, string email, UserKind kind, Guid? partnerId, Guid? organizationId, StaffPermissions permissions = StaffPermissions.None)
         {
             var user = new User
             {
                 UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, Kind = kind,
-                PartnerId = partnerId, OrganizationId = organizationId, CreatedAt = clock.GetUtcNow(),
+                PartnerId = partnerId, OrganizationId = organizationId, CreatedAt = clock.GetUtcNow(), StaffPermissions = permissions,
             };
             var result = await users.CreateAsync(user, Password);
             if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
             return user;
         }
 
-        Task<User> StaffAsync(string name, string email, Guid? partnerId) => UserAsync(name, email, UserKind.Staff, partnerId, null);
+        Task<User> StaffAsync(string name, string email, Guid? partnerId, StaffPermissions permissions) => UserAsync(name, email, UserKind.Staff, partnerId, null, permissions);
 
         async Task CustomerAsync(string name, string slug, BillingMode mode, string country, string currency, string zone, Guid? partnerId, Address address)
         {

@@ -14,6 +14,8 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>Set for members.</summary>
     public Guid? OrganizationId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Staff only: what they may do beyond working the console.</summary>
+    public Accrue.Domain.Accounts.StaffPermissions StaffPermissions { get; set; }
 }
 
 public enum UserKind { Member, Staff }

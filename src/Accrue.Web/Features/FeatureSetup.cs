@@ -18,6 +18,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<PermissionSetCommands>();
+        builder.Services.AddScoped<Support.TicketCommands>();
         builder.Services.AddScoped<Subscriptions.SubscriptionCommands>();
         builder.Services.AddScoped<Orders.OrderCommands>();
         builder.Services.AddScoped<Orders.Fulfiller>();

@@ -114,6 +114,58 @@ public static partial class EmailTemplates
         We send this once each time the balance falls below the alert level.
         """);
 
+    public static readonly Template TicketRaised = new("ticket-raised",
+        "[#{{Number}}] New {{Type}} ticket from {{Organization}}: {{Subject}}",
+        """
+        A new ticket for {{Team}} ({{Priority}} priority).
+
+        {{Organization}}: {{Subject}}
+
+        {{Body}}
+
+        Open it in the console:
+
+        {{Link}}
+        """);
+
+    public static readonly Template TicketCustomerReply = new("ticket-customer-reply",
+        "[#{{Number}}] {{Organization}} replied: {{Subject}}",
+        """
+        {{Organization}} replied on ticket #{{Number}} ({{Type}}, for {{Team}}):
+
+        {{Body}}
+
+        Open it in the console:
+
+        {{Link}}
+        """);
+
+    public static readonly Template TicketStaffReply = new("ticket-staff-reply",
+        "[#{{Number}}] New reply: {{Subject}}",
+        """
+        Hello {{Name}},
+
+        Our support team replied on your ticket #{{Number}}, “{{Subject}}” (now {{Status}}):
+
+        {{Body}}
+
+        Read the conversation and reply in the portal:
+
+        {{Link}}
+        """);
+
+    public static readonly Template TicketStatusChanged = new("ticket-status-changed",
+        "[#{{Number}}] Your ticket is now {{Status}}: {{Subject}}",
+        """
+        Hello {{Name}},
+
+        Your ticket #{{Number}}, “{{Subject}}”, is now {{Status}}.
+
+        See it in the portal:
+
+        {{Link}}
+        """);
+
     public static IReadOnlyList<Template> All { get; } = [PasswordReset, Invitation, ConfirmEmailChange, OwnershipTransferred];
 
     public static (string Subject, string Text, string Html) Render(Template template, IReadOnlyDictionary<string, string> values)

@@ -15,7 +15,8 @@ public sealed record Actor(
     Guid? MemberId = null,
     Guid? ApiKeyId = null,
     Guid? OnBehalfOfUserId = null,
-    string? Ip = null)
+    string? Ip = null,
+    Guid? RemoteSupportSessionId = null)
 {
     public static readonly Actor System = new(ActorKind.System, null, "system");
     public static readonly Actor Anonymous = new(ActorKind.Anonymous, null, "anonymous");
@@ -24,11 +25,23 @@ public sealed record Actor(
     public bool IsOperator => Kind is ActorKind.OperatorStaff or ActorKind.System;
     /// <summary>Acts inside one organization: a member signed in to the portal, or an organization's API key.</summary>
     public bool IsInOrganization => OrganizationId is not null;
+    /// <summary>Staff viewing the portal as a member: <see cref="UserId"/> and <see cref="Name"/> are the staff's, <see cref="OnBehalfOfUserId"/> the member's.</summary>
+    public bool IsRemoteSupport => RemoteSupportSessionId is not null;
 
     public static Actor From(ClaimsPrincipal principal, string? ip)
     {
         if (principal.Identity?.IsAuthenticated != true) return Anonymous with { Ip = ip };
         var kind = Enum.Parse<ActorKind>(principal.FindFirstValue(AccrueClaims.Kind) ?? nameof(ActorKind.Anonymous));
+        if (GuidClaim(principal, AccrueClaims.RemoteSupportSession) is { } session)
+            return new Actor(
+                kind,
+                GuidClaim(principal, AccrueClaims.RemoteSupportStaff),
+                principal.FindFirstValue(AccrueClaims.RemoteSupportStaffName) ?? "staff",
+                GuidClaim(principal, AccrueClaims.Organization),
+                MemberId: GuidClaim(principal, AccrueClaims.Member),
+                OnBehalfOfUserId: GuidClaim(principal, ClaimTypes.NameIdentifier),
+                Ip: ip,
+                RemoteSupportSessionId: session);
         return new Actor(
             kind,
             GuidClaim(principal, ClaimTypes.NameIdentifier),
@@ -56,6 +69,10 @@ public static class AccrueClaims
     public const string Member = "accrue:member";
     public const string ApiKey = "accrue:apikey";
     public const string OnBehalfOf = "accrue:obo";
+    /// <summary>On a member's principal opened by staff ("log in as"): the session, and the staff member's user id and name.</summary>
+    public const string RemoteSupportSession = "accrue:rs";
+    public const string RemoteSupportStaff = "accrue:rs-staff";
+    public const string RemoteSupportStaffName = "accrue:rs-staff-name";
 }
 
 /// <summary>

@@ -1,0 +1,71 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Data;
+
+/// <summary>The demo support desk: teams, ticket types, a FAQ and one conversation with Acme.</summary>
+public static class DemoSupport
+{
+    public static async Task SeedAsync(AccrueDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var staff = await db.Users.Where(u => u.Kind == UserKind.Staff).ToDictionaryAsync(u => u.Email!, ct);
+        var dana = staff["admin@demo-telecom.test"];
+        var sam = staff["support@demo-telecom.test"];
+
+        var care = Team("Customer Care", "care@demo-telecom.test", sam, dana);
+        var network = Team("Network Operations", "noc@demo-telecom.test", dana);
+        var billing = Team("Billing", "billing@demo-telecom.test", dana);
+        var interruption = new TicketType { Name = "Service interruption", Description = "A service is down or degraded.", TeamId = network.Id, DefaultPriority = TicketPriority.High };
+        db.TicketTypes.AddRange(
+            interruption,
+            new TicketType { Name = "Complaint", Description = "Something went wrong and you want it put right.", TeamId = care.Id },
+            new TicketType { Name = "General issue", Description = "Any other question or request.", TeamId = care.Id, DefaultPriority = TicketPriority.Low },
+            new TicketType { Name = "Billing question", Description = "Invoices, payments, wallet and vouchers.", TeamId = billing.Id });
+
+        var now = clock.GetUtcNow();
+        var gettingStarted = new FaqCategory { Name = "Getting started", Slug = "getting-started", Position = 1 };
+        var money = new FaqCategory { Name = "Billing and payments", Slug = "billing-and-payments", Position = 2 };
+        var help = new FaqCategory { Name = "Support", Slug = "support", Position = 3 };
+        db.FaqCategories.AddRange(gettingStarted, money, help);
+        Article(gettingStarted, "How do I add a member to my organization?",
+            "Owners and members allowed to **manage members** open *Members* in the portal and choose **Add member**.\n\nThe new member gets an invitation email with a link that works for 7 days.", publish: true);
+        Article(gettingStarted, "When is my subscription renewed?",
+            "Each subscription shows its **next renewal date** under *Subscriptions*. Auto-renewing subscriptions renew on that date; the others expire.\n\nWe email the owner 30, 15 and 7 days before a term ends.", publish: true);
+        Article(money, "How do I top up my wallet?",
+            "Prepaid organizations open *Wallet* and choose **Top up**:\n\n1. Enter the amount.\n2. Pay by card.\n\nThe credit is in your wallet as soon as the payment succeeds. You can also **redeem a voucher** under *Vouchers*.", publish: true);
+        Article(money, "How do I pay an outstanding bill?",
+            "Postpaid organizations open *Bills*, tick the bills to pay and pay them together by card or with the card on file.", publish: true);
+        Article(help, "What is remote support?",
+            "With your permission, our support staff can open your portal **as one of your members** for at most 30 minutes to help you. Every action they take is recorded with their name and the reason.\n\nThe owner sees every session under *Activity* and can turn remote support off in *Settings*.", publish: true);
+        Article(help, "Planned maintenance windows", "Draft: the schedule for next quarter's maintenance.", publish: false);
+
+        var acme = await db.Organizations.Where(o => o.Name == "Acme Prepaid Ltd").Select(o => o.Id).SingleAsync(ct);
+        var owner = await db.Members.Where(m => m.OrganizationId == acme && m.Role == MemberRole.Owner).SingleAsync(ct);
+        var number = await db.NextAsync(Features.Support.TicketCommands.CounterKey, ct);
+        var raised = Ticket.Raise(number, acme, interruption, null, "SMS delivery delayed",
+            "Since this morning our SMS take up to 20 minutes to arrive. Can you check?",
+            new MessageAuthor(owner.UserId, owner.Name, IsStaff: false, owner.Id), [], now.AddHours(-3));
+        var ticket = raised.Value ?? throw new InvalidOperationException(raised.Failure!.Message);
+        ticket.Assign(dana.Id, dana.DisplayName);
+        ticket.StaffReply(new MessageAuthor(dana.Id, dana.DisplayName, IsStaff: true), "Our SMS gateway is queueing messages; the provider is on it.", isInternal: true, TicketStatus.InProgress, [], now.AddHours(-2));
+        ticket.StaffReply(new MessageAuthor(dana.Id, dana.DisplayName, IsStaff: true), "We are working on it with our SMS provider and will update you within the hour.", isInternal: false, null, [], now.AddHours(-2));
+        db.Tickets.Add(ticket);
+        await db.SaveChangesAsync(ct);
+
+        SupportTeam Team(string name, string email, params User[] members)
+        {
+            var team = new SupportTeam { Name = name, Email = email };
+            team.Members.AddRange(members.Select(u => new SupportTeamMember { TeamId = team.Id, UserId = u.Id }));
+            db.SupportTeams.Add(team);
+            return team;
+        }
+
+        void Article(FaqCategory category, string title, string body, bool publish)
+        {
+            var article = new FaqArticle { CategoryId = category.Id, Title = title, Slug = FaqArticle.SlugFrom(title), Body = body };
+            if (publish) article.Publish(now);
+            db.FaqArticles.Add(article);
+        }
+    }
+}

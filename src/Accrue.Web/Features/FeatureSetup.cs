@@ -19,6 +19,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<PermissionSetCommands>();
         builder.Services.AddScoped<Support.TicketCommands>();
+        builder.Services.AddScoped<Support.SupportSetupCommands>();
         builder.Services.AddScoped<Subscriptions.SubscriptionCommands>();
         builder.Services.AddScoped<Orders.OrderCommands>();
         builder.Services.AddScoped<Orders.Fulfiller>();

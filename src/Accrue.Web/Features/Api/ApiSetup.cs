@@ -7,6 +7,7 @@ using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.Subscriptions;
+using Accrue.Web.Features.Support;
 using Accrue.Web.Features.Usage;
 using Accrue.Web.Features.Vouchers;
 using Accrue.Web.Features.Wallet;
@@ -90,6 +91,7 @@ public static class ApiSetup
         group.MapBillsApi();
         group.MapVouchersApi();
         group.MapWalletApi();
+        group.MapSupportSetupApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

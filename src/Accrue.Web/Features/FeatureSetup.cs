@@ -4,6 +4,7 @@ using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
+using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<PermissionSetCommands>();
         builder.Services.AddScoped<Support.TicketCommands>();
         builder.Services.AddScoped<Support.SupportSetupCommands>();
+        builder.AddRemoteSupport();
         builder.Services.AddScoped<Subscriptions.SubscriptionCommands>();
         builder.Services.AddScoped<Orders.OrderCommands>();
         builder.Services.AddScoped<Orders.Fulfiller>();

@@ -200,7 +200,7 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
             [("Overview", $"/console/organizations/{acme}"), ("Settings", $"/console/organizations/{acme}/settings"), ("Status", $"/console/organizations/{acme}/status"),
              ("Members", $"/console/organizations/{acme}/members"), ("Subscriptions", $"/console/organizations/{acme}/subscriptions"),
              ("Orders", $"/console/organizations/{acme}/orders"), ("Invoices", $"/console/organizations/{acme}/invoices"), ("Wallet", $"/console/organizations/{acme}/wallet"),
-             ("Audit", $"/console/organizations/{acme}/audit")],
+             ("Remote support", $"/console/organizations/{acme}/remote-support"), ("Audit", $"/console/organizations/{acme}/audit")],
             links);
         Assert.Contains("Olivia Owner (Acme)", page.Body!.TextContent);
         foreach (var (_, href) in links) await staff.GetPageAsync(href!);

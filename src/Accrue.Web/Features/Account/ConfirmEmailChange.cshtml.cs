@@ -12,6 +12,7 @@ namespace Accrue.Web.Features.Account;
 /// Completes an email change from the link sent to the new address: the sign-in name, the user's email
 /// and the member's email all switch together.
 /// </summary>
+[Shared.NotDuringRemoteSupport("confirming an email change", IncludeGet = true)]
 public sealed class ConfirmEmailChangeModel(UserManager<User> users, SignInManager<User> signIn, AccrueDb db) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "user")]

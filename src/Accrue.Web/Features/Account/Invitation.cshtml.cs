@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Accrue.Web.Features.Account;
 
 /// <summary>An invited member sets their first password. Setting it changes the security stamp, which ends the link.</summary>
+[Shared.NotDuringRemoteSupport("setting a password")]
 public sealed class InvitationModel(UserManager<User> users, AccrueDb db) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "user")]

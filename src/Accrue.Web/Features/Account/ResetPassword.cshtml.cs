@@ -10,6 +10,7 @@ namespace Accrue.Web.Features.Account;
 /// Sets a new password from an emailed link. The token is bound to the security stamp, which the
 /// reset changes, so a link works once; it also lifts a lockout, since the person proved they own the mailbox.
 /// </summary>
+[Shared.NotDuringRemoteSupport("setting a password")]
 public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db) : PageModel
 {
     public const string InvalidLink = "This link is invalid or has expired. Ask for a new one.";

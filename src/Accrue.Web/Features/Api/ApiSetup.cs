@@ -6,6 +6,7 @@ using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
+using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Features.Support;
 using Accrue.Web.Features.Usage;
@@ -92,6 +93,7 @@ public static class ApiSetup
         group.MapVouchersApi();
         group.MapWalletApi();
         group.MapSupportSetupApi();
+        group.MapRemoteSupportApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

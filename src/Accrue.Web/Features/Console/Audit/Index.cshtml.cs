@@ -22,6 +22,9 @@ public sealed class IndexModel(AccrueDb db) : PageModel
 
     public Paged<AuditEntry> Results { get; private set; } = new([], 1, PagingExtensions.PageSize, 0);
     public IReadOnlyDictionary<Guid, string> OrganizationNames { get; private set; } = new Dictionary<Guid, string>();
+    /// <summary>Sessions of the remote-support rows shown: the member viewed and the reason, beside the staff member.</summary>
+    public IReadOnlyDictionary<Guid, Domain.Support.RemoteSupportSession> RemoteSupportSessions { get; private set; } = new Dictionary<Guid, Domain.Support.RemoteSupportSession>();
+    public IReadOnlyDictionary<Guid, string> UserNames { get; private set; } = new Dictionary<Guid, string>();
     /// <summary>Set when the log is opened from one organization's page.</summary>
     public Accrue.Domain.Accounts.Organization? Scoped { get; private set; }
     public bool IsFiltered => OrganizationId is not null || !string.IsNullOrWhiteSpace(Organization) || !string.IsNullOrWhiteSpace(Action)
@@ -72,6 +75,10 @@ public sealed class IndexModel(AccrueDb db) : PageModel
         var ids = Results.Items.Where(a => a.OrganizationId != null).Select(a => a.OrganizationId!.Value).Distinct().ToList();
         OrganizationNames = await db.Organizations.IgnoreQueryFilters().AsNoTracking()
             .Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var sessionIds = Results.Items.Where(a => a.RemoteSupportSessionId != null).Select(a => a.RemoteSupportSessionId!.Value).Distinct().ToList();
+        RemoteSupportSessions = await db.RemoteSupportSessions.AsNoTracking().Where(s => sessionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var userIds = Results.Items.Where(a => a.OnBehalfOfUserId != null).Select(a => a.OnBehalfOfUserId!.Value).Distinct().ToList();
+        UserNames = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return Page();
     }
 }

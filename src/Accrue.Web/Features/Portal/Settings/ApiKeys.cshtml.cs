@@ -11,6 +11,7 @@ namespace Accrue.Web.Features.Portal.Settings;
 
 /// <summary>The organization's API keys. A new key is shown once; only its hash is stored.</summary>
 [RequirePermission(Permissions.ManageAccount)]
+[NotDuringRemoteSupport("creating or revoking API keys")]
 public sealed class ApiKeysModel(AccrueDb db, PortalContext portal, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<ApiKey> Keys { get; private set; } = [];

@@ -19,6 +19,7 @@ namespace Accrue.Web.Features.Portal.Settings;
 /// fields (Elements) and only the confirmed setup's id is posted back.
 /// </summary>
 [RequirePermission(Permissions.ManageAccount)]
+[NotDuringRemoteSupport("the card on file", IncludeGet = true)]
 public sealed class CardModel(CardOnFileCommands cards, PortalContext portal, TimeProvider clock) : PageModel
 {
     public CardOnFile? Current { get; private set; }

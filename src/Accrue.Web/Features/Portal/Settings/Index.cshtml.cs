@@ -4,6 +4,7 @@ using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Account;
 using Accrue.Web.Features.Members;
+using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
@@ -16,7 +17,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Portal.Settings;
 
 /// <summary>The signed-in member's own profile, password and email. Each form posts to its own handler.</summary>
-public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManager<User> signIn, Mailer mailer, AppUrls urls, PortalContext portal) : PageModel
+[NotDuringRemoteSupport("changing the password, email or remote-support setting", Handlers = ["Password", "Email", "RemoteSupport"])]
+public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManager<User> signIn, Mailer mailer, AppUrls urls, PortalContext portal, RemoteSupportCommands remoteSupport) : PageModel
 {
     [BindProperty]
     public ProfileInput Profile { get; set; } = new();
@@ -30,6 +32,9 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
     public string CurrentEmail { get; private set; } = "";
     public bool TwoFactorEnabled { get; private set; }
     public bool CanManageAccount { get; private set; }
+    public bool IsOwner { get; private set; }
+    public bool RemoteSupportEnabled { get; private set; }
+    public bool IsRemoteSupport => db.Actor.IsRemoteSupport;
 
     public async Task OnGetAsync()
     {
@@ -114,6 +119,23 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
         return RedirectToPage();
     }
 
+    /// <summary>The Owner turns remote support ("log in as") on or off; off ends open sessions at once.</summary>
+    public async Task<IActionResult> OnPostRemoteSupportAsync(bool enabled, CancellationToken ct)
+    {
+        var organization = await portal.OrganizationAsync();
+        var changed = await remoteSupport.SetRemoteSupportAsync(organization.Id, enabled, ct);
+        if (changed.Failure is { } failure)
+        {
+            ModelState.Clear();
+            if (failure.Kind == FailureKind.Forbidden) Response.StatusCode = StatusCodes.Status403Forbidden;
+            failure.AddTo(ModelState, "");
+            await LoadAsync();
+            return Page();
+        }
+        TempData["Flash"] = enabled ? "Remote support is on." : "Remote support is off; open sessions were ended.";
+        return RedirectToPage();
+    }
+
     /// <summary>Only the posted form is validated; the others stay empty.</summary>
     private void ClearOthers(string posted)
     {
@@ -127,6 +149,8 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
         CurrentEmail = user.Email ?? "";
         TwoFactorEnabled = user.TwoFactorEnabled;
         CanManageAccount = await portal.CanAsync(Permissions.ManageAccount);
+        IsOwner = (await portal.MemberAsync()).Role == MemberRole.Owner;
+        RemoteSupportEnabled = (await portal.OrganizationAsync()).RemoteSupportEnabled;
         if (string.IsNullOrEmpty(Profile.Name))
         {
             var member = await portal.MemberAsync();

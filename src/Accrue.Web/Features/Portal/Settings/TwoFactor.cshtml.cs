@@ -14,6 +14,7 @@ namespace Accrue.Web.Features.Portal.Settings;
 /// TOTP two-factor: enrol with a QR code (or the key typed by hand), confirm with a first code, then
 /// see ten recovery codes once. Recovery codes are stored hashed by Identity; they can't be shown again.
 /// </summary>
+[NotDuringRemoteSupport("two-factor sign-in settings", IncludeGet = true)]
 public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> signIn, AccrueDb db, Branding branding) : PageModel
 {
     public const int RecoveryCodeCount = 10;

@@ -87,7 +87,7 @@ public abstract class TicketPortalTests(AccrueApp app)
             ("6 MB file", new(), [("big.png", SupportSteps.Png(6 * 1024 * 1024))], "Attachments", "larger than 5 MB"),
             (".exe", new(), [("setup.exe", SupportSteps.Png())], "Attachments", "program or script"),
             ("MZ bytes", new(), [("invoice.pdf", "MZ\x90\0\x03"u8.ToArray())], "Attachments", "program or script"),
-            ("unknown binary", new(), [("data.bin", unknown)], "Attachments", "not a file type we accept"),
+            ("unknown binary", new(), [("data.dat", unknown)], "Attachments", "not a file type we accept"),
             ("six files", new(), Enumerable.Range(1, 6).Select(i => ($"shot{i}.png", SupportSteps.Png())).ToArray(), "Attachments", "at most 5 files"),
             ("empty subject", new() { ["Subject"] = "  " }, [], "Subject", "Subject"),
             ("body too long", new() { ["Body"] = new string('x', Ticket.BodyMaxLength + 1) }, [], "Body", "10000"),

@@ -53,7 +53,8 @@ public static class SupportSteps
         IEnumerable<(string Name, byte[] Content)>? files = null, string? tokenSource = null)
     {
         var page = await client.GetPageAsync(tokenSource ?? url);
-        var token = page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+        // The token of the upload form itself, so a form that forgets its own token fails here as in a browser.
+        var token = page.QuerySelector("main form[enctype='multipart/form-data'] input[name=__RequestVerificationToken]")?.GetAttribute("value")
             ?? throw new Xunit.Sdk.XunitException($"No antiforgery token on {tokenSource ?? url}");
         var content = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
         foreach (var (name, value) in fields) content.Add(new StringContent(value), name);

@@ -196,7 +196,8 @@ public abstract class TicketPortalTests(AccrueApp app)
         Assert.Contains("Reopen it to reply", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
 
         var before = await app.CountsAsync();
-        var refused = await member.PostMultipartAsync(url, new Dictionary<string, string> { ["Body"] = "Still broken" }, [("log.txt", "line 1\n"u8.ToArray())]);
+        // The page offers no reply form any more; a stale form posted anyway is refused.
+        var refused = await member.PostMultipartAsync(url, new Dictionary<string, string> { ["Body"] = "Still broken" }, [("log.txt", "line 1\n"u8.ToArray())], tokenSource: "/portal/support/new");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("closed; reopen it to reply", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await app.CountsAsync());

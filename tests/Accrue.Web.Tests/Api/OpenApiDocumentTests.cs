@@ -32,6 +32,12 @@ public abstract class OpenApiDocumentTests(AccrueApp app)
         Assert.Equal(["get"], Operations(paths, "/api/v1/invoices/{id}"));
         Assert.Equal(["get"], Operations(paths, "/api/v1/invoices/{id}/pdf"));
         Assert.Equal(["post"], Operations(paths, "/api/v1/invoices/{id}/credit-notes"));
+        Assert.Equal(["get", "post"], Operations(paths, "/api/v1/organizations/{orgId}/tickets"));
+        foreach (var change in new[] { "replies", "close", "reopen" })
+            Assert.Equal(["post"], Operations(paths, $"/api/v1/organizations/{{orgId}}/tickets/{{id}}/{change}"));
+        Assert.Equal(["get"], Operations(paths, "/api/v1/tickets"));
+        foreach (var change in new[] { "replies", "assign", "status", "priority" })
+            Assert.Equal(["post"], Operations(paths, $"/api/v1/tickets/{{id}}/{change}"));
         var pdf = paths.GetProperty("/api/v1/invoices/{id}/pdf").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
         Assert.True(pdf.TryGetProperty("application/pdf", out _), "the PDF download documents application/pdf");
         var placeSeats = paths.GetProperty("/api/v1/organizations/{orgId}/subscriptions/{id}/seats").GetProperty("post").GetProperty("responses");

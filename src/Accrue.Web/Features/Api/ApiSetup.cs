@@ -94,6 +94,7 @@ public static class ApiSetup
         group.MapWalletApi();
         group.MapSupportSetupApi();
         group.MapRemoteSupportApi();
+        group.MapTicketsApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.
@@ -109,9 +110,11 @@ public static class ApiSetup
     private static async Task RefuseOversizedBodyAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (request.ContentLength > MaxRequestBody)
+        // An endpoint may allow more (tickets with attachments): its own RequestSizeLimit wins over the group's.
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBody;
+        if (request.ContentLength > limit)
         {
-            await TooLargeAsync(context);
+            await TooLargeAsync(context, limit);
             return;
         }
         if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
@@ -125,16 +128,16 @@ public static class ApiSetup
                 while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
                 {
                     buffer.Write(chunk, 0, read);
-                    if (buffer.Length > MaxRequestBody) break;
+                    if (buffer.Length > limit) break;
                 }
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                buffer.SetLength(MaxRequestBody + 1);
+                buffer.SetLength(limit + 1);
             }
-            if (buffer.Length > MaxRequestBody)
+            if (buffer.Length > limit)
             {
-                await TooLargeAsync(context);
+                await TooLargeAsync(context, limit);
                 return;
             }
             buffer.Position = 0;
@@ -144,13 +147,13 @@ public static class ApiSetup
         await next(context);
     }
 
-    private static async Task TooLargeAsync(HttpContext context)
+    private static async Task TooLargeAsync(HttpContext context, long limit)
     {
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new()
         {
             HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Request body too large", Detail = $"API request bodies are limited to {MaxRequestBody / 1024} KB." },
+            ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Request body too large", Detail = $"This request's body is limited to {limit / 1024} KB." },
         });
     }
 }

@@ -9,7 +9,8 @@ namespace Accrue.Web.Features.Organizations;
 /// <summary>
 /// An organization's own API keys keep reading while it is suspended or closed, but every request
 /// that changes something is refused with 409 before the endpoint runs — except paying bills
-/// (POST …/bills/pay), so an account suspended for non-payment can settle and be reactivated.
+/// (POST …/bills/pay), so an account suspended for non-payment can settle and be reactivated, and
+/// support tickets (…/tickets), so a suspended customer can still ask for help.
 /// Operator and partner keys are not affected.
 /// </summary>
 public static class ReadOnlyApi
@@ -19,7 +20,8 @@ public static class ReadOnlyApi
         var http = context.HttpContext;
         var method = http.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
-            || http.Request.Path.Value?.TrimEnd('/').EndsWith("/bills/pay", StringComparison.OrdinalIgnoreCase) == true)
+            || http.Request.Path.Value?.TrimEnd('/').EndsWith("/bills/pay", StringComparison.OrdinalIgnoreCase) == true
+            || http.Request.Path.Value?.Contains("/tickets", StringComparison.OrdinalIgnoreCase) == true)
             return await next(context);
 
         var db = http.RequestServices.GetRequiredService<AccrueDb>();

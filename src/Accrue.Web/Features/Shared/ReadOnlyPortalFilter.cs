@@ -10,8 +10,9 @@ namespace Accrue.Web.Features.Shared;
 /// Suspended and closed organizations get a read-only portal (issue 4 §6): every page opens, but a
 /// form that changes something is answered with a 409 page before its handler runs, so nothing is
 /// written. Left open: paying bills (so an account suspended for non-payment can pay and be
-/// reactivated) and the member's own profile, password and two-factor settings. Signing out lives
-/// outside /portal and is never touched.
+/// reactivated), support tickets (a suspended customer must still be able to ask for help), and
+/// the member's own profile, password and two-factor settings. Signing out lives outside /portal
+/// and is never touched.
 /// </summary>
 public sealed class ReadOnlyPortalFilter : IAsyncPageFilter
 {
@@ -19,6 +20,7 @@ public sealed class ReadOnlyPortalFilter : IAsyncPageFilter
 
     public static bool IsAllowed(PathString path) =>
         path.StartsWithSegments("/portal/bills", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/portal/support", StringComparison.OrdinalIgnoreCase)
         || AllowedPages.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase) || path.Equals(p + "/", StringComparison.OrdinalIgnoreCase));
 
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;

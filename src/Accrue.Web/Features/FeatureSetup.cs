@@ -22,6 +22,8 @@ public static class FeatureSetup
         builder.Services.AddScoped<Support.TicketCommands>();
         builder.Services.AddScoped<Support.SupportSetupCommands>();
         builder.AddRemoteSupport();
+        builder.Services.AddScoped<Faq.FaqCommands>();
+        builder.Services.AddSingleton<Faq.MarkdownRenderer>();
         builder.Services.AddScoped<Subscriptions.SubscriptionCommands>();
         builder.Services.AddScoped<Orders.OrderCommands>();
         builder.Services.AddScoped<Orders.Fulfiller>();

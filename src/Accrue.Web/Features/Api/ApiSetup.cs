@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Catalog;
+using Accrue.Web.Features.Faq;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
@@ -95,6 +96,7 @@ public static class ApiSetup
         group.MapSupportSetupApi();
         group.MapRemoteSupportApi();
         group.MapTicketsApi();
+        group.MapFaqApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

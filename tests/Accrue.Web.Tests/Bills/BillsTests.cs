@@ -259,6 +259,6 @@ public abstract class BillsTests(AccrueApp app, MovableClock clock)
     }
 }
 
-public sealed class BillsTestsOnSqlite(BillsSqliteApp app) : BillsTests(app, app.Clock), IClassFixture<BillsSqliteApp>;
+public sealed class BillsTestsOnSqlite(ClockedSqliteApp app) : BillsTests(app, app.Clock), IClassFixture<ClockedSqliteApp>;
 
-public sealed class BillsTestsOnPostgres(BillsPostgresApp app) : BillsTests(app, app.Clock), IClassFixture<BillsPostgresApp>;
+public sealed class BillsTestsOnPostgres(ClockedPostgresApp app) : BillsTests(app, app.Clock), IClassFixture<ClockedPostgresApp>;

@@ -346,27 +346,7 @@ public abstract class RemoteSupportTests(AccrueApp app, MovableClock clock)
     }
 }
 
-public class RemoteSupportSqliteApp : SqliteApp
-{
-    public MovableClock Clock { get; } = new();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
-    }
-}
 
-public class RemoteSupportPostgresApp : PostgresApp
-{
-    public MovableClock Clock { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
-    }
-}
-
-public sealed class RemoteSupportTestsOnSqlite(RemoteSupportSqliteApp app) : RemoteSupportTests(app, app.Clock), IClassFixture<RemoteSupportSqliteApp>;
-public sealed class RemoteSupportTestsOnPostgres(RemoteSupportPostgresApp app) : RemoteSupportTests(app, app.Clock), IClassFixture<RemoteSupportPostgresApp>;
+public sealed class RemoteSupportTestsOnSqlite(ClockedSqliteApp app) : RemoteSupportTests(app, app.Clock), IClassFixture<ClockedSqliteApp>;
+public sealed class RemoteSupportTestsOnPostgres(ClockedPostgresApp app) : RemoteSupportTests(app, app.Clock), IClassFixture<ClockedPostgresApp>;

@@ -12,27 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Accrue.Web.Tests.Support;
 
-public class ConsoleSupportSqliteApp : SqliteApp
-{
-    public MovableClock Clock { get; } = new();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
-    }
-}
-
-public class ConsoleSupportPostgresApp : PostgresApp
-{
-    public MovableClock Clock { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
-    }
-}
 
 /// <summary>Tickets raised by a test's own members through <see cref="TicketCommands"/>, as the portal would.</summary>
 public static class ConsoleSupportSteps
@@ -306,6 +286,6 @@ public abstract class ConsoleSupportTests(AccrueApp app, MovableClock clock)
     }
 }
 
-public sealed class ConsoleSupportTestsOnSqlite(ConsoleSupportSqliteApp app) : ConsoleSupportTests(app, app.Clock), IClassFixture<ConsoleSupportSqliteApp>;
+public sealed class ConsoleSupportTestsOnSqlite(ClockedSqliteApp app) : ConsoleSupportTests(app, app.Clock), IClassFixture<ClockedSqliteApp>;
 
-public sealed class ConsoleSupportTestsOnPostgres(ConsoleSupportPostgresApp app) : ConsoleSupportTests(app, app.Clock), IClassFixture<ConsoleSupportPostgresApp>;
+public sealed class ConsoleSupportTestsOnPostgres(ClockedPostgresApp app) : ConsoleSupportTests(app, app.Clock), IClassFixture<ClockedPostgresApp>;

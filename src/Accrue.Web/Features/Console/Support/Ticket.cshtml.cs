@@ -13,6 +13,8 @@ namespace Accrue.Web.Features.Console.Support;
 /// sees, or an internal note), and the forms that assign it and set its status and priority. Every
 /// change goes through <see cref="TicketCommands"/>, which also sends the customer's emails.
 /// </summary>
+[RequestSizeLimit(TicketUploads.MaxRequestBody)]
+[RequestFormLimits(MultipartBodyLengthLimit = TicketUploads.MaxRequestBody)]
 public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetupCommands setup, TimeProvider clock) : PageModel
 {
     /// <summary>The reply form's fields keep these names: the browser journeys fill them in.</summary>
@@ -34,13 +36,7 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
 
     public async Task<IActionResult> OnPostReplyAsync(Guid id, CancellationToken ct)
     {
-        var uploads = new List<Upload>();
-        foreach (var file in Attachments.Where(f => !string.IsNullOrEmpty(f.FileName)))
-        {
-            using var stream = new MemoryStream();
-            await file.OpenReadStream().CopyToAsync(stream, ct);
-            uploads.Add(new Upload(file.FileName, stream.ToArray()));
-        }
+        var uploads = await TicketUploads.ReadAsync(Attachments, ct);
         var replied = await tickets.ReplyAsync(id, Body, uploads, Internal, StatusAfter, ct);
         if (replied.Failure is { } failure) return await FailAsync(id, failure, ct);
         TempData["Flash"] = Internal ? "Your internal note was added." : "Your reply was sent to the customer.";

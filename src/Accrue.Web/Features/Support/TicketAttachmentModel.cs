@@ -1,15 +1,15 @@
-using Accrue.Web.Features.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Net.Http.Headers;
 
-namespace Accrue.Web.Features.Console.Support;
+namespace Accrue.Web.Features.Support;
 
 /// <summary>
-/// An attachment's bytes, always as a download with the type its content was recognised as, and
-/// never sniffed by the browser: an uploaded file must not run as a page of the console.
+/// An attachment of a ticket the actor may see, for the portal's and the console's download pages.
+/// Always a download, in the type its content was recognised as and never sniffed by the browser, so
+/// an uploaded file cannot render as a page of the app.
 /// </summary>
-public sealed class AttachmentModel(TicketCommands tickets) : PageModel
+public sealed class TicketAttachmentModel(TicketCommands tickets) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid id, Guid attachmentId, CancellationToken ct)
     {

@@ -22,6 +22,8 @@ public sealed class Organization : Entity, IOrganizationOwned
     public DateTimeOffset? StatusChangedAt { get; set; }
     /// <summary>Days a postpaid bill may stay open before it is due (seed 004: "Normal" billing).</summary>
     public int PaymentTermsDays { get; set; } = 30;
+    /// <summary>The customer's choice to have automatic renewals charged to the card on file instead of the wallet or an open bill.</summary>
+    public bool ChargeCardForRenewals { get; set; }
     /// <summary>Whether operator staff may open this organization's portal as one of its members; the Owner decides.</summary>
     public bool RemoteSupportEnabled { get; set; } = true;
 

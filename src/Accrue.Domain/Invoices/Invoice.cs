@@ -19,6 +19,12 @@ public sealed class Invoice : Entity, IOrganizationOwned
     public required string Number { get; set; }
     public long Sequence { get; set; }
     public Guid? OrderId { get; set; }
+    /// <summary>
+    /// The subscription a billing-run renewal bills, and the first day of the period it bills: unique
+    /// together, so a renewal is invoiced once however often the run crashes or runs at once.
+    /// </summary>
+    public Guid? SubscriptionId { get; set; }
+    public DateOnly? PeriodStart { get; set; }
     /// <summary>The invoice a credit note corrects.</summary>
     public Guid? CorrectsInvoiceId { get; set; }
     public DateOnly IssuedOn { get; set; }

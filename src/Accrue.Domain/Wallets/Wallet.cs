@@ -27,6 +27,10 @@ public sealed class Wallet : IOrganizationOwned
     /// <summary>The sequence of the last entry; a concurrency token, so a writer that skipped the lock can't save.</summary>
     public long LastSequence { get; private set; }
 
+    /// <summary>Below this balance the organization is alerted once, until a credit lifts it again (0: no alert).</summary>
+    public decimal LowBalanceThreshold { get; set; }
+    public bool LowBalanceAlerted { get; set; }
+
     public static bool IsCredit(WalletEntryKind kind) => kind is WalletEntryKind.TopUp or WalletEntryKind.Voucher or WalletEntryKind.Refund or WalletEntryKind.Adjustment;
 
     /// <summary>The amount a customer or operator typed: positive, within the currency's decimals, not absurd.</summary>

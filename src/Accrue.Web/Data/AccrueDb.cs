@@ -78,6 +78,9 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<FaqCategory> FaqCategories => Set<FaqCategory>();
     public DbSet<FaqArticle> FaqArticles => Set<FaqArticle>();
     public DbSet<RemoteSupportSession> RemoteSupportSessions => Set<RemoteSupportSession>();
+    public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
+    public DbSet<Features.Renewals.BillingRun> BillingRuns => Set<Features.Renewals.BillingRun>();
+    public DbSet<Features.Renewals.RenewalReminder> RenewalReminders => Set<Features.Renewals.RenewalReminder>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -184,6 +187,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         ConfigureCommerce(builder);
         ConfigureMoney(builder);
         ConfigureSupport(builder);
+        ConfigureAutomation(builder);
 
         // Ids are made in code (Guid v7), so a new row reached through a navigation is an insert, not an update.
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(Entity).IsAssignableFrom(t.ClrType)))
@@ -571,6 +575,35 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             r.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
             r.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
             r.HasIndex(x => new { x.OrganizationId, x.StartedAt });
+        });
+    }
+
+    private static void ConfigureAutomation(ModelBuilder builder)
+    {
+        builder.Entity<Invoice>(i =>
+        {
+            i.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
+            // One invoice per subscription and period, whatever crashes or parallel billing runs do.
+            i.HasIndex(x => new { x.SubscriptionId, x.PeriodStart }).HasFilter("\"SubscriptionId\" IS NOT NULL").IsUnique()
+                .HasDatabaseName("IX_Invoices_OnePerRenewal");
+        });
+        builder.Entity<Jobs.JobLease>(l =>
+        {
+            l.HasKey(x => x.Name);
+            l.Property(x => x.Name).HasMaxLength(100);
+            l.Property(x => x.Holder).HasMaxLength(200);
+        });
+        builder.Entity<Features.Renewals.BillingRun>(r =>
+        {
+            r.Property(x => x.Trigger).HasMaxLength(16);
+            r.Property(x => x.Host).HasMaxLength(200);
+            r.HasIndex(x => x.StartedAt);
+        });
+        builder.Entity<Features.Renewals.RenewalReminder>(r =>
+        {
+            r.HasKey(x => new { x.SubscriptionId, x.TermEnd, x.DaysBefore });
+            r.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+            r.HasIndex(x => x.OrganizationId);
         });
     }
 

@@ -196,6 +196,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("ChargeCardForRenewals")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Country")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -764,6 +767,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateOnly?>("PeriodStart")
+                        .HasColumnType("date");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -779,6 +785,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
+
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
 
                     b.Property<decimal>("Subtotal")
                         .HasColumnType("numeric");
@@ -814,6 +823,11 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId", "IssuedOn");
 
                     b.HasIndex("Status", "DueOn");
+
+                    b.HasIndex("SubscriptionId", "PeriodStart")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Invoices_OnePerRenewal")
+                        .HasFilter("\"SubscriptionId\" IS NOT NULL");
 
                     b.HasIndex("OperatorId", "Kind", "Sequence")
                         .IsUnique();
@@ -2133,6 +2147,12 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("LowBalanceAlerted")
+                        .HasColumnType("boolean");
+
+                    b.Property<decimal>("LowBalanceThreshold")
+                        .HasColumnType("numeric");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("Wallets", t =>
@@ -2494,6 +2514,77 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.BillingRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Expired")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Invoiced")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Renewed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("BillingRuns");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("TermEnd")
+                        .HasColumnType("date");
+
+                    b.Property<int>("DaysBefore")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SubscriptionId", "TermEnd", "DaysBefore");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("RenewalReminders");
+                });
+
             modelBuilder.Entity("Accrue.Web.Infrastructure.Payments.GatewayEvent", b =>
                 {
                     b.Property<string>("Gateway")
@@ -2599,6 +2690,25 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Jobs.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobLeases");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -2819,6 +2929,11 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Accrue.Domain.Subscriptions.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Accrue.Domain.Invoices.InvoiceEvent", b =>
@@ -3052,6 +3167,15 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasOne("Accrue.Domain.Wallets.Wallet", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
+                {
+                    b.HasOne("Accrue.Domain.Subscriptions.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -191,6 +191,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChargeCardForRenewals")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Country")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -759,6 +762,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.Property<Guid?>("PaymentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("PeriodStart")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -773,6 +779,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("Subtotal")
@@ -809,6 +818,11 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "IssuedOn");
 
                     b.HasIndex("Status", "DueOn");
+
+                    b.HasIndex("SubscriptionId", "PeriodStart")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Invoices_OnePerRenewal")
+                        .HasFilter("\"SubscriptionId\" IS NOT NULL");
 
                     b.HasIndex("OperatorId", "Kind", "Sequence")
                         .IsUnique();
@@ -2128,6 +2142,12 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("LowBalanceAlerted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("LowBalanceThreshold")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("Wallets", t =>
@@ -2487,6 +2507,77 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.BillingRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Expired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Invoiced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Renewed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("BillingRuns");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("TermEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DaysBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SubscriptionId", "TermEnd", "DaysBefore");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("RenewalReminders");
+                });
+
             modelBuilder.Entity("Accrue.Web.Infrastructure.Payments.GatewayEvent", b =>
                 {
                     b.Property<string>("Gateway")
@@ -2592,6 +2683,25 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Jobs.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobLeases");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -2808,6 +2918,11 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Accrue.Domain.Subscriptions.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Accrue.Domain.Invoices.InvoiceEvent", b =>
@@ -3041,6 +3156,15 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasOne("Accrue.Domain.Wallets.Wallet", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
+                {
+                    b.HasOne("Accrue.Domain.Subscriptions.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,32 @@
+namespace Accrue.Web.Features.Renewals;
+
+/// <summary>One billing run: the day it billed up to, who started it, and what it did.</summary>
+public sealed class BillingRun
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public DateOnly AsOf { get; set; }
+    /// <summary>"schedule", "cli" or "console".</summary>
+    public required string Trigger { get; set; }
+    public required string Host { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Renewals paid or billed, trial conversions included.</summary>
+    public int Renewed { get; set; }
+    public int Invoiced { get; set; }
+    /// <summary>Renewals that could not be paid: the subscription is past due.</summary>
+    public int Failed { get; set; }
+    /// <summary>Subscriptions that ended: not renewing, cancelled at the period end, trials not converted.</summary>
+    public int Expired { get; set; }
+    /// <summary>Due subscriptions left alone: paused, suspended, or of a suspended or closed organization.</summary>
+    public int Skipped { get; set; }
+}
+
+/// <summary>A renewal reminder sent: one per subscription, term and threshold, so it is never sent twice.</summary>
+public sealed class RenewalReminder : Domain.Common.IOrganizationOwned
+{
+    public Guid SubscriptionId { get; set; }
+    public DateOnly TermEnd { get; set; }
+    public int DaysBefore { get; set; }
+    public Guid OrganizationId { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+}

@@ -4,7 +4,7 @@ namespace Accrue.Web;
 
 /// <summary>
 /// Admin commands through the same host: <c>dotnet run --project src/Accrue.Web -- migrate</c>,
-/// <c>-- seed-demo</c>, <c>-- stripe-check</c> (docs/payments.md). Returns false when the arguments name no command, so the web app starts.
+/// <c>-- seed-demo</c>, <c>-- stripe-check</c> (docs/payments.md), <c>-- bill --as-of 2027-01-01</c> (docs/billing-run.md). Returns false when the arguments name no command, so the web app starts.
 /// </summary>
 public static class Cli
 {
@@ -16,6 +16,11 @@ public static class Cli
         if (command == "stripe-check")
         {
             Environment.ExitCode = await Infrastructure.Payments.StripeCheck.RunAsync(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>());
+            return true;
+        }
+        if (command == "bill")
+        {
+            Environment.ExitCode = await Features.Renewals.BillCommandLine.RunAsync(app);
             return true;
         }
         await using var scope = app.Services.CreateAsyncScope();
@@ -31,7 +36,7 @@ public static class Cli
                 Console.WriteLine(await DemoData.SeedAsync(scope.ServiceProvider) ? "Demo data seeded." : "The database already has data; nothing seeded.");
                 return true;
             default:
-                Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed-demo, stripe-check.");
+                Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed-demo, stripe-check, bill.");
                 Environment.ExitCode = 2;
                 return true;
         }

@@ -10,11 +10,17 @@ namespace Accrue.Domain.Subscriptions;
 /// </summary>
 public static class SubscriptionQuotes
 {
-    /// <summary>A whole term of <paramref name="plan"/>: an activation, a trial conversion or a renewal.</summary>
-    public static Quote ForTerm(Plan plan, PlanPrice price, Term term, IReadOnlyList<SeatCount> seats, int quantity, decimal taxRate)
+    /// <summary>
+    /// A whole term of <paramref name="plan"/>: an activation, a trial conversion or a renewal. An
+    /// automatic renewal also renews the subscription's add-on apps, each at its own current price.
+    /// </summary>
+    public static Quote ForTerm(Plan plan, PlanPrice price, Term term, IReadOnlyList<SeatCount> seats, int quantity, decimal taxRate,
+        IReadOnlyList<(Plan Plan, PlanPrice Price)>? addOns = null)
     {
         var builder = new QuoteBuilder(price.Currency, taxRate);
         AddTermLines(builder, plan, price, term, seats, quantity, credit: false);
+        foreach (var (addOn, addOnPrice) in addOns ?? [])
+            builder.Charge(addOn.Name, 1, addOnPrice.ToPrice(addOn.Model).For(1) * addOn.PeriodsIn(term), term);
         return builder.Build();
     }
 

@@ -587,6 +587,8 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             i.HasIndex(x => new { x.SubscriptionId, x.PeriodStart }).HasFilter("\"SubscriptionId\" IS NOT NULL").IsUnique()
                 .HasDatabaseName("IX_Invoices_OnePerRenewal");
         });
+        // The billing run walks an organization's ended terms in (term end, id) order.
+        builder.Entity<Subscription>(s => s.HasIndex(x => new { x.OrganizationId, x.TermEnd, x.Id }));
         builder.Entity<Jobs.JobLease>(l =>
         {
             l.HasKey(x => x.Name);

@@ -13,6 +13,9 @@ public static class JsonColumn
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The text a JSON column holds for <paramref name="value"/>, for writers that bypass EF (the billing run).</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class
     {
         property.HasConversion(

@@ -38,6 +38,9 @@ public static class FeatureSetup
         builder.AddPayments();
         builder.Services.AddScoped<Bills.BillCommands>();
         builder.Services.AddScoped<Jobs.Dunning>();
+        builder.Services.AddScoped<Renewals.BillingRunner>();
+        builder.Services.Configure<Renewals.BillingOptions>(builder.Configuration.GetSection("Billing"));
+        if (builder.Configuration.GetValue("Billing:Scheduled", true)) builder.Services.AddHostedService<Renewals.BillingSchedule>();
         builder.Services.Configure<Jobs.DunningOptions>(builder.Configuration.GetSection("Dunning"));
         builder.Services.AddHostedService<Jobs.DunningService>();
         builder.Services.AddScoped<Vouchers.VoucherCommands>();

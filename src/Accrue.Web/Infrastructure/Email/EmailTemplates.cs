@@ -33,6 +33,16 @@ public static partial class EmailTemplates
         Pay it in the portal under Bills.
         """);
 
+    public static readonly Template RenewalUnpaid = new("renewal-unpaid",
+        "Renewals for {{Organization}} could not be paid",
+        """
+        Hello {{Name}},
+
+        {{Count}} subscription(s) of {{Organization}} reached the end of their term, but the wallet did not
+        hold enough to renew them ({{Needed}} needed). They are past due: top up the wallet in the portal
+        and they renew at the next billing run.
+        """);
+
     public static readonly Template BillOverdue = new("bill-overdue",
         "Bill {{Invoice}} is overdue",
         """

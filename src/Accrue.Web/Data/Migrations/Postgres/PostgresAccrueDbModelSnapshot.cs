@@ -1265,6 +1265,8 @@ namespace Accrue.Web.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "TermEnd");
 
+                    b.HasIndex("OrganizationId", "TermEnd", "Id");
+
                     b.ToTable("Subscriptions");
                 });
 

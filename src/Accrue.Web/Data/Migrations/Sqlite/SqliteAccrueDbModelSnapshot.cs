@@ -1260,6 +1260,8 @@ namespace Accrue.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "TermEnd");
 
+                    b.HasIndex("OrganizationId", "TermEnd", "Id");
+
                     b.ToTable("Subscriptions");
                 });
 

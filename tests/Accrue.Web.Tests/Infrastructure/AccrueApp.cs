@@ -17,7 +17,7 @@ namespace Accrue.Web.Tests.Infrastructure;
 public abstract class AccrueApp : WebApplicationFactory<Program>
 {
     public abstract string Provider { get; }
-    protected abstract string ConnectionString { get; }
+    public abstract string ConnectionString { get; }
 
     /// <summary>Extra settings a test class needs (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -37,6 +37,8 @@ public abstract class AccrueApp : WebApplicationFactory<Program>
         builder.UseSetting("Security:SignInPerIpPerMinute", "100000");
         builder.UseSetting("Security:SignInPerAccountPerMinute", "1000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests run the billing run themselves, as of the day they choose.
+        builder.UseSetting("Billing:Scheduled", "false");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -64,7 +66,7 @@ public class SqliteApp : AccrueApp
     private readonly string _path = Path.Combine(Path.GetTempPath(), "accrue-tests", $"{Guid.NewGuid():N}.db");
 
     public override string Provider => "Sqlite";
-    protected override string ConnectionString => $"Data Source={_path}";
+    public override string ConnectionString => $"Data Source={_path}";
 
     public override async ValueTask DisposeAsync()
     {
@@ -82,7 +84,7 @@ public class PostgresApp : AccrueApp
         ?? throw new InvalidOperationException("ACCRUE_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
 
     public override string Provider => "Postgres";
-    protected override string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database }.ToString();
+    public override string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database }.ToString();
 
     public override async ValueTask DisposeAsync()
     {

@@ -7,7 +7,7 @@ namespace Accrue.Web.Tests.Platform;
 public sealed class UnreachableDatabaseApp : AccrueApp
 {
     public override string Provider => "Postgres";
-    protected override string ConnectionString => "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2";
+    public override string ConnectionString => "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2";
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {

@@ -1,0 +1,177 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Invoices;
+using Accrue.Domain.Orders;
+using Accrue.Domain.Subscriptions;
+using Accrue.Web.Tests.Bills;
+using Accrue.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Accrue.Web.Tests.Renewals.RenewalSteps;
+
+namespace Accrue.Web.Tests.Renewals;
+
+/// <summary>The billing run in process: what each kind of subscription becomes at the end of its term.</summary>
+public abstract class BillingRunTests(AccrueApp app)
+{
+    private static readonly DateOnly Day = new(2027, 3, 10);
+
+    [Fact]
+    public async Task A_prepaid_renewal_is_paid_from_the_wallet_once()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 100m);
+        var id = await app.SubscribeAsync(customer, TvMax, Day);
+
+        var run = await app.BillAsync(Day);
+
+        var subscription = await app.SubscriptionAsync(id);
+        Assert.Equal(SubscriptionStatus.Active, subscription.Status);
+        Assert.Equal((Day, new DateOnly(2027, 4, 10)), (subscription.TermStart, subscription.TermEnd));
+        var invoice = Assert.Single(await app.RenewalInvoicesAsync(id));
+        Assert.Equal((InvoiceStatus.Paid, TvMaxMonth, Day, Day), (invoice.Status, invoice.Total, invoice.PeriodStart!.Value, invoice.IssuedOn));
+        var line = Assert.Single(invoice.Lines);
+        Assert.Equal((44.10m, 8.38m, Day, new DateOnly(2027, 4, 10)), (line.Amount, line.Tax, line.PeriodStart!.Value, line.PeriodEnd!.Value));
+        Assert.StartsWith("INV-", invoice.Number, StringComparison.Ordinal);
+        var entry = Assert.Single(await app.RenewalEntriesAsync(customer));
+        Assert.Equal((-TvMaxMonth, 100m - TvMaxMonth, $"renewal:{id:N}:20270310"), (entry.Amount, entry.BalanceAfter, entry.UniqueKey));
+        Assert.Equal(100m - TvMaxMonth, (await app.WalletAsync(customer)).Balance);
+        Assert.True(run.Renewed >= 1 && run.Invoiced >= 1);
+        Assert.NotNull(run.FinishedAt);
+
+        // Running again on the same day finds nothing due: nothing is billed or debited twice.
+        await app.BillAsync(Day);
+        Assert.Single(await app.RenewalInvoicesAsync(id));
+        Assert.Single(await app.RenewalEntriesAsync(customer));
+        Assert.Equal(100m - TvMaxMonth, (await app.WalletAsync(customer)).Balance);
+    }
+
+    [Fact]
+    public async Task A_prepaid_renewal_without_funds_is_past_due_until_the_wallet_is_topped_up()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 10m);
+        var id = await app.SubscribeAsync(customer, TvMax, Day);
+
+        await app.BillAsync(Day);
+
+        var subscription = await app.SubscriptionAsync(id);
+        Assert.Equal((SubscriptionStatus.PastDue, Day), (subscription.Status, subscription.TermEnd));
+        Assert.Empty(await app.RenewalInvoicesAsync(id));
+        Assert.Equal(10m, (await app.WalletAsync(customer)).Balance);
+        var email = await MailDev.WaitForAsync(customer.OwnerEmail, "could not be paid");
+        Assert.Contains("52.48", email.Text, StringComparison.Ordinal);
+
+        // The next run retries without writing to the Owner again.
+        await app.BillAsync(Day.AddDays(1));
+        Assert.Equal(SubscriptionStatus.PastDue, (await app.SubscriptionAsync(id)).Status);
+
+        await app.CreditAsync(customer, 100m);
+        await app.BillAsync(Day.AddDays(2));
+
+        subscription = await app.SubscriptionAsync(id);
+        Assert.Equal((SubscriptionStatus.Active, new DateOnly(2027, 4, 10)), (subscription.Status, subscription.TermEnd));
+        var invoice = Assert.Single(await app.RenewalInvoicesAsync(id));
+        Assert.Equal((InvoiceStatus.Paid, Day), (invoice.Status, invoice.PeriodStart!.Value));
+        Assert.Equal(110m - TvMaxMonth, (await app.WalletAsync(customer)).Balance);
+        Assert.Single(await MailDev.ToAsync(customer.OwnerEmail), m => m.Subject.Contains("could not be paid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_renewal_unpaid_for_thirty_days_expires()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Prepaid);
+        var id = await app.SubscribeAsync(customer, TvMax, Day);
+
+        await app.BillAsync(Day.AddDays(29));
+        Assert.Equal(SubscriptionStatus.PastDue, (await app.SubscriptionAsync(id)).Status);
+        await app.BillAsync(Day.AddDays(30));
+
+        var subscription = await app.SubscriptionAsync(id);
+        Assert.Equal((SubscriptionStatus.Expired, Day), (subscription.Status, subscription.TermEnd));
+        Assert.Empty(await app.RenewalInvoicesAsync(id));
+    }
+
+    [Fact]
+    public async Task A_postpaid_renewal_is_billed_with_the_organizations_payment_terms()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
+        var id = await app.SubscribeAsync(customer, TvMax, Day);
+
+        await app.BillAsync(Day);
+
+        Assert.Equal(SubscriptionStatus.Active, (await app.SubscriptionAsync(id)).Status);
+        var invoice = Assert.Single(await app.RenewalInvoicesAsync(id));
+        var terms = (await app.OrganizationAsync(customer.Id)).PaymentTermsDays;
+        Assert.Equal((InvoiceStatus.Open, TvMaxMonth, Day.AddDays(terms)), (invoice.Status, invoice.Total, invoice.DueOn!.Value));
+        Assert.Null(invoice.PaidAt);
+        Assert.Equal(0, await app.DbAsync(db => db.WalletEntries.IgnoreQueryFilters().CountAsync(e => e.OrganizationId == customer.Id)));
+    }
+
+    [Fact]
+    public async Task Terms_that_do_not_renew_end_and_trials_convert_or_expire()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
+        var notRenewing = await app.SubscribeAsync(customer, TvMax, Day, s => s.AutoRenew = false);
+        var cancelling = await app.SubscribeAsync(customer, TvMax, Day, s => s.Cancel(Day.AddDays(-5), immediately: false, null));
+        var converting = await app.SubscribeAsync(customer, TvMax, Day, trial: true);
+        var lapsing = await app.SubscribeAsync(customer, TvMax, Day, s => s.AutoRenew = false, trial: true);
+
+        await app.BillAsync(Day);
+
+        Assert.Equal(SubscriptionStatus.Expired, (await app.SubscriptionAsync(notRenewing)).Status);
+        var cancelled = await app.SubscriptionAsync(cancelling);
+        Assert.Equal((SubscriptionStatus.Cancelled, Day, false), (cancelled.Status, cancelled.CancelledOn!.Value, cancelled.CancelAtPeriodEnd));
+        var converted = await app.SubscriptionAsync(converting);
+        Assert.Equal((SubscriptionStatus.Active, Day, Day, new DateOnly(2027, 4, 10)),
+            (converted.Status, converted.ActivatedOn!.Value, converted.TermStart, converted.TermEnd));
+        Assert.Equal(TvMaxMonth, Assert.Single(await app.RenewalInvoicesAsync(converting)).Total);
+        Assert.Equal(SubscriptionStatus.Expired, (await app.SubscriptionAsync(lapsing)).Status);
+        foreach (var ended in new[] { notRenewing, cancelling, lapsing }) Assert.Empty(await app.RenewalInvoicesAsync(ended));
+
+        // An ended subscription unlocks nothing: the entitlements go with it.
+        Assert.False((await app.SubscriptionAsync(notRenewing)).IsLive);
+    }
+
+    [Fact]
+    public async Task A_daily_subscription_rolls_every_day_and_a_late_run_catches_up_day_by_day()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
+        var id = await app.SubscribeAsync(customer, Daily, Day);
+
+        await app.BillAsync(Day.AddDays(2));
+
+        var subscription = await app.SubscriptionAsync(id);
+        Assert.Equal((Day.AddDays(2), Day.AddDays(3)), (subscription.TermStart, subscription.TermEnd));
+        var invoices = await app.RenewalInvoicesAsync(id);
+        Assert.Equal([Day, Day.AddDays(1), Day.AddDays(2)], invoices.Select(i => i.PeriodStart!.Value));
+        Assert.Equal([invoices[0].Sequence, invoices[0].Sequence + 1, invoices[0].Sequence + 2], invoices.Select(i => i.Sequence));
+        Assert.All(invoices, i => Assert.Equal(invoices[0].Total, i.Total));
+
+        await app.BillAsync(Day.AddDays(3));
+        Assert.Equal(Day.AddDays(4), (await app.SubscriptionAsync(id)).TermEnd);
+        Assert.Equal(4, (await app.RenewalInvoicesAsync(id)).Count);
+    }
+
+    [Fact]
+    public async Task The_card_on_file_pays_renewals_when_the_customer_chose_it()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
+        await app.SaveCardAsync(customer.Id, Orders.Shop.GoodCard);
+        await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == customer.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ChargeCardForRenewals, true)));
+        var id = await app.SubscribeAsync(customer, TvMax, Day);
+
+        await app.BillAsync(Day);
+
+        var invoice = Assert.Single(await app.RenewalInvoicesAsync(id));
+        Assert.Equal(InvoiceStatus.Paid, invoice.Status);
+        var payment = Assert.Single(await app.PaymentsAsync(customer.Id));
+        Assert.Equal((PaymentStatus.Succeeded, TvMaxMonth, PaymentSource.CardOnFile), (payment.Status, payment.Amount, payment.Source));
+        Assert.Equal(payment.Id, invoice.PaymentId);
+
+        // A rerun finds the bill paid: the card is charged once.
+        await app.BillAsync(Day);
+        Assert.Single(await app.PaymentsAsync(customer.Id));
+    }
+}
+
+public sealed class BillingRunTestsOnSqlite(SqliteApp app) : BillingRunTests(app), IClassFixture<SqliteApp>;
+
+public sealed class BillingRunTestsOnPostgres(PostgresApp app) : BillingRunTests(app), IClassFixture<PostgresApp>;

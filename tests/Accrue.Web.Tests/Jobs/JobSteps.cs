@@ -84,6 +84,21 @@ public static class JobSteps
             return placed.Value;
         });
 
+    /// <summary>Waits until the outbox has sent every message to <paramref name="to"/>, failing with the last error otherwise.</summary>
+    public static async Task SentAsync(this AccrueApp app, string to)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        List<OutboxMessage> rows;
+        do
+        {
+            rows = await app.DbAsync(db => db.Outbox.IgnoreQueryFilters().AsNoTracking().Where(m => m.To == to).ToListAsync());
+            if (rows.All(m => m.Status == OutboxStatus.Sent)) return;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail(string.Join("; ", rows.Select(m => $"{m.Template} {m.Status} attempts {m.Attempts} next {m.NextAttemptAt:O} locked {m.LockedUntil:O} {m.LastError}")));
+    }
+
     public static Task<T> RunAsync<T>(this AccrueApp app, Func<IServiceProvider, Task<T>> job) => app.AsSystemAsync(job);
 
     public static Task<WalletEntry> PostAsync(this AccrueApp app, Guid organizationId, WalletEntryKind kind, decimal amount) =>

@@ -74,6 +74,7 @@ public abstract class WalletAlertTests(AccrueApp app, MovableClock clock)
         await AlertAsync();
         Assert.Equal(1, await app.QueuedAsync(customer.OwnerEmail, EmailTemplates.WalletShortfall));
         Assert.Equal(1, await app.QueuedAsync(customer.ManagerEmail, EmailTemplates.WalletShortfall));
+        await app.SentAsync(customer.OwnerEmail);
         var email = await MailDev.WaitForAsync(customer.OwnerEmail, "Top up");
         Assert.Contains(subscription.TermEnd.ToString("yyyy-MM-dd"), email.Text, StringComparison.Ordinal);
         Assert.Contains($"holds {Domain.Billing.Money.Format(1m, "EUR")}", email.Text, StringComparison.Ordinal);

@@ -16,7 +16,8 @@ public sealed record ExpiringSubscription(Guid Id, string Name, DateOnly EndsOn,
 /// Seed 000: "Your users will also see this reminder when they log into the system." The portal's
 /// expiry banner, for every member: live subscriptions of the organization that end within the
 /// largest reminder threshold because they don't renew automatically, or because they renew from a
-/// prepaid wallet that holds less than their last renewal cost. One query per page.
+/// prepaid wallet that holds less than their current term cost (an estimate; WalletAlerts prices the
+/// renewal exactly and emails the amount needed). One query per page.
 /// </summary>
 public sealed class ExpiryNotice(AccrueDb db, PortalContext portal, IOptions<ReminderOptions> options, TimeProvider clock)
 {
@@ -37,8 +38,11 @@ public sealed class ExpiryNotice(AccrueDb db, PortalContext portal, IOptions<Rem
             select new
             {
                 s.Id, Plan = p.Name, s.UnitLabel, s.TermEnd, Renews = s.AutoRenew && !s.CancelAtPeriodEnd,
-                LastRenewal = db.Orders.Where(o => o.SubscriptionId == s.Id && o.Status == OrderStatus.Succeeded
-                        && (o.Type == OrderType.Renewal || o.Type == OrderType.Activation))
+                // What the current term cost: the order that bought it (a new subscription's order carries
+                // no subscription id, but its NextExpiration is the term end it bought).
+                LastRenewal = db.Orders.Where(o => o.OrganizationId == s.OrganizationId && o.Status == OrderStatus.Succeeded
+                        && (o.Type == OrderType.Renewal || o.Type == OrderType.Activation)
+                        && (o.SubscriptionId == s.Id || (o.SubscriptionId == null && o.NextExpiration == s.TermEnd)))
                     .OrderByDescending(o => o.Number).Select(o => (decimal?)o.Total).FirstOrDefault(),
                 Balance = db.Wallets.Where(w => w.OrganizationId == s.OrganizationId).Select(w => (decimal?)w.Balance).FirstOrDefault(),
             }).ToListAsync(ct);

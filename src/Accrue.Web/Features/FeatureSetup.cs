@@ -6,6 +6,7 @@ using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -37,12 +38,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<Payments.CardOnFileCommands>();
         builder.AddPayments();
         builder.Services.AddScoped<Bills.BillCommands>();
-        builder.Services.AddScoped<Jobs.Dunning>();
-        builder.Services.AddScoped<Renewals.BillingRunner>();
-        builder.Services.Configure<Renewals.BillingOptions>(builder.Configuration.GetSection("Billing"));
-        if (builder.Configuration.GetValue("Billing:Scheduled", true)) builder.Services.AddHostedService<Renewals.BillingSchedule>();
-        builder.Services.Configure<Jobs.DunningOptions>(builder.Configuration.GetSection("Dunning"));
-        builder.Services.AddHostedService<Jobs.DunningService>();
+        builder.AddJobs();
         builder.Services.AddScoped<Vouchers.VoucherCommands>();
         builder.Services.AddScoped<Vouchers.VoucherSale>();
         builder.Services.AddSingleton<Vouchers.VoucherSheet>();

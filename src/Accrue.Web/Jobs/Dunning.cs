@@ -47,15 +47,46 @@ public sealed class Dunning(AccrueDb db, BillCommands bills, Mailer mailer, IOpt
             var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking().Include(i => i.Events).SingleAsync(i => i.Id == id, ct);
             var organization = await db.Organizations.IgnoreQueryFilters().AsNoTracking().SingleAsync(o => o.Id == invoice.OrganizationId, ct);
             var today = OrganizationTime.Today(organization, clock);
-            foreach (var step in schedule.DueSteps(invoice.DueOn!.Value, today))
+            var steps = schedule.DueSteps(invoice.DueOn!.Value, today).Where(s => invoice.Events.All(e => e.Step != s.Step)).ToList();
+            foreach (var step in CatchUp(steps))
             {
-                if (invoice.Events.Any(e => e.Step == step.Step)) continue;
+                if (step.Action == DunningAction.RemindAfter && steps.Any(s => s.Action == DunningAction.Suspend))
+                {
+                    // Days were missed and the grace period is over too: "pay within the grace period"
+                    // would be wrong the moment it arrives. Record the reminder as skipped so it never goes later.
+                    if (await SkipAsync(invoice.Id, step, "Not sent: the grace period had already ended when dunning ran again; the organization is suspended instead.", ct)) done++;
+                    continue;
+                }
                 if (await PerformAsync(invoice.Id, step, schedule, ct)) done++;
                 // A retry may have paid the bill: the remaining steps no longer apply.
                 if (!await db.Invoices.IgnoreQueryFilters().AnyAsync(i => i.Id == id && i.Status == InvoiceStatus.Open, ct)) break;
             }
         }
         return done;
+    }
+
+    /// <summary>
+    /// The order a catching-up run does the due steps in: the card retry first, so a retry that pays
+    /// the bill spares the customer an "overdue" email about a bill that is already paid.
+    /// </summary>
+    private static IEnumerable<DunningStep> CatchUp(List<DunningStep> steps) =>
+        steps.OrderBy(s => s.Action switch { DunningAction.RetryCard => 0, DunningAction.RemindBefore or DunningAction.RemindAfter => 1, _ => 2 });
+
+    private async Task<bool> SkipAsync(Guid invoiceId, DunningStep step, string note, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var invoice = await db.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Id == invoiceId, ct);
+        BillCommands.Record(invoice, step.Step, clock.GetUtcNow(), note);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     private async Task<bool> PerformAsync(Guid invoiceId, DunningStep step, DunningSchedule schedule, CancellationToken ct)
@@ -76,7 +107,7 @@ public sealed class Dunning(AccrueDb db, BillCommands bills, Mailer mailer, IOpt
         {
             case DunningAction.RemindBefore:
             case DunningAction.RemindAfter:
-                var recipients = await RecipientsAsync(organization.Id, ct);
+                var recipients = await db.AccountManagersAsync(organization.Id, ct);
                 var template = step.Action == DunningAction.RemindBefore ? EmailTemplates.BillReminder : EmailTemplates.BillOverdue;
                 foreach (var member in recipients)
                     await mailer.QueueAsync(template, member.Email, organization.Id, new Dictionary<string, string>
@@ -131,34 +162,13 @@ public sealed class Dunning(AccrueDb db, BillCommands bills, Mailer mailer, IOpt
         }
         return true;
     }
-
-    /// <summary>The Owner and members who may manage the account (DESIGN §1): those who can pay.</summary>
-    private async Task<List<Member>> RecipientsAsync(Guid organizationId, CancellationToken ct)
-    {
-        var members = await db.Members.IgnoreQueryFilters().AsNoTracking().Include(m => m.PermissionSet)
-            .Where(m => m.OrganizationId == organizationId).OrderBy(m => m.Email).ToListAsync(ct);
-        return members.Where(m => m.Role == MemberRole.Owner || m.Can(Permissions.ManageAccount)).ToList();
-    }
 }
 
-/// <summary>Runs <see cref="Dunning"/> every "Dunning:PollInterval" (default one hour).</summary>
-public sealed class DunningService(IServiceScopeFactory scopes, IOptions<DunningOptions> options, ILogger<DunningService> logger) : BackgroundService
+/// <summary>Runs <see cref="Dunning"/> every "Dunning:PollInterval" (default one hour), on one app instance at a time.</summary>
+public sealed class DunningJob(IServiceScopeFactory scopes, IOptions<DunningOptions> options, TimeProvider clock, ILogger<DunningJob> logger)
+    : ScheduledJob(scopes, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<Dunning>().RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Dunning failed; retrying at the next poll");
-            }
-            try { await Task.Delay(options.Value.PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override string Name => "dunning";
+    protected override TimeSpan Interval => options.Value.PollInterval;
+    protected override Task RunAsync(IServiceProvider services, CancellationToken ct) => services.GetRequiredService<Dunning>().RunAsync(ct);
 }

@@ -36,7 +36,7 @@ public sealed class AccrueServer : WebApplicationFactory<Program>
         builder.UseSetting("Database:MigrateOnStart", "true");
         builder.UseSetting("ConnectionStrings:Accrue", $"Data Source={_path}");
         builder.UseSetting("Demo:Seed", "true");
-        builder.UseSetting("Billing:Scheduled", "false");
+        builder.UseSetting("Jobs:Schedule", "false");
         builder.UseSetting("Email:PollInterval", "00:00:00.200");
         builder.UseSetting("Email:Smtp:Host", Environment.GetEnvironmentVariable("ACCRUE_TEST_SMTP_HOST") ?? "");
         builder.UseSetting("Email:Smtp:Port", Environment.GetEnvironmentVariable("ACCRUE_TEST_SMTP_PORT") ?? "25");

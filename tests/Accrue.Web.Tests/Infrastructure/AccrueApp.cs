@@ -37,8 +37,8 @@ public abstract class AccrueApp : WebApplicationFactory<Program>
         builder.UseSetting("Security:SignInPerIpPerMinute", "100000");
         builder.UseSetting("Security:SignInPerAccountPerMinute", "1000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        // Tests run the billing run themselves, as of the day they choose.
-        builder.UseSetting("Billing:Scheduled", "false");
+        // Tests run the billing run and the jobs themselves, as of the day they choose.
+        builder.UseSetting("Jobs:Schedule", "false");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -107,6 +107,23 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
             "Refund of remaining credit") { Reason = reason!.Trim() }, ct);
     }
 
+    /// <summary>
+    /// Sets the wallet's low-balance alert level (0 turns the alert off): operator staff, the Owner and
+    /// members with Manage account. Audited.
+    /// </summary>
+    public async Task<Result<decimal>> SetLowBalanceThresholdAsync(Guid organizationId, decimal? threshold, CancellationToken ct = default)
+    {
+        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
+        if (organization is null) return Failure.NotFound("Organization");
+        if (await orders.CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        if (NotPrepaid(organization) is { } postpaid) return postpaid;
+        if (threshold is null or < 0) return Failure.Invalid("LowBalanceThreshold", "Enter an amount of zero (no alert) or more.");
+        if (threshold > 0 && Domain.Wallets.Wallet.ValidateAmount(threshold.Value, organization.Currency, "LowBalanceThreshold") is { Any: true } errors) return errors.ToFailure();
+        db.Audit("Wallet.LowBalanceThresholdSet", nameof(Domain.Wallets.Wallet), organizationId, organizationId, new { Threshold = threshold });
+        await ledger.SetLowBalanceThresholdAsync(organizationId, threshold.Value, ct);
+        return threshold.Value;
+    }
+
     /// <summary>The clear refusal for a postpaid organization, which pays bills rather than holding a wallet.</summary>
     public static Failure? NotPrepaid(Organization organization) =>
         organization.BillingMode == BillingMode.Prepaid ? null

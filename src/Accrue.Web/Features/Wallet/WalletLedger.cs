@@ -60,10 +60,25 @@ public sealed class WalletLedger(AccrueDb db, TimeProvider clock)
         entry.UniqueKey = posting.UniqueKey;
         entry.OrderId = posting.OrderId;
         entry.Reason = posting.Reason;
+        // A credit back to the alert level re-arms the low-balance alert (Jobs/WalletAlerts.cs).
+        if (wallet.LowBalanceAlerted && entry.IsCredit && wallet.Balance >= wallet.LowBalanceThreshold) wallet.LowBalanceAlerted = false;
         db.WalletEntries.Add(entry);
         await db.SaveChangesAsync(ct);
         if (own is not null) await own.CommitAsync(ct);
         return entry;
+    }
+
+    /// <summary>
+    /// Sets the balance below which the organization is alerted (0: never), creating the wallet if it
+    /// has none yet. A new level re-arms the alert, so a balance already below it is reported once.
+    /// </summary>
+    public async Task SetLowBalanceThresholdAsync(Guid organizationId, decimal threshold, CancellationToken ct = default)
+    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var wallet = await LockAsync(organizationId, ct);
+        if (wallet.LowBalanceThreshold != threshold) (wallet.LowBalanceThreshold, wallet.LowBalanceAlerted) = (threshold, false);
+        await db.SaveChangesAsync(ct);
+        if (own is not null) await own.CommitAsync(ct);
     }
 
     /// <summary>The organization's wallet as committed, read without taking the lock (pages, closing checks).</summary>

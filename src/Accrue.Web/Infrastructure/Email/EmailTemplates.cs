@@ -124,6 +124,72 @@ public static partial class EmailTemplates
         We send this once each time the balance falls below the alert level.
         """);
 
+    public static readonly Template RenewalUpcoming = new("renewal-upcoming",
+        "{{Subscription}} renews on {{RenewsOn}}",
+        """
+        Hello {{Name}},
+
+        {{Subscription}} for {{Organization}} renews automatically on {{RenewsOn}} for {{Amount}}, {{PaidBy}}.
+
+        Nothing to do if that suits you. To change seats or the term, or to stop the renewal, go to:
+
+        {{Link}}
+
+        We remind you {{Thresholds}} days before a term ends.
+        """);
+
+    public static readonly Template SubscriptionExpiring = new("subscription-expiring",
+        "{{Subscription}} expires on {{EndsOn}}",
+        """
+        Hello {{Name}},
+
+        {{Subscription}} for {{Organization}} does not renew automatically: it expires on {{EndsOn}}, {{DaysLeft}} day(s) from now, and what it includes stops then.
+
+        Renew it before then to keep it:
+
+        {{Link}}
+
+        We remind you {{Thresholds}} days before a term ends.
+        """);
+
+    public static readonly Template TrialEnding = new("trial-ending",
+        "Your trial of {{Subscription}} ends on {{EndsOn}}",
+        """
+        Hello {{Name}},
+
+        The trial of {{Subscription}} for {{Organization}} ends on {{EndsOn}}, {{DaysLeft}} day(s) from now. {{Then}}
+
+        {{Link}}
+        """);
+
+    public static readonly Template WalletLow = new("wallet-low",
+        "Wallet balance is low: {{Balance}}",
+        """
+        Hello {{Name}},
+
+        The wallet of {{Organization}} holds {{Balance}}, below the alert level of {{Threshold}}. Orders and automatic renewals are paid from it.
+
+        Top it up here:
+
+        {{Link}}
+
+        We send this once each time the balance falls below the alert level.
+        """);
+
+    public static readonly Template WalletShortfall = new("wallet-shortfall",
+        "Top up {{Shortfall}}: renewals due by {{Until}} need {{Needed}}",
+        """
+        Hello {{Name}},
+
+        Automatic renewals of {{Organization}} due by {{Until}} need {{Needed}} from the wallet, which holds {{Balance}}:
+
+        {{Renewals}}
+
+        Top up at least {{Shortfall}} before then, or the renewals can't be paid and the subscriptions fall past due:
+
+        {{Link}}
+        """);
+
     public static readonly Template TicketRaised = new("ticket-raised",
         "[#{{Number}}] New {{Type}} ticket from {{Organization}}: {{Subject}}",
         """

@@ -11,13 +11,15 @@ namespace Accrue.Web.Features.Portal.Wallet;
 
 /// <summary>The prepaid wallet (seed 004): balance, the full history with filters and paging, CSV export.</summary>
 [RequirePermission(Permissions.ManageAccount | Permissions.ViewBilling, AnyOf = true)]
-public sealed class IndexModel(AccrueDb db, PortalContext portal) : PageModel
+public sealed class IndexModel(AccrueDb db, PortalContext portal, WalletCommands wallet) : PageModel
 {
     [BindProperty(SupportsGet = true)] public WalletFilterForm Filter { get; set; } = new();
     public Organization Organization { get; private set; } = null!;
     public WalletView? View { get; private set; }
     public string? NotPrepaid { get; private set; }
     public bool CanTopUp { get; private set; }
+    /// <summary>The low-balance alert level (Jobs/WalletAlerts.cs); 0 means no alert.</summary>
+    [BindProperty] public decimal? LowBalanceThreshold { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -36,5 +38,20 @@ public sealed class IndexModel(AccrueDb db, PortalContext portal) : PageModel
         }
         var page = int.TryParse(Request.Query["page"], CultureInfo.InvariantCulture, out var n) ? n : 1;
         View = await WalletView.LoadAsync(db, Organization, filter, page, ct);
+        if (!Request.HasFormContentType) LowBalanceThreshold = View.Wallet?.LowBalanceThreshold ?? 0m;
+    }
+
+    public async Task<IActionResult> OnPostAlertAsync(CancellationToken ct)
+    {
+        var organization = await portal.OrganizationAsync();
+        var set = await wallet.SetLowBalanceThresholdAsync(organization.Id, LowBalanceThreshold, ct);
+        if (set.Failure is { } failure)
+        {
+            failure.AddTo(ModelState);
+            await OnGetAsync(ct);
+            return Page();
+        }
+        TempData["Flash"] = set.Value == 0 ? "Low-balance alerts are off." : "Low-balance alert level saved.";
+        return RedirectToPage();
     }
 }

@@ -1,0 +1,57 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Orders;
+using Accrue.Domain.Subscriptions;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Invoices;
+using Accrue.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Accrue.Web.Features.Shared;
+
+/// <summary>A live subscription that will end at its term end unless someone renews it.</summary>
+public sealed record ExpiringSubscription(Guid Id, string Name, DateOnly EndsOn, int DaysLeft, bool WalletShort);
+
+/// <summary>
+/// Seed 000: "Your users will also see this reminder when they log into the system." The portal's
+/// expiry banner, for every member: live subscriptions of the organization that end within the
+/// largest reminder threshold because they don't renew automatically, or because they renew from a
+/// prepaid wallet that holds less than their current term cost (an estimate; WalletAlerts prices the
+/// renewal exactly and emails the amount needed). One query per page.
+/// </summary>
+public sealed class ExpiryNotice(AccrueDb db, PortalContext portal, IOptions<ReminderOptions> options, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<ExpiringSubscription>> ExpiringAsync(CancellationToken ct = default)
+    {
+        if (!portal.IsMember) return [];
+        var organization = await portal.OrganizationAsync();
+        var today = OrganizationTime.Today(organization, clock);
+        var last = today.AddDays(options.Value.Horizon);
+        var walletPays = organization.BillingMode == BillingMode.Prepaid && !organization.ChargeCardForRenewals;
+        var rows = await (
+            from s in db.Subscriptions.AsNoTracking()
+            where s.OrganizationId == organization.Id
+                && (s.Status == SubscriptionStatus.Trial || s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue)
+                && s.TermEnd >= today && s.TermEnd <= last
+            join p in db.Plans.AsNoTracking() on s.PlanId equals p.Id
+            orderby s.TermEnd
+            select new
+            {
+                s.Id, Plan = p.Name, s.UnitLabel, s.TermEnd, Renews = s.AutoRenew && !s.CancelAtPeriodEnd,
+                // What the current term cost: the order that bought it (a new subscription's order carries
+                // no subscription id, but its NextExpiration is the term end it bought).
+                LastRenewal = db.Orders.Where(o => o.OrganizationId == s.OrganizationId && o.Status == OrderStatus.Succeeded
+                        && (o.Type == OrderType.Renewal || o.Type == OrderType.Activation)
+                        && (o.SubscriptionId == s.Id || (o.SubscriptionId == null && o.NextExpiration == s.TermEnd)))
+                    .OrderByDescending(o => o.Number).Select(o => (decimal?)o.Total).FirstOrDefault(),
+                Balance = db.Wallets.Where(w => w.OrganizationId == s.OrganizationId).Select(w => (decimal?)w.Balance).FirstOrDefault(),
+            }).ToListAsync(ct);
+        // Decimals compare here rather than in SQL: SQLite keeps them as text.
+        return rows
+            .Select(r => new { r, Short = r.Renews && walletPays && (r.Balance ?? 0m) < (r.LastRenewal ?? 0m) })
+            .Where(x => !x.r.Renews || x.Short)
+            .Select(x => new ExpiringSubscription(x.r.Id, x.r.UnitLabel is { } label ? $"{x.r.Plan} – {label}" : x.r.Plan,
+                x.r.TermEnd, x.r.TermEnd.DayNumber - today.DayNumber, x.Short))
+            .ToList();
+    }
+}

@@ -68,7 +68,8 @@ public sealed class AppUnderTest : IAsyncDisposable
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[dll, "--contentRoot", webProject]) start.ArgumentList.Add(a);
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_CONTENTROOT"] = webProject;
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__Accrue"] = connectionString;

@@ -24,8 +24,12 @@ public sealed partial class BenchOptions(string command, string[] args)
         Console.WriteLine($"Command:  dotnet run -c Release --project bench/Accrue.Bench -- {command} {PasswordPattern().Replace(line, "Password=***")}".TrimEnd());
         Console.WriteLine($"Machine:  {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB():F1} GiB, {RuntimeInformation.OSDescription}");
         Console.WriteLine($"Runtime:  .NET {Environment.Version}, {RuntimeInformation.ProcessArchitecture}; started {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"Load:     {LoadAverage()} (1/5/15-minute load average before the run; other processes share the machine)");
         Console.WriteLine();
     }
+
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     public static string RepositoryRoot()
     {

@@ -58,7 +58,7 @@ public static partial class HttpBench
             var p99 = Latency(output, "99%");
             var errors = NonSuccess().Match(output) is { Success: true } m ? m.Groups[1].Value : "0";
             rows.Add($"| {name} | `{path.Replace(organizationId.ToString(), "{orgId}", StringComparison.Ordinal)}` | {rps:N0} | {median:F2} ms | {p99:F2} ms | {errors} |");
-            Console.WriteLine($"  {rps:N0} requests/s, median {median:F2} ms, p99 {p99:F2} ms, non-2xx {errors}");
+            Console.WriteLine($"  load average {BenchOptions.LoadAverage()}; {rps:N0} requests/s, median {median:F2} ms, p99 {p99:F2} ms, non-2xx {errors}");
         }
 
         Console.WriteLine();

@@ -59,6 +59,7 @@ public static class UsageBench
             }
         }, ct)));
         var elapsed = clock.Elapsed;
+        Console.WriteLine($"Load average after the run: {BenchOptions.LoadAverage()}");
 
         var events = (long)batches * BatchSize;
         await using var check = app.Db();

@@ -62,6 +62,7 @@ public static class WalletBench
             return (accepted, refused, signed);
         }, ct)));
         var elapsed = clock.Elapsed;
+        Console.WriteLine($"Load average after the run: {BenchOptions.LoadAverage()}");
 
         var accepted = results.Sum(r => r.accepted);
         var refused = results.Sum(r => r.refused);

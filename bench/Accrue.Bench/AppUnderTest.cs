@@ -96,7 +96,7 @@ public sealed class AppUnderTest : IAsyncDisposable
             {
                 if ((await http.GetAsync("/healthz", ct)).IsSuccessStatusCode) break;
             }
-            catch (HttpRequestException) { }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
             if (deadline.Elapsed > TimeSpan.FromMinutes(3)) { await app.DisposeAsync(); throw new TimeoutException("Accrue.Web did not answer /healthz within 3 minutes."); }
             await Task.Delay(250, ct);
         }

@@ -25,7 +25,8 @@ namespace Accrue.Web.Features.Api;
 
 /// <summary>
 /// The REST API under /api/v1: Bearer API keys only (never the sign-in cookie, so no CSRF exposure),
-/// ProblemDetails errors, request bodies up to 1 MB, described at /openapi/v1.json and /api-reference.
+/// ProblemDetails errors, request bodies up to 1 MB, rate limits per key (<see cref="ApiRateLimits"/>),
+/// described at /openapi/v1.json and /api-reference.
 /// </summary>
 public static class ApiSetup
 {
@@ -42,6 +43,7 @@ public static class ApiSetup
             foreach (var converter in lenient) o.SerializerOptions.Converters.Remove(converter);
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
         });
+        builder.Services.AddApiRateLimits();
         builder.Services.AddOpenApi(o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith(Prefix[1..], StringComparison.Ordinal) == true;
@@ -72,7 +74,7 @@ public static class ApiSetup
 
     public static WebApplication MapApi(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.Use(RefuseOversizedBodyAsync).Use(Idempotency.HandleAsync));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.UseApiRateLimits().Use(RefuseOversizedBodyAsync).Use(Idempotency.HandleAsync));
 
         var group = app.MapGroup(Prefix)
             .RequireAuthorization(IdentitySetup.ApiPolicy)
@@ -80,7 +82,8 @@ public static class ApiSetup
             // Kestrel enforces this on the stream too (bodies sent without Content-Length).
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBody))
             .AddEndpointFilter(ReadOnlyApi.RefuseChangesOfInactiveOrganizationsAsync)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapOrganizationsApi();
         group.MapMembersApi();
         group.MapCatalogApi();

@@ -29,6 +29,7 @@ public static class ApiRateLimits
 
     public static IServiceCollection AddApiRateLimits(this IServiceCollection services)
     {
+        services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimitOptions>().BindConfiguration(Section)
             .Validate(o => o.PermitsPerMinute > 0 && o.Burst > 0, "RateLimits:PermitsPerMinute and RateLimits:Burst must be positive.")
             .ValidateOnStart();

@@ -86,6 +86,7 @@ public static class ApiSetup
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapOrganizationsApi();
         group.MapMembersApi();
+        group.MapPermissionSetsApi();
         group.MapCatalogApi();
         group.MapSubscriptionsApi();
         group.MapEntitlementsApi();

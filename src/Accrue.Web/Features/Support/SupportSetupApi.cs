@@ -13,6 +13,9 @@ public sealed record SupportTeamResponse(Guid Id, string Name, string? Email, IR
     public static SupportTeamResponse From(SupportTeam t) => new(t.Id, t.Name, t.Email, [.. t.Members.Select(m => m.UserId).Order()], t.CreatedAt);
 }
 
+/// <summary>What removing a ticket type did: Deleted, or Deactivated because tickets of it exist.</summary>
+public sealed record TicketTypeRemovalResponse(Guid Id, TypeRemoval Outcome);
+
 public sealed record TicketTypeResponse(Guid Id, string Name, string Description, Guid TeamId, TicketPriority DefaultPriority, bool Active, DateTimeOffset CreatedAt)
 {
     public static TicketTypeResponse From(TicketType t) => new(t.Id, t.Name, t.Description, t.TeamId, t.DefaultPriority, t.Active, t.CreatedAt);
@@ -42,7 +45,25 @@ public static class SupportSetupApi
         support.MapPut("/ticket-types/{id:guid}", UpdateTypeAsync).WithName("UpdateTicketType")
             .WithSummary("Edits a ticket type; set active false to stop new tickets of it. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        support.MapDelete("/teams/{id:guid}", DeleteTeamAsync).WithName("DeleteSupportTeam")
+            .WithSummary("Deletes a team no ticket type routes to. Operator keys only.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        support.MapDelete("/ticket-types/{id:guid}", RemoveTypeAsync).WithName("RemoveTicketType")
+            .WithSummary("Deletes a ticket type, or deactivates it when tickets of it exist (the answer says which). Operator keys only.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTeamAsync(Guid id, SupportSetupCommands setup, CancellationToken ct)
+    {
+        var result = await setup.DeleteTeamAsync(id, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<TicketTypeRemovalResponse>, ProblemHttpResult>> RemoveTypeAsync(Guid id, SupportSetupCommands setup, CancellationToken ct)
+    {
+        var result = await setup.RemoveTypeAsync(id, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(new TicketTypeRemovalResponse(id, result.Value));
     }
 
     private static ProblemHttpResult? RefuseUnlessStaff(AccrueDb db) =>

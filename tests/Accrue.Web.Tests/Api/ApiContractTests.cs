@@ -145,12 +145,13 @@ public abstract class ApiContractTests(AccrueApp app)
             $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats/quote", seats);
         var placed = await CallAsync(customer.Api, Route("POST", "AddSeats"), $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats", seats);
         var orderId = (await placed.JsonAsync()).GetProperty("id").GetGuid();
-        await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(DeclinedCard), "contract-declined");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(GoodCard), "contract-paid");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(GoodCard), "contract-paid");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(DeclinedCard), "contract-paid");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(GoodCard));
         await CallAsync(customer.Api, Route("GET", "GetOrder"), $"/api/v1/orders/{orderId}");
+        var declined = (await (await CallAsync(customer.Api, Route("POST", "AddSeats"), $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats", seats)).JsonAsync()).GetProperty("id");
+        await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{declined}/pay", Card(DeclinedCard), "contract-declined");
         await CallAsync(customer.Api, Route("POST", "TopUpWallet"), $"/api/v1/organizations/{org}/wallet/top-ups",
             new { amount = 25m, card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true });
         await CallAsync(customer.Api, Route("GET", "GetWallet"), $"/api/v1/organizations/{org}/wallet");
@@ -163,9 +164,9 @@ public abstract class ApiContractTests(AccrueApp app)
         await CallAsync(operatorApi, Route("POST", "AdjustWallet"), $"/api/v1/organizations/{org}/wallet/adjustments", new { direction = "Credit", amount = 5m, reason = "Contract test" });
         await CallAsync(operatorApi, Route("POST", "CreateOrganization"), "/api/v1/organizations", ApiKeysForTests.NewOrganization());
 
-        Assert.True(checkedCalls > 2 * routes.Count, $"only {checkedCalls} calls for {routes.Count} operations");
+        Assert.True(errors.Count == 0, $"{errors.Count} answers differ from the OpenAPI document:\n" + string.Join("\n", errors.Distinct().Take(80)));
         Assert.Superset(new HashSet<int> { 200, 201, 204, 400, 401, 403, 404, 409, 422 }, statuses);
-        Assert.True(errors.Count == 0, $"{errors.Count} answers differ from the OpenAPI document:\n" + string.Join("\n", errors.Distinct().Take(60)));
+        Assert.True(checkedCalls > routes.Count + 2 * routes.Count(r => r.Method == "GET"), $"only {checkedCalls} calls for {routes.Count} operations");
     }
 
     /// <summary>Real ids for route parameters: the Acme demo organization and the first row of each of its lists.</summary>

@@ -152,6 +152,7 @@ public abstract class ApiContractTests(AccrueApp app)
         await CallAsync(customer.Api, Route("GET", "GetOrder"), $"/api/v1/orders/{orderId}");
         var declined = (await (await CallAsync(customer.Api, Route("POST", "AddSeats"), $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats", seats)).JsonAsync()).GetProperty("id");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{declined}/pay", Card(DeclinedCard), "contract-declined");
+        await CallAsync(customer.Api, Route("DELETE", "DeleteOrder"), $"/api/v1/orders/{declined}");
         await CallAsync(customer.Api, Route("POST", "TopUpWallet"), $"/api/v1/organizations/{org}/wallet/top-ups",
             new { amount = 25m, card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true });
         await CallAsync(customer.Api, Route("GET", "GetWallet"), $"/api/v1/organizations/{org}/wallet");
@@ -165,7 +166,8 @@ public abstract class ApiContractTests(AccrueApp app)
         await CallAsync(operatorApi, Route("POST", "CreateOrganization"), "/api/v1/organizations", ApiKeysForTests.NewOrganization());
 
         Assert.True(errors.Count == 0, $"{errors.Count} answers differ from the OpenAPI document:\n" + string.Join("\n", errors.Distinct().Take(80)));
-        Assert.Superset(new HashSet<int> { 200, 201, 204, 400, 401, 403, 404, 409, 422 }, statuses);
+        var expected = new HashSet<int> { 200, 201, 204, 400, 401, 403, 404, 409, 422 };
+        Assert.True(expected.IsSubsetOf(statuses), $"answers seen: {string.Join(", ", statuses.Order())}");
         Assert.True(checkedCalls > routes.Count + 2 * routes.Count(r => r.Method == "GET"), $"only {checkedCalls} calls for {routes.Count} operations");
     }
 

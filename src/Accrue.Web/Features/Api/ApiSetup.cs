@@ -62,6 +62,19 @@ public static class ApiSetup
                 };
                 return Task.CompletedTask;
             });
+            // Every problem this API writes carries traceId, and validation problems their field errors: declare both.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (!typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type)) return Task.CompletedTask;
+                schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String };
+                schema.Properties["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                };
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 operation.Security ??= [];

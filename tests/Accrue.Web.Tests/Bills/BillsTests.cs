@@ -78,7 +78,7 @@ public abstract class BillsTests(AccrueApp app, MovableClock clock)
         Assert.Equal(3, history.QuerySelectorAll(".invoices-table tbody tr").Length);
         var detail = await owner.GetPageAsync($"/portal/bills/{second.Id}");
         Assert.Equal(2, detail.QuerySelectorAll(".bill-timeline li").Length);
-        var timeline = await (await api.GetAsync($"/api/v1/invoices/{second.Id}/timeline")).JsonAsync();
+        var timeline = (await (await api.GetAsync($"/api/v1/invoices/{second.Id}/timeline")).JsonAsync()).GetProperty("items");
         Assert.Equal(["issued", "paid"], timeline.EnumerateArray().Select(e => e.GetProperty("step").GetString()!));
     }
 
@@ -229,9 +229,9 @@ public abstract class BillsTests(AccrueApp app, MovableClock clock)
         Assert.Equal((InvoiceStatus.Open, (Guid?)null), ((await app.InvoiceAsync(bill.Id)).Status, (await app.InvoiceAsync(bill.Id)).PaymentId));
         Assert.Equal(InvoiceStatus.Open, (await app.InvoiceAsync(othersBill.Id)).Status);
 
-        var outstanding = await (await api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/bills")).JsonAsync();
+        var outstanding = (await (await api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/bills")).JsonAsync()).GetProperty("items");
         Assert.Equal(2, outstanding.GetArrayLength());
-        var all = await (await api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/bills?status=all")).JsonAsync();
+        var all = (await (await api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/bills?status=all")).JsonAsync()).GetProperty("items");
         Assert.Equal(3, all.GetArrayLength());
         await (await api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/bills?status=late")).ProblemAsync(400);
     }

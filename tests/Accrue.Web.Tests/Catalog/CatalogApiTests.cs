@@ -169,7 +169,7 @@ public abstract class CatalogApiTests(AccrueApp app)
         Assert.Equal(5.5m, (await response.JsonAsync()).GetProperty("ratePercent").GetDecimal());
         Assert.Equal(1, await app.DbAsync(db => db.TaxRates.CountAsync(t => t.Country == "FR")));
 
-        var list = await (await api.GetAsync("/api/v1/tax-rates")).JsonAsync();
+        var list = (await (await api.GetAsync("/api/v1/tax-rates")).JsonAsync()).GetProperty("items");
         var france = list.EnumerateArray().Single(r => r.GetProperty("country").GetString() == "FR");
         Assert.Equal(("France", 0.055m), (france.GetProperty("countryName").GetString(), france.GetProperty("rate").GetDecimal()));
 

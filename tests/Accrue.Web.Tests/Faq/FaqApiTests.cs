@@ -1,3 +1,4 @@
+using Accrue.Web.Features.Api;
 using System.Net;
 using System.Net.Http.Json;
 using Accrue.Domain.Support;
@@ -37,7 +38,7 @@ public abstract class FaqApiTests(AccrueApp app)
         Assert.Equal("Published", published.GetProperty("status").GetString());
         var read = await (await reader.GetAsync($"/api/v1/faq/articles/{slug}")).JsonAsync();
         Assert.Equal($"A **{word}** is <b>fine</b>.\n\n[x](javascript:alert(1))", read.GetProperty("body").GetString());
-        var listed = await reader.GetFromJsonAsync<List<ArticleRow>>($"/api/v1/faq/articles?q={word}&category={category.GetProperty("slug").GetString()}");
+        var listed = (await reader.GetFromJsonAsync<Page<ArticleRow>>($"/api/v1/faq/articles?q={word}&category={category.GetProperty("slug").GetString()}"))!.Items;
         Assert.Equal([id], listed!.Select(a => a.Id));
 
         var updated = await api.PutAsJsonAsync($"/api/v1/faq/articles/{id}", new { title = $"What is a {word}?", slug = $"{word}-explained", categoryId, body = "Updated." });
@@ -89,14 +90,14 @@ public abstract class FaqApiTests(AccrueApp app)
     public async Task Every_key_reads_categories_and_published_articles()
     {
         var reader = await app.OrganizationApiAsync();
-        var categories = await reader.GetFromJsonAsync<List<CategoryRow>>("/api/v1/faq/categories");
+        var categories = (await reader.GetFromJsonAsync<Page<CategoryRow>>("/api/v1/faq/categories"))!.Items;
         Assert.Equal(["getting-started", "billing-and-payments", "support"], categories!.Select(c => c.Slug));
-        var articles = await reader.GetFromJsonAsync<List<ArticleRow>>("/api/v1/faq/articles?category=support");
+        var articles = (await reader.GetFromJsonAsync<Page<ArticleRow>>("/api/v1/faq/articles?category=support"))!.Items;
         Assert.Equal(["what-is-remote-support"], articles!.Select(a => a.Slug));
         Assert.All(articles!, a => Assert.Equal("Published", a.Status));
         var partner = await app.PartnerApiAsync();
         Assert.DoesNotContain("planned-maintenance-windows", await partner.GetStringAsync("/api/v1/faq/articles"), StringComparison.Ordinal);
-        var drafts = await (await app.OperatorApiAsync()).GetFromJsonAsync<List<ArticleRow>>("/api/v1/faq/articles?status=draft&category=support");
+        var drafts = (await (await app.OperatorApiAsync()).GetFromJsonAsync<Page<ArticleRow>>("/api/v1/faq/articles?status=draft&category=support"))!.Items;
         Assert.Contains("planned-maintenance-windows", drafts!.Select(a => a.Slug));
     }
 

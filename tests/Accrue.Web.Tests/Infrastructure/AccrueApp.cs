@@ -36,6 +36,9 @@ public abstract class AccrueApp : WebApplicationFactory<Program>
         builder.UseSetting("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), "accrue-tests", "mail"));
         builder.UseSetting("Security:SignInPerIpPerMinute", "100000");
         builder.UseSetting("Security:SignInPerAccountPerMinute", "1000");
+        // Tests fire requests faster than any integration should; RateLimitTests sets a low limit of its own.
+        builder.UseSetting("RateLimits:PermitsPerMinute", "1000000");
+        builder.UseSetting("RateLimits:Burst", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests run the billing run and the jobs themselves, as of the day they choose.
         builder.UseSetting("Jobs:Schedule", "false");

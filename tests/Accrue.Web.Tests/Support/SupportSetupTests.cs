@@ -181,9 +181,9 @@ public abstract class SupportSetupTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
         Assert.False((await deactivated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("active").GetBoolean());
 
-        var teams = await api.GetFromJsonAsync<JsonElement>("/api/v1/support/teams");
+        var teams = (await api.GetFromJsonAsync<JsonElement>("/api/v1/support/teams")).GetProperty("items");
         Assert.Contains(teams.EnumerateArray(), t => t.GetProperty("name").GetString() == name);
-        var types = await api.GetFromJsonAsync<JsonElement>("/api/v1/support/ticket-types");
+        var types = (await api.GetFromJsonAsync<JsonElement>("/api/v1/support/ticket-types")).GetProperty("items");
         Assert.Contains(types.EnumerateArray(), t => t.GetProperty("name").GetString() == typeName && t.GetProperty("defaultPriority").GetString() == "High");
         Assert.Equal(HttpStatusCode.NotFound, (await api.PutAsJsonAsync($"/api/v1/support/teams/{Guid.NewGuid()}", new { name = "x" })).StatusCode);
     }

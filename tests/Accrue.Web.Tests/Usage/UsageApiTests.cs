@@ -38,7 +38,7 @@ public abstract class UsageApiTests(AccrueApp app)
         var invoice = await app.DbAsync(db => db.Invoices.IgnoreQueryFilters().SingleAsync(i => i.OrderId == orderId));
         Assert.Equal((36.00m, 6.84m, 42.84m), (invoice.Subtotal, invoice.Tax, invoice.Total));
 
-        var units = await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/units")).JsonAsync();
+        var units = (await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/units")).JsonAsync()).GetProperty("items");
         var sms = units.EnumerateArray().Single(u => u.GetProperty("meter").GetString() == "sms");
         Assert.Equal(1000, sms.GetProperty("balance").GetInt64());
         Assert.Equal(0, units.EnumerateArray().Single(u => u.GetProperty("meter").GetString() == "ocr").GetProperty("balance").GetInt64());
@@ -221,7 +221,7 @@ public abstract class UsageApiTests(AccrueApp app)
     public async Task The_operator_lists_creates_and_changes_meters_and_customers_cannot()
     {
         var api = await app.OperatorApiAsync();
-        var listed = await (await api.GetAsync("/api/v1/meters")).JsonAsync();
+        var listed = (await (await api.GetAsync("/api/v1/meters")).JsonAsync()).GetProperty("items");
         var codes = listed.EnumerateArray().Select(m => m.GetProperty("code").GetString()).ToList();
         Assert.Equal(["ocr", "sms", "whatsapp"], codes.Where(c => c is "ocr" or "sms" or "whatsapp"));
         var sms = listed.EnumerateArray().Single(m => m.GetProperty("code").GetString() == "sms");

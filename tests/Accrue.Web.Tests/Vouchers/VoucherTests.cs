@@ -129,7 +129,7 @@ public abstract class VoucherTests(AccrueApp app)
         var mail = await MailDev.WaitForAsync(owner, "voucher codes");
         Assert.All(codes, c => Assert.Contains(c, mail.Text, StringComparison.Ordinal));
 
-        var listed = await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers")).JsonAsync();
+        var listed = (await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers")).JsonAsync()).GetProperty("items");
         Assert.Equal(2, listed.GetArrayLength());
         Assert.All(listed.EnumerateArray(), v => Assert.StartsWith("****-****-****-*", v.GetProperty("code").GetString(), StringComparison.Ordinal));
     }

@@ -25,7 +25,8 @@ namespace Accrue.Web.Features.Api;
 
 /// <summary>
 /// The REST API under /api/v1: Bearer API keys only (never the sign-in cookie, so no CSRF exposure),
-/// ProblemDetails errors, request bodies up to 1 MB, described at /openapi/v1.json and /api-reference.
+/// ProblemDetails errors, request bodies up to 1 MB, rate limits per key (<see cref="ApiRateLimits"/>),
+/// described at /openapi/v1.json and /api-reference.
 /// </summary>
 public static class ApiSetup
 {
@@ -42,6 +43,7 @@ public static class ApiSetup
             foreach (var converter in lenient) o.SerializerOptions.Converters.Remove(converter);
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
         });
+        builder.Services.AddApiRateLimits();
         builder.Services.AddOpenApi(o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith(Prefix[1..], StringComparison.Ordinal) == true;
@@ -60,6 +62,19 @@ public static class ApiSetup
                 };
                 return Task.CompletedTask;
             });
+            // Every problem this API writes carries traceId, and validation problems their field errors: declare both.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (!typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type)) return Task.CompletedTask;
+                schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String };
+                schema.Properties["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                };
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 operation.Security ??= [];
@@ -72,7 +87,7 @@ public static class ApiSetup
 
     public static WebApplication MapApi(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.Use(RefuseOversizedBodyAsync).Use(Idempotency.HandleAsync));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.UseApiRateLimits().Use(RefuseOversizedBodyAsync).Use(Idempotency.HandleAsync));
 
         var group = app.MapGroup(Prefix)
             .RequireAuthorization(IdentitySetup.ApiPolicy)
@@ -80,9 +95,11 @@ public static class ApiSetup
             // Kestrel enforces this on the stream too (bodies sent without Content-Length).
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBody))
             .AddEndpointFilter(ReadOnlyApi.RefuseChangesOfInactiveOrganizationsAsync)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapOrganizationsApi();
         group.MapMembersApi();
+        group.MapPermissionSetsApi();
         group.MapCatalogApi();
         group.MapSubscriptionsApi();
         group.MapEntitlementsApi();

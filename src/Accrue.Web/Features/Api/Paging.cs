@@ -40,4 +40,48 @@ public static class Paging
         var next = rows.Count > page.Limit ? rows[page.Limit - 1].Id.ToString("N") : null;
         return new Page<TResponse>(rows.Take(page.Limit).Select(map).ToList(), next);
     }
+
+    /// <summary>
+    /// Pages a short list already read in its display order (tax rates by country, FAQ categories by
+    /// position…). The cursor is the key of the last row handed out, so a page boundary stays put
+    /// while rows are added; if that row is gone the cursor is refused (400) and the caller starts again.
+    /// </summary>
+    public static Result<Page<T>> PageOf<T>(IReadOnlyList<T> rows, Func<T, string> key, int? limit, string? cursor)
+    {
+        var take = limit ?? DefaultLimit;
+        if (take is < 1 or > MaxLimit) return Failure.Invalid("limit", $"The limit must be between 1 and {MaxLimit}.");
+        var start = 0;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            var after = Decode(cursor);
+            var index = after is null ? -1 : IndexOf(rows, key, after);
+            if (index < 0) return Failure.Invalid("cursor", "The cursor is not one this API handed out, or its row is gone; start again without it.");
+            start = index + 1;
+        }
+        var items = rows.Skip(start).Take(take).ToList();
+        var next = start + take < rows.Count ? Encode(key(items[^1])) : null;
+        return new Page<T>(items, next);
+    }
+
+    private static int IndexOf<T>(IReadOnlyList<T> rows, Func<T, string> key, string wanted)
+    {
+        for (var i = 0; i < rows.Count; i++)
+            if (string.Equals(key(rows[i]), wanted, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    private static string Encode(string key) => "k" + Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(key));
+
+    private static string? Decode(string cursor)
+    {
+        if (cursor.Length < 1 || cursor[0] != 'k' || cursor.Length % 2 == 0) return null;
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromHexString(cursor.AsSpan(1)));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
@@ -31,7 +32,7 @@ public static class BillsApi
     public static RouteGroupBuilder MapBillsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/organizations/{orgId:guid}/bills", ListAsync).WithName("ListBills").WithTags("Bills")
-            .WithSummary("An organization's bills: status=outstanding (default, open invoices oldest due first) or all.")
+            .WithSummary("An organization's bills, oldest first: status=outstanding (default, open invoices) or all.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/organizations/{orgId:guid}/bills/pay", PayAsync).WithName("PayBills").WithTags("Bills")
             .WithSummary("Pays one or several open bills (same currency) with one card charge: a card, or useCardOnFile. acknowledged must be true.")
@@ -39,14 +40,16 @@ public static class BillsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
         api.MapGet("/invoices/{id:guid}/timeline", TimelineAsync).WithName("GetInvoiceTimeline").WithTags("Bills")
-            .WithSummary("The steps on an invoice's timeline: issued, reminders, card retries, payment, suspension.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("The steps on an invoice's timeline, in order: issued, reminders, card retries, payment, suspension.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    private static async Task<Results<Ok<List<BillResponse>>, ProblemHttpResult>> ListAsync(
-        Guid orgId, AccrueDb db, MemberCommands members, TimeProvider clock, CancellationToken ct, string? status = null)
+    private static async Task<Results<Ok<Page<BillResponse>>, ProblemHttpResult>> ListAsync(
+        Guid orgId, AccrueDb db, MemberCommands members, TimeProvider clock, CancellationToken ct, string? status = null, int? limit = null, string? cursor = null)
     {
+        var page = Paging.Parse(limit, cursor);
+        if (page.Failure is { } bad) return bad.ToProblem();
         var all = string.Equals(status, "all", StringComparison.OrdinalIgnoreCase);
         if (!all && status is not null && !string.Equals(status, "outstanding", StringComparison.OrdinalIgnoreCase))
             return Failure.Invalid("status", "status is 'outstanding' or 'all'.").ToProblem();
@@ -55,10 +58,9 @@ public static class BillsApi
         if (!await members.ActorCanAsync(Permissions.ViewBilling, ct) && !await members.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("You need the View billing or Manage account permission.").ToProblem();
         var query = db.Invoices.AsNoTracking().Include(i => i.Events).Where(i => i.OrganizationId == orgId);
-        query = all ? query.OrderByDescending(i => i.Sequence) : query.Where(i => i.Status == InvoiceStatus.Open && i.Kind == InvoiceKind.Invoice).OrderBy(i => i.DueOn);
+        if (!all) query = query.Where(i => i.Status == InvoiceStatus.Open && i.Kind == InvoiceKind.Invoice);
         var today = OrganizationTime.Today(organization, clock);
-        var bills = await query.Take(500).ToListAsync(ct);
-        return TypedResults.Ok(bills.Select(i => From(i, today)).ToList());
+        return TypedResults.Ok(await query.PageAsync(page.Value, i => From(i, today), ct));
     }
 
     private static async Task<Results<Ok<PayBillsResponse>, ProblemHttpResult>> PayAsync(
@@ -70,12 +72,15 @@ public static class BillsApi
         return TypedResults.Ok(new PayBillsResponse(PaymentResponse.From(payment), payment.InvoiceIds, payment.Source));
     }
 
-    private static async Task<Results<Ok<List<BillEventResponse>>, ProblemHttpResult>> TimelineAsync(Guid id, AccrueDb db, CancellationToken ct)
+    private static async Task<Results<Ok<Page<BillEventResponse>>, ProblemHttpResult>> TimelineAsync(Guid id, AccrueDb db, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
         var invoice = await db.Invoices.AsNoTracking().Include(i => i.Events).SingleOrDefaultAsync(i => i.Id == id, ct);
-        return invoice is null
-            ? Failure.NotFound("Invoice").ToProblem()
-            : TypedResults.Ok(invoice.Events.OrderBy(e => e.At).Select(BillEventResponse.From).ToList());
+        if (invoice is null) return Failure.NotFound("Invoice").ToProblem();
+        var events = invoice.Events.OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+        var page = Paging.PageOf(events, e => e.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem()
+            : TypedResults.Ok(new Page<BillEventResponse>(page.Value!.Items.Select(BillEventResponse.From).ToList(), page.Value.NextCursor));
     }
 
     private static BillResponse From(Invoice i, DateOnly today) =>

@@ -102,7 +102,8 @@ public static class CatalogApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var tax = api.MapGroup("/tax-rates").WithTags("Catalog");
-        tax.MapGet("/", ListTaxRatesAsync).WithName("ListTaxRates").WithSummary("Tax rates by country; a country without one is taxed at 0 %.");
+        tax.MapGet("/", ListTaxRatesAsync).WithName("ListTaxRates").WithSummary("Tax rates by country; a country without one is taxed at 0 %.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         tax.MapPut("/{country}", SetTaxRateAsync).WithName("SetTaxRate")
             .WithSummary("Creates or replaces a country's rate, given in percent. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
@@ -193,10 +194,11 @@ public static class CatalogApi
         return TypedResults.Created($"/api/v1/plans/{id}", await PlanResponseAsync(db, id, ct));
     }
 
-    private static async Task<Ok<List<TaxRateResponse>>> ListTaxRatesAsync(AccrueDb db, CancellationToken ct)
+    private static async Task<Results<Ok<Page<TaxRateResponse>>, ProblemHttpResult>> ListTaxRatesAsync(AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null)
     {
         var rates = await db.TaxRates.AsNoTracking().ToListAsync(ct);
-        return TypedResults.Ok(rates.OrderBy(r => r.Country, StringComparer.Ordinal).Select(TaxRateResponse.From).ToList());
+        var page = Paging.PageOf(rates.OrderBy(r => r.Country, StringComparer.Ordinal).Select(TaxRateResponse.From).ToList(), r => r.Country, limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Ok<TaxRateResponse>, ProblemHttpResult>> SetTaxRateAsync(

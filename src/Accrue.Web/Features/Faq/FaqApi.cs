@@ -1,6 +1,7 @@
 using Accrue.Domain.Common;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +36,8 @@ public static class FaqApi
     public static RouteGroupBuilder MapFaqApi(this RouteGroupBuilder api)
     {
         var faq = api.MapGroup("/faq").WithTags("FAQ");
-        faq.MapGet("/categories", ListCategoriesAsync).WithName("ListFaqCategories").WithSummary("The FAQ's categories in display order.");
+        faq.MapGet("/categories", ListCategoriesAsync).WithName("ListFaqCategories").WithSummary("The FAQ's categories in display order.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         faq.MapPost("/categories", CreateCategoryAsync).WithName("CreateFaqCategory").WithSummary("Adds a category (last unless a position is given). Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         faq.MapPut("/categories/{id:guid}", UpdateCategoryAsync).WithName("UpdateFaqCategory").WithSummary("Renames or moves a category; its slug stays. Operator keys only.")
@@ -62,8 +64,12 @@ public static class FaqApi
         return api;
     }
 
-    private static async Task<Ok<List<FaqCategoryResponse>>> ListCategoriesAsync(FaqCommands faq, CancellationToken ct) =>
-        TypedResults.Ok((await faq.CategoriesAsync(ct)).Select(FaqCategoryResponse.From).ToList());
+    private static async Task<Results<Ok<Page<FaqCategoryResponse>>, ProblemHttpResult>> ListCategoriesAsync(FaqCommands faq, CancellationToken ct,
+        int? limit = null, string? cursor = null)
+    {
+        var page = Paging.PageOf((await faq.CategoriesAsync(ct)).Select(FaqCategoryResponse.From).ToList(), c => c.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+    }
 
     private static async Task<Results<Created<FaqCategoryResponse>, ProblemHttpResult>> CreateCategoryAsync(FaqCategoryInput input, FaqCommands faq, CancellationToken ct)
     {
@@ -84,8 +90,8 @@ public static class FaqApi
         return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<List<FaqArticleSummary>>, ProblemHttpResult>> ListArticlesAsync(
-        FaqCommands faq, AccrueDb db, CancellationToken ct, string? q = null, string? category = null, string? status = null)
+    private static async Task<Results<Ok<Page<FaqArticleSummary>>, ProblemHttpResult>> ListArticlesAsync(
+        FaqCommands faq, AccrueDb db, CancellationToken ct, string? q = null, string? category = null, string? status = null, int? limit = null, string? cursor = null)
     {
         ArticleStatus? wanted;
         switch (status?.Trim().ToLowerInvariant())
@@ -104,7 +110,9 @@ public static class FaqApi
             if (categoryId is null) return Failure.Invalid("category", "No FAQ category has this id or slug.").ToProblem();
         }
         var result = await faq.ListAsync(q, categoryId, wanted, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(result.Value!.Select(FaqArticleSummary.From).ToList());
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var page = Paging.PageOf(result.Value!.Select(FaqArticleSummary.From).ToList(), a => a.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } bad ? bad.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Ok<FaqArticleResponse>, ProblemHttpResult>> GetArticleAsync(

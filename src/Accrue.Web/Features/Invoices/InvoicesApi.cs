@@ -40,6 +40,8 @@ public sealed record InvoiceResponse(
 }
 
 /// <summary>The invoice lines to credit, by index (0 is the first line), and why.</summary>
+public sealed record InvoiceNumbering(string? InvoicePrefix, string? CreditNotePrefix);
+
 public sealed record CreditNoteRequest(List<int>? Lines, string? Reason);
 
 /// <summary>/api/v1/invoices: invoices and credit notes, their PDFs, and the operator's corrections through <see cref="Invoicing"/>.</summary>
@@ -61,8 +63,17 @@ public static class InvoicesApi
         group.MapPost("/{id:guid}/credit-notes", CreditAsync).WithName("CreateCreditNote")
             .WithSummary("Issues a credit note for some lines of an invoice (each line once). Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).Idempotent();
+        api.MapPut("/invoice-numbering", SetNumberingAsync).WithName("SetInvoiceNumbering").WithTags("Invoices")
+            .WithSummary("Sets the invoice and credit note number prefixes (the sequence carries on, never reused or skipped). Operator keys only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         return api;
+    }
+
+    private static async Task<Results<Ok<InvoiceNumbering>, ProblemHttpResult>> SetNumberingAsync(InvoiceNumbering request, Invoicing invoicing, CancellationToken ct)
+    {
+        var result = await invoicing.SetPrefixesAsync(request.InvoicePrefix, request.CreditNotePrefix, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(new InvoiceNumbering(result.Value!.InvoicePrefix, result.Value.CreditNotePrefix));
     }
 
     private static async Task<Results<Ok<Page<InvoiceResponse>>, ProblemHttpResult>> ListAsync(

@@ -78,7 +78,7 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelOrder")
             .WithSummary("Cancels an order still waiting for payment.")
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).Idempotent();
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteOrder")
             .WithSummary("Removes an order that never succeeded from the history (audited). A succeeded order stays: its invoice is a legal record.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

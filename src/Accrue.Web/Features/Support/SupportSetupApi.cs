@@ -1,6 +1,7 @@
 using Accrue.Domain.Common;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,9 @@ public sealed record SupportTeamResponse(Guid Id, string Name, string? Email, IR
 {
     public static SupportTeamResponse From(SupportTeam t) => new(t.Id, t.Name, t.Email, [.. t.Members.Select(m => m.UserId).Order()], t.CreatedAt);
 }
+
+/// <summary>What removing a ticket type did: Deleted, or Deactivated because tickets of it exist.</summary>
+public sealed record TicketTypeRemovalResponse(Guid Id, TypeRemoval Outcome);
 
 public sealed record TicketTypeResponse(Guid Id, string Name, string Description, Guid TeamId, TicketPriority DefaultPriority, bool Active, DateTimeOffset CreatedAt)
 {
@@ -28,30 +32,50 @@ public static class SupportSetupApi
     {
         var support = api.MapGroup("/support").WithTags("Support setup");
         support.MapGet("/teams", ListTeamsAsync).WithName("ListSupportTeams").WithSummary("Support teams with their staff members. Staff keys only.")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         support.MapPost("/teams", CreateTeamAsync).WithName("CreateSupportTeam").WithSummary("Creates a support team. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         support.MapPut("/teams/{id:guid}", UpdateTeamAsync).WithName("UpdateSupportTeam")
             .WithSummary("Renames a team, sets its mailbox and replaces its members. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         support.MapGet("/ticket-types", ListTypesAsync).WithName("ListTicketTypes").WithSummary("Ticket types, active or not. Staff keys only.")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         support.MapPost("/ticket-types", CreateTypeAsync).WithName("CreateTicketType").WithSummary("Creates a ticket type. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         support.MapPut("/ticket-types/{id:guid}", UpdateTypeAsync).WithName("UpdateTicketType")
             .WithSummary("Edits a ticket type; set active false to stop new tickets of it. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        support.MapDelete("/teams/{id:guid}", DeleteTeamAsync).WithName("DeleteSupportTeam")
+            .WithSummary("Deletes a team no ticket type routes to. Operator keys only.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        support.MapDelete("/ticket-types/{id:guid}", RemoveTypeAsync).WithName("RemoveTicketType")
+            .WithSummary("Deletes a ticket type, or deactivates it when tickets of it exist (the answer says which). Operator keys only.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTeamAsync(Guid id, SupportSetupCommands setup, CancellationToken ct)
+    {
+        var result = await setup.DeleteTeamAsync(id, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<TicketTypeRemovalResponse>, ProblemHttpResult>> RemoveTypeAsync(Guid id, SupportSetupCommands setup, CancellationToken ct)
+    {
+        var result = await setup.RemoveTypeAsync(id, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(new TicketTypeRemovalResponse(id, result.Value));
     }
 
     private static ProblemHttpResult? RefuseUnlessStaff(AccrueDb db) =>
         db.Actor.IsStaff || db.Actor.IsOperator ? null : Failure.Forbidden("Only staff keys read the support desk's setup.").ToProblem();
 
-    private static async Task<Results<Ok<List<SupportTeamResponse>>, ProblemHttpResult>> ListTeamsAsync(AccrueDb db, CancellationToken ct)
+    private static async Task<Results<Ok<Page<SupportTeamResponse>>, ProblemHttpResult>> ListTeamsAsync(AccrueDb db, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
         if (RefuseUnlessStaff(db) is { } refused) return refused;
         var teams = await db.SupportTeams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct);
-        return TypedResults.Ok(teams.Select(SupportTeamResponse.From).ToList());
+        var page = Paging.PageOf(teams.Select(SupportTeamResponse.From).ToList(), t => t.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Created<SupportTeamResponse>, ProblemHttpResult>> CreateTeamAsync(SupportTeamInput input, SupportSetupCommands setup, CancellationToken ct)
@@ -68,11 +92,13 @@ public static class SupportSetupApi
         return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(SupportTeamResponse.From(result.Value!));
     }
 
-    private static async Task<Results<Ok<List<TicketTypeResponse>>, ProblemHttpResult>> ListTypesAsync(AccrueDb db, CancellationToken ct)
+    private static async Task<Results<Ok<Page<TicketTypeResponse>>, ProblemHttpResult>> ListTypesAsync(AccrueDb db, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
         if (RefuseUnlessStaff(db) is { } refused) return refused;
         var types = await db.TicketTypes.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
-        return TypedResults.Ok(types.Select(TicketTypeResponse.From).ToList());
+        var page = Paging.PageOf(types.Select(TicketTypeResponse.From).ToList(), t => t.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Created<TicketTypeResponse>, ProblemHttpResult>> CreateTypeAsync(TicketTypeInput input, SupportSetupCommands setup, CancellationToken ct)

@@ -27,9 +27,13 @@ public static class UsageApi
     public static RouteGroupBuilder MapUsageApi(this RouteGroupBuilder api)
     {
         var meters = api.MapGroup("/meters").WithTags("Usage");
-        meters.MapGet("/", async (MeterCommands commands, CancellationToken ct) =>
-                TypedResults.Ok((await commands.ListAsync(ct)).Select(MeterResponse.From).ToList()))
-            .WithName("ListMeters").WithSummary("Lists the meters usage is counted in (ocr, sms, whatsapp, …).");
+        meters.MapGet("/", async Task<Results<Ok<Page<MeterResponse>>, ProblemHttpResult>> (MeterCommands commands, CancellationToken ct, int? limit = null, string? cursor = null) =>
+            {
+                var page = Paging.PageOf((await commands.ListAsync(ct)).Select(MeterResponse.From).ToList(), m => m.Code, limit, cursor);
+                return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+            })
+            .WithName("ListMeters").WithSummary("Lists the meters usage is counted in (ocr, sms, whatsapp, …). The catalog is public to every key, like plans and products.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         meters.MapPost("/", async Task<Results<Created<MeterResponse>, ProblemHttpResult>> (MeterInput input, MeterCommands commands, CancellationToken ct) =>
             {
                 var created = await commands.CreateAsync(input, ct);
@@ -49,7 +53,7 @@ public static class UsageApi
         var organization = api.MapGroup("/organizations/{orgId:guid}").WithTags("Usage");
         organization.MapGet("/units", BalancesAsync).WithName("ListUnitBalances")
             .WithSummary("The organization's unit balance per meter, its overage and the units used in the last 30 days.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         organization.MapPost("/units/packs", BuyPacksAsync).WithName("BuyUnitPacks")
             .WithSummary("Places an order for unit packs; pay it with POST /api/v1/orders/{id}/pay and the units are added. Customers must send acknowledged: true.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -61,11 +65,13 @@ public static class UsageApi
         return api;
     }
 
-    private static async Task<Results<Ok<List<UnitBalanceView>>, ProblemHttpResult>> BalancesAsync(Guid orgId, AccrueDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<Page<UnitBalanceView>>, ProblemHttpResult>> BalancesAsync(Guid orgId, AccrueDb db, TimeProvider clock, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
         if (organization is null) return Domain.Common.Failure.NotFound("Organization").ToProblem();
-        return TypedResults.Ok(await db.UnitBalanceViewsAsync(orgId, organization.OperatorId, null, ct, clock.GetUtcNow()));
+        var page = Paging.PageOf(await db.UnitBalanceViewsAsync(orgId, organization.OperatorId, null, ct, clock.GetUtcNow()), b => b.Meter, limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> BuyPacksAsync(Guid orgId, BuyUnitPacksRequest request, UnitCommands units, CancellationToken ct)

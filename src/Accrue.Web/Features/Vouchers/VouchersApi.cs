@@ -2,6 +2,7 @@ using System.Text;
 using Accrue.Domain.Common;
 using Accrue.Domain.Vouchers;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Web;
@@ -44,7 +45,7 @@ public static class VouchersApi
         batches.MapPost("/", CreateAsync).WithName("CreateVoucherBatch")
             .WithSummary("Issues a batch of single-use codes (operator only): online (sold in the portal) or print (exported for a print house).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").ProducesProblem(StatusCodes.Status403Forbidden);
+        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         batches.MapGet("/{id:guid}", GetAsync).WithName("GetVoucherBatch").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:guid}/export.csv", ExportAsync).WithName("ExportVoucherBatch")
             .WithSummary("The codes of a print batch as CSV for the print house; marks the batch exported (audited).")
@@ -53,7 +54,7 @@ public static class VouchersApi
 
         var owned = api.MapGroup("/organizations/{orgId:guid}/vouchers").WithTags("Vouchers");
         owned.MapGet("/", OwnedAsync).WithName("ListVouchers").WithSummary("The vouchers the organization bought, masked.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         owned.MapPost("/redeem", RedeemAsync).WithName("RedeemVoucher")
             .WithSummary("Redeems a code for wallet credit (prepaid organizations) or units. Too many wrong codes answer 429 for a while.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
@@ -73,10 +74,12 @@ public static class VouchersApi
         return TypedResults.Created($"/api/v1/voucher-batches/{batch.Id}", VoucherBatchResponse.From(new BatchSummary(batch, batch.Count, 0, 0)));
     }
 
-    private static async Task<Results<Ok<List<VoucherBatchResponse>>, ProblemHttpResult>> ListAsync(AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
+    private static async Task<Results<Ok<Page<VoucherBatchResponse>>, ProblemHttpResult>> ListAsync(AccrueDb db, VoucherCommands vouchers, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
         if (!db.Actor.IsOperator) return Failure.Forbidden("Only the operator's staff see voucher batches.").ToProblem();
-        return TypedResults.Ok((await vouchers.BatchesAsync(ct)).Select(VoucherBatchResponse.From).ToList());
+        var page = Paging.PageOf((await vouchers.BatchesAsync(ct)).Select(VoucherBatchResponse.From).ToList(), b => b.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Ok<VoucherBatchDetailResponse>, ProblemHttpResult>> GetAsync(Guid id, AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
@@ -97,11 +100,14 @@ public static class VouchersApi
         return TypedResults.File(Encoding.UTF8.GetBytes(VoucherSheet.Csv(batch, codes)), "text/csv", $"vouchers-{batch.Id:N}.csv");
     }
 
-    private static async Task<Results<Ok<List<OwnedVoucherResponse>>, ProblemHttpResult>> OwnedAsync(Guid orgId, AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
+    private static async Task<Results<Ok<Page<OwnedVoucherResponse>>, ProblemHttpResult>> OwnedAsync(Guid orgId, AccrueDb db, VoucherCommands vouchers, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
-        return TypedResults.Ok((await vouchers.BoughtAsync(orgId, ct)).Select(r => new OwnedVoucherResponse(
-            r.Voucher.Id, VoucherCode.Mask(r.Voucher.Code), r.Batch.Name, VoucherText.Value(r.Batch), r.Voucher.Status, r.Batch.ExpiresOn, r.Voucher.OrderId)).ToList());
+        var rows = (await vouchers.BoughtAsync(orgId, ct)).Select(r => new OwnedVoucherResponse(
+            r.Voucher.Id, VoucherCode.Mask(r.Voucher.Code), r.Batch.Name, VoucherText.Value(r.Batch), r.Voucher.Status, r.Batch.ExpiresOn, r.Voucher.OrderId)).ToList();
+        var page = Paging.PageOf(rows, v => v.Id.ToString("N"), limit, cursor);
+        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
     private static async Task<Results<Ok<RedeemVoucherResponse>, ProblemHttpResult>> RedeemAsync(Guid orgId, RedeemVoucherRequest request, VoucherCommands vouchers, CancellationToken ct)

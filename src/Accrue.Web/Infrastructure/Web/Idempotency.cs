@@ -21,9 +21,13 @@ public static class Idempotency
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
+    /// <summary>Marks the route and declares the answers the key itself can cause: 400 (too long), 409 (first still running), 422 (reused).</summary>
     public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new IdempotentAttribute()).WithDescription(
-            $"Send an `{Header}` header (up to {MaxKeyLength} characters) to make retries safe: the same key and body replay the first answer.");
+                $"Send an `{Header}` header (up to {MaxKeyLength} characters) to make retries safe: the same key and body replay the first answer; "
+                + "the same key with another body is refused with 422, and while the first request is still running with 409.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static async Task HandleAsync(HttpContext context, RequestDelegate next)
     {

@@ -5,6 +5,7 @@ using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.RemoteSupport;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class FeatureSetup
         builder.Services.Configure<Jobs.DunningOptions>(builder.Configuration.GetSection("Dunning"));
         builder.Services.AddHostedService<Jobs.DunningService>();
         builder.Services.AddScoped<Vouchers.VoucherCommands>();
+        builder.AddWebhooks();
         builder.Services.AddScoped<Vouchers.VoucherSale>();
         builder.Services.AddSingleton<Vouchers.VoucherSheet>();
         builder.Services.Configure<Vouchers.VoucherOptions>(builder.Configuration.GetSection("Vouchers"));

@@ -39,7 +39,7 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
         var expected = "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(endpoint.Secret), Encoding.UTF8.GetBytes($"{timestamp}.{request.Body}")));
         Assert.Equal(expected, request.Headers["Accrue-Webhook-Signature"]);
         Assert.StartsWith("whsec_", endpoint.Secret, StringComparison.Ordinal);
-        Assert.InRange(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds());
+        Assert.InRange(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), clock.GetUtcNow().AddMinutes(-2).ToUnixTimeSeconds(), clock.GetUtcNow().AddMinutes(1).ToUnixTimeSeconds());
         var payload = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal(delivery.EventId.ToString(), request.Headers["Accrue-Webhook-Id"]);
         Assert.Equal(delivery.EventId, payload.GetProperty("id").GetGuid());

@@ -65,6 +65,13 @@ public sealed class WebhookDispatcher(
             var delivery = await db.WebhookDeliveries.IgnoreQueryFilters().SingleAsync(d => d.Id == id, cancellationToken);
             var endpoint = await db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
             if (endpoint is null) continue;
+            if (!endpoint.Enabled)
+            {
+                // Disabled while this was waiting: stop retrying; it can be replayed once the endpoint is enabled again.
+                (delivery.Status, delivery.LastError, delivery.LockedUntil) = (WebhookDeliveryStatus.Failed, "The endpoint is disabled.", null);
+                await db.SaveChangesAsync(cancellationToken);
+                continue;
+            }
             await AttemptAsync(db, endpoint, delivery, cancellationToken);
             handled++;
         }

@@ -81,6 +81,9 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
     public DbSet<Features.Renewals.BillingRun> BillingRuns => Set<Features.Renewals.BillingRun>();
     public DbSet<Features.Renewals.RenewalReminder> RenewalReminders => Set<Features.Renewals.RenewalReminder>();
+    public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -188,6 +191,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         ConfigureMoney(builder);
         ConfigureSupport(builder);
         ConfigureAutomation(builder);
+        ConfigureWebhooks(builder);
 
         // Ids are made in code (Guid v7), so a new row reached through a navigation is an insert, not an update.
         foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(Entity).IsAssignableFrom(t.ClrType)))
@@ -606,6 +610,44 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             r.HasKey(x => new { x.SubscriptionId, x.TermEnd, x.DaysBefore });
             r.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
             r.HasIndex(x => x.OrganizationId);
+        });
+    }
+
+    private void ConfigureWebhooks(ModelBuilder builder)
+    {
+        builder.Entity<Features.Webhooks.WebhookEndpoint>(e =>
+        {
+            e.Property(x => x.Url).HasMaxLength(Features.Webhooks.WebhookEndpoint.UrlMaxLength);
+            e.Property(x => x.Secret).HasMaxLength(100);
+            e.Property(x => x.Description).HasMaxLength(Features.Webhooks.WebhookEndpoint.DescriptionMaxLength);
+            e.Property(x => x.EventTypes).HasJsonConversion();
+            e.Ignore(x => x.IsOperatorEndpoint);
+            e.HasOne<Operator>().WithMany().HasForeignKey(x => x.OperatorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+            e.HasIndex(x => new { x.OrganizationId, x.Enabled });
+            // Operator endpoints (no organization) are invisible to members and partner staff.
+            e.HasQueryFilter(x => (TenantOrganizationId == null || x.OrganizationId == TenantOrganizationId)
+                && (TenantPartnerId == null || (x.OrganizationId != null && Organizations.Any(o => o.Id == x.OrganizationId && o.PartnerId == TenantPartnerId))));
+        });
+        builder.Entity<Features.Webhooks.WebhookDelivery>(d =>
+        {
+            d.Property(x => x.EventType).HasMaxLength(64);
+            d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            d.Property(x => x.LastError).HasMaxLength(500);
+            d.HasOne<Features.Webhooks.WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            d.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            d.HasIndex(x => new { x.EndpointId, x.CreatedAt });
+            d.HasIndex(x => new { x.EndpointId, x.EventId }).IsUnique();
+            d.HasQueryFilter(x => (TenantOrganizationId == null || (!x.ToOperator && x.OrganizationId == TenantOrganizationId))
+                && (TenantPartnerId == null || (!x.ToOperator && Organizations.Any(o => o.Id == x.OrganizationId && o.PartnerId == TenantPartnerId))));
+        });
+        builder.Entity<Features.Webhooks.WebhookAttempt>(a =>
+        {
+            a.Property(x => x.Error).HasMaxLength(500);
+            a.HasOne<Features.Webhooks.WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+            a.HasIndex(x => new { x.DeliveryId, x.At });
+            a.HasQueryFilter(x => (TenantOrganizationId == null || (!x.ToOperator && x.OrganizationId == TenantOrganizationId))
+                && (TenantPartnerId == null || (!x.ToOperator && Organizations.Any(o => o.Id == x.OrganizationId && o.PartnerId == TenantPartnerId))));
         });
     }
 

@@ -5,6 +5,7 @@ using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.RemoteSupport;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,7 @@ public static class FeatureSetup
         builder.Services.AddScoped<Bills.BillCommands>();
         builder.AddJobs();
         builder.Services.AddScoped<Vouchers.VoucherCommands>();
+        builder.AddWebhooks();
         builder.Services.AddScoped<Vouchers.VoucherSale>();
         builder.Services.AddSingleton<Vouchers.VoucherSheet>();
         builder.Services.Configure<Vouchers.VoucherOptions>(builder.Configuration.GetSection("Vouchers"));

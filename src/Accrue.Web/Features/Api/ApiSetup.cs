@@ -13,6 +13,7 @@ using Accrue.Web.Features.Support;
 using Accrue.Web.Features.Usage;
 using Accrue.Web.Features.Vouchers;
 using Accrue.Web.Features.Wallet;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -114,6 +115,7 @@ public static class ApiSetup
         group.MapRemoteSupportApi();
         group.MapTicketsApi();
         group.MapFaqApi();
+        group.MapWebhooksApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -9,6 +9,7 @@ using Accrue.Web.Features.Orders;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Bills;
 
@@ -161,12 +162,15 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
                 {
                     invoice.MarkPaid(now);
                     Record(invoice, BillSteps.Paid, now, $"Paid {Money.Format(invoice.Total, invoice.Currency)} by {card} ({result.Reference}){together}.");
+                    await db.PublishWebhookAsync(invoice.OrganizationId, WebhookEvents.InvoicePaid, WebhookData.Invoice(invoice), ct);
                 }
                 await db.SaveChangesAsync(ct);
                 await ReactivateIfSettledAsync(payment.OrganizationId, ct);
                 break;
             case ChargeOutcome.Declined:
                 (payment.Status, payment.SettledAt) = (PaymentStatus.Declined, now);
+                await db.PublishWebhookAsync(payment.OrganizationId, WebhookEvents.PaymentFailed,
+                    new PaymentFailedEvent(payment.Id, null, ids, payment.Currency, payment.Amount, payment.Message), ct);
                 foreach (var invoice in invoices)
                 {
                     invoice.PaymentId = null;

@@ -6,6 +6,7 @@ using Accrue.Domain.Orders;
 using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Auditing;
 using Microsoft.EntityFrameworkCore;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Invoices;
 
@@ -43,6 +44,9 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         else invoice.MarkPaid(clock.GetUtcNow());
         db.Invoices.Add(invoice);
         order.InvoiceId = invoice.Id;
+        await db.PublishWebhookAsync(invoice.OrganizationId, WebhookEvents.InvoiceIssued, WebhookData.Invoice(invoice), ct);
+        if (invoice.Status == InvoiceStatus.Paid)
+            await db.PublishWebhookAsync(invoice.OrganizationId, WebhookEvents.InvoicePaid, WebhookData.Invoice(invoice), ct);
         return invoice;
     }
 
@@ -74,6 +78,7 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         note.Reason = reason!.Trim();
         db.Invoices.Add(note);
         db.Audit("Invoice.Credited", nameof(Invoice), invoice.Id, invoice.OrganizationId, new { note.Number, note.Total, note.Reason });
+        await db.PublishWebhookAsync(note.OrganizationId, WebhookEvents.InvoiceIssued, WebhookData.Invoice(note), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return note;

@@ -6,6 +6,7 @@ using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Members;
 
@@ -73,6 +74,7 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
         await ApplyAsync(member, input, ct);
         db.Members.Add(member);
         if (member.PortalAccess) await InviteAsync(organization, member, created.Value!, ct);
+        await db.PublishWebhookAsync(organizationId, WebhookEvents.MemberAdded, WebhookData.Member(member), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return member;
@@ -131,6 +133,7 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
         db.Members.Remove(member);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == member.UserId, ct);
         if (user is not null) db.Users.Remove(user);
+        await db.PublishWebhookAsync(organizationId, WebhookEvents.MemberRemoved, WebhookData.Member(member), ct);
         await db.SaveChangesAsync(ct);
         return member;
     }

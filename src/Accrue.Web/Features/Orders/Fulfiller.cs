@@ -7,6 +7,7 @@ using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Wallet;
 using Microsoft.EntityFrameworkCore;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Orders;
 
@@ -51,6 +52,7 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                 var term = Term.Of(today, BillingPeriod.Month, f.Months, today.Day);
                 if (trial.ConvertTrial(term, f.PlanVersionId!.Value) is { } failure) return failure;
                 foreach (var seat in f.Seats) trial.SetSeats(seat, await AssignedAsync(trial.Id, ct), today);
+                await db.PublishWebhookAsync(trial.OrganizationId, WebhookEvents.SubscriptionChanged, WebhookData.Subscription(trial), ct);
                 return trial.TermEnd;
             }
             case OrderType.Activation:
@@ -62,6 +64,7 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                     (subscription.UnitLabel, subscription.MemberId) = (unit.Label, unit.MemberId);
                     foreach (var seat in f.Seats.Where(s => s.Count > 0)) subscription.AddSeats(seat, today);
                     db.Subscriptions.Add(subscription);
+                    await db.PublishWebhookAsync(subscription.OrganizationId, WebhookEvents.SubscriptionCreated, WebhookData.Subscription(subscription), ct);
                 }
                 return term.End;
             }
@@ -80,15 +83,23 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                     var versionId = f.PlanVersionId ?? plan.CurrentVersionId!.Value;
                     if (subscription.Renew(term, anchor, versionId, seats, quantity, await AssignedAsync(id, ct)) is { } failure) return failure;
                     next = next is null || subscription.TermEnd < next ? subscription.TermEnd : next;
+                    await db.PublishWebhookAsync(subscription.OrganizationId, WebhookEvents.SubscriptionRenewed, WebhookData.Subscription(subscription), ct);
                 }
                 return next;
             }
             case OrderType.Seats:
             {
                 var subscription = await SubscriptionAsync(f.SubscriptionId!.Value, ct);
-                if (f.Seats.Count == 0) return subscription.AddQuantity(f.Quantity) is { } q ? q : subscription.TermEnd;
-                foreach (var seat in f.Seats.Where(s => s.Count > 0))
-                    if (subscription.AddSeats(seat, today) is { } failure) return failure;
+                if (f.Seats.Count == 0)
+                {
+                    if (subscription.AddQuantity(f.Quantity) is { } q) return q;
+                }
+                else
+                {
+                    foreach (var seat in f.Seats.Where(s => s.Count > 0))
+                        if (subscription.AddSeats(seat, today) is { } failure) return failure;
+                }
+                await db.PublishWebhookAsync(subscription.OrganizationId, WebhookEvents.SubscriptionChanged, WebhookData.Subscription(subscription), ct);
                 return subscription.TermEnd;
             }
             case OrderType.AdditionalApp:
@@ -101,6 +112,7 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                     OrganizationId = subscription.OrganizationId, SubscriptionId = subscription.Id, Kind = ItemKind.AddOn, PlanId = addOn.Id,
                     PlanVersionId = f.PlanVersionId, Name = addOn.Name, Quantity = 1, AddedOn = today,
                 });
+                await db.PublishWebhookAsync(subscription.OrganizationId, WebhookEvents.SubscriptionChanged, WebhookData.Subscription(subscription), ct);
                 return subscription.TermEnd;
             }
             case OrderType.PlanChange:
@@ -112,6 +124,7 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                 var assigned = members.Where(m => m.SeatTypeId != null).GroupBy(m => m.SeatTypeId!.Value).ToDictionary(g => g.Key, g => g.Count());
                 if (subscription.ChangePlan(f.PlanId!.Value, f.PlanVersionId!.Value, f.Seats, f.Quantity, assigned, today) is { } failure) return failure;
                 foreach (var member in members.Where(m => m.SeatTypeId is null)) member.SeatSubscriptionId = null;
+                await db.PublishWebhookAsync(subscription.OrganizationId, WebhookEvents.SubscriptionChanged, WebhookData.Subscription(subscription), ct);
                 return subscription.TermEnd;
             }
             case OrderType.UnitPack:

@@ -12,6 +12,7 @@ using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Orders;
 
@@ -254,6 +255,7 @@ public sealed class OrderCommands(
         if (order is null) return Failure.NotFound("Order");
         if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
         if (order.Cancel(clock.GetUtcNow(), $"Cancelled by {db.Actor.Name}.") is { } failure) return failure;
+        await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.OrderStatusChanged, WebhookData.Order(order), ct);
         await db.SaveChangesAsync(ct);
         return order;
     }
@@ -271,6 +273,9 @@ public sealed class OrderCommands(
         {
             (payment.Status, payment.SettledAt) = (PaymentStatus.Declined, now);
             order.Fail(now, result.Message ?? "The card was declined.");
+            await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.PaymentFailed,
+                new PaymentFailedEvent(payment.Id, order.Id, [], payment.Currency, payment.Amount, payment.Message), ct);
+            await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.OrderStatusChanged, WebhookData.Order(order), ct);
         }
         else
         {
@@ -343,6 +348,7 @@ public sealed class OrderCommands(
             if (billed) order.Record(now, $"Billed on invoice {invoice.Number} due {invoice.DueOn:yyyy-MM-dd}.");
         }
         order.Succeed(now, "Fulfilled: the purchase is available now.");
+        await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.OrderStatusChanged, WebhookData.Order(order), ct);
         var to = payment is null ? null : await ReceiptRecipientAsync(order, ct);
         if (to is not null)
             await mailer.QueueAsync(EmailTemplates.OrderReceipt, to.Email, order.OrganizationId, new Dictionary<string, string>

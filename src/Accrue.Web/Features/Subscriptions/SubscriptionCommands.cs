@@ -10,6 +10,7 @@ using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Microsoft.EntityFrameworkCore;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Subscriptions;
 
@@ -76,6 +77,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var trial = Subscription.StartTrial(organizationId, plan.Id, plan.CurrentVersionId!.Value, organization.Currency, today, plan.TrialDays, Math.Max(1, request.Quantity));
         foreach (var seat in seats.Value!.Where(s => s.Count > 0)) trial.AddSeats(seat, today);
         db.Subscriptions.Add(trial);
+        await db.PublishWebhookAsync(organizationId, WebhookEvents.SubscriptionCreated, WebhookData.Subscription(trial), ct);
         await db.SaveChangesAsync(ct);
         return trial;
     }
@@ -286,6 +288,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var today = Today(await db.Organizations.SingleAsync(o => o.Id == organizationId, ct));
         foreach (var seat in valid.Value!)
             if (subscription.SetSeats(seat, assigned, today) is { } failure) return failure;
+        await db.PublishWebhookAsync(organizationId, WebhookEvents.SubscriptionChanged, WebhookData.Subscription(subscription), ct);
         return await SaveAsync(subscription, ct);
     }
 
@@ -351,7 +354,11 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (subscription is null) return Failure.NotFound("Subscription");
         var plan = (await PlanAsync(subscription.PlanId, ct))!;
         var organization = await db.Organizations.SingleAsync(o => o.Id == organizationId, ct);
+        var wasCancelling = subscription.CancelAtPeriodEnd || subscription.Status == SubscriptionStatus.Cancelled;
         if (change(subscription, plan, Today(organization)) is { } failure) return failure;
+        var cancelled = !wasCancelling && (subscription.CancelAtPeriodEnd || subscription.Status == SubscriptionStatus.Cancelled);
+        await db.PublishWebhookAsync(organizationId, cancelled ? WebhookEvents.SubscriptionCancelled : WebhookEvents.SubscriptionChanged,
+            WebhookData.Subscription(subscription), ct);
         return await SaveAsync(subscription, ct);
     }
 

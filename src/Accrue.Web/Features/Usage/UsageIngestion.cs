@@ -190,6 +190,7 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
             ["Link"] = urls.Absolute("/portal/units"),
         });
         db.Audit("Units.LowBalanceAlerted", nameof(UnitBalance), null, organization.Id, new { Meter = meter.Code, Balance = balance });
+        await Webhooks.WebhookPublisher.PublishWebhookAsync(db, organization.Id, Webhooks.WebhookEvents.WalletLow, new Webhooks.UnitsLowEvent(meter.Code, meter.UnitName, balance, meter.LowBalanceThreshold), ct);
     }
 
     private static string? Check(UsageEventInput e, Dictionary<string, Meter> meters, HashSet<Guid> members, DateTimeOffset now)

@@ -17,6 +17,7 @@ using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Vouchers;
 
@@ -292,6 +293,8 @@ public sealed class VoucherCommands(
             redemption = new Redemption(code, $"{batch.Units:N0} {batch.Meter} units", null, entry.BalanceAfter);
         }
         db.Audit("Voucher.Redeemed", nameof(Voucher), voucher.Id, organizationId, new { Code = VoucherCode.Mask(code), Batch = batch.Name, redemption.Credited });
+        await db.PublishWebhookAsync(organizationId, WebhookEvents.VoucherRedeemed,
+            new VoucherRedeemedEvent(voucher.Id, VoucherCode.Mask(code), batch.Name, redemption.Credited, redemption.WalletBalance, redemption.UnitBalance), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Voucher {Code} redeemed by organization {Organization}", VoucherCode.Mask(code), organizationId);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -12,13 +13,13 @@ namespace Accrue.Web.Infrastructure.Auditing;
 /// Stamps the audit columns and writes one <see cref="AuditEntry"/> per changed row, in the same
 /// SaveChanges, so no write escapes the audit log and no audit row exists for a write that failed.
 /// </summary>
-public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox) : SaveChangesInterceptor
+public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, WebhookSignal webhooks) : SaveChangesInterceptor
 {
     // Never copied into the audit log: secrets and noise.
     private static readonly HashSet<string> Hidden = new(StringComparer.Ordinal)
     {
         nameof(User.PasswordHash), nameof(User.SecurityStamp), nameof(User.ConcurrencyStamp),
-        nameof(User.NormalizedEmail), nameof(User.NormalizedUserName), nameof(ApiKey.SecretHash),
+        nameof(User.NormalizedEmail), nameof(User.NormalizedUserName), nameof(ApiKey.SecretHash), nameof(WebhookEndpoint.Secret),
         // An uploaded file (an SLA PDF of up to 10 MB) would bloat every audit row; its name and type are kept.
         nameof(Accrue.Domain.Catalog.Document.Content),
         nameof(Entity.CreatedAt), nameof(Entity.CreatedBy), nameof(Entity.UpdatedAt), nameof(Entity.UpdatedBy),
@@ -39,6 +40,7 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox) : 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         outbox.WakeIfQueued();
+        webhooks.WakeIfQueued();
         return base.SavedChangesAsync(eventData, result, cancellationToken);
     }
 
@@ -61,6 +63,13 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox) : 
                 if (entry.State == EntityState.Added) { stamped.CreatedAt = now; stamped.CreatedBy = actor.Name; }
                 if (entry.State != EntityState.Deleted) { stamped.UpdatedAt = now; stamped.UpdatedBy = actor.Name; }
             }
+            // Deliveries are their own log (and carry whole payloads); endpoints are audited like any row.
+            if (entry.Entity is WebhookDelivery)
+            {
+                if (entry.State is EntityState.Added or EntityState.Modified) webhooks.NoteQueued();
+                continue;
+            }
+            if (entry.Entity is WebhookAttempt) continue;
             if (entry.Metadata.IsOwned() || entry.Metadata.ClrType.Name.StartsWith("IdentityUser", StringComparison.Ordinal)) continue;
 
             var changed = entry.State == EntityState.Modified

@@ -1,0 +1,43 @@
+using Accrue.Domain.Accounts;
+using Accrue.Domain.Invoices;
+using Accrue.Domain.Orders;
+using Accrue.Domain.Subscriptions;
+
+namespace Accrue.Web.Features.Webhooks;
+
+/// <summary>The <c>data</c> of each event: a small, stable snapshot; fetch the whole object from the API by its id.</summary>
+public static class WebhookData
+{
+    public static SubscriptionSnapshot Subscription(Subscription s) =>
+        new(s.Id, s.PlanId, s.Status, s.TermStart, s.TermEnd, s.AutoRenew, s.CancelAtPeriodEnd, s.CancelledOn, s.Quantity);
+
+    public static OrderSnapshot Order(Order o) =>
+        new(o.Id, o.Number, o.Type, o.Status, o.Description, o.Currency, o.Total, o.SubscriptionId);
+
+    public static InvoiceSnapshot Invoice(Invoice i) =>
+        new(i.Id, i.Number, i.Kind, i.Status, i.IssuedOn, i.DueOn, i.Currency, i.Total, i.OrderId, i.PaidAt);
+
+    public static MemberSnapshot Member(Member m) => new(m.Id, m.Name, m.Email, m.Role);
+}
+
+public sealed record SubscriptionSnapshot(Guid Id, Guid PlanId, SubscriptionStatus Status, DateOnly TermStart, DateOnly TermEnd,
+    bool AutoRenew, bool CancelAtPeriodEnd, DateOnly? CancelledOn, int Quantity);
+
+public sealed record OrderSnapshot(Guid Id, long Number, OrderType Type, OrderStatus Status, string Description, string Currency, decimal Total, Guid? SubscriptionId);
+
+public sealed record InvoiceSnapshot(Guid Id, string Number, InvoiceKind Kind, InvoiceStatus Status, DateOnly IssuedOn, DateOnly? DueOn,
+    string Currency, decimal Total, Guid? OrderId, DateTimeOffset? PaidAt);
+
+public sealed record MemberSnapshot(Guid Id, string Name, string Email, MemberRole Role);
+
+/// <summary><c>payment.failed</c>: what was being paid (an order or bills) and why the card was refused.</summary>
+public sealed record PaymentFailedEvent(Guid PaymentId, Guid? OrderId, IReadOnlyList<Guid> InvoiceIds, string Currency, decimal Amount, string? Message);
+
+/// <summary><c>wallet.low</c> for a meter's unit balance falling to its threshold (a money wallet's alert says <c>kind</c> "money").</summary>
+public sealed record UnitsLowEvent(string Meter, string Unit, long Balance, long Threshold)
+{
+    public string Kind => "units";
+}
+
+/// <summary><c>voucher.redeemed</c>: the code masked, as everywhere after it was shown once.</summary>
+public sealed record VoucherRedeemedEvent(Guid VoucherId, string Code, string Batch, string Credited, decimal? WalletBalance, long? UnitBalance);

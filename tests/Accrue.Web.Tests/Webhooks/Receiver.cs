@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Accrue.Web.Tests.Webhooks;
+
+/// <summary>A real HTTP server on a free loopback port that records every webhook POST and answers as told.</summary>
+public sealed class Receiver : IAsyncDisposable
+{
+    public sealed record Request(IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At);
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Request> _requests = new();
+    private int _count;
+
+    private Receiver(WebApplication app) => _app = app;
+
+    public string Url { get; private set; } = "";
+    public IReadOnlyList<Request> Requests => _requests.ToList();
+
+    /// <summary><paramref name="answer"/> maps the 1-based request number to the status code to answer.</summary>
+    public static async Task<Receiver> StartAsync(Func<int, int>? answer = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new Receiver(app);
+        app.MapPost("/hook", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            receiver._requests.Enqueue(new Request(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, DateTimeOffset.UtcNow));
+            var n = Interlocked.Increment(ref receiver._count);
+            context.Response.StatusCode = answer?.Invoke(n) ?? 200;
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Url = $"{address.TrimEnd('/')}/hook";
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -6,11 +6,99 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Accrue.Web.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Webhooks : Migration
+    public partial class Automation : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "LowBalanceAlerted",
+                table: "Wallets",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "LowBalanceThreshold",
+                table: "Wallets",
+                type: "numeric",
+                nullable: false,
+                defaultValue: 0m);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ChargeCardForRenewals",
+                table: "Organizations",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "PeriodStart",
+                table: "Invoices",
+                type: "date",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "SubscriptionId",
+                table: "Invoices",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "BillingRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AsOf = table.Column<DateOnly>(type: "date", nullable: false),
+                    Trigger = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Host = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Renewed = table.Column<int>(type: "integer", nullable: false),
+                    Invoiced = table.Column<int>(type: "integer", nullable: false),
+                    Failed = table.Column<int>(type: "integer", nullable: false),
+                    Expired = table.Column<int>(type: "integer", nullable: false),
+                    Skipped = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BillingRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JobLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    LeasedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RenewalReminders",
+                columns: table => new
+                {
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TermEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    DaysBefore = table.Column<int>(type: "integer", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RenewalReminders", x => new { x.SubscriptionId, x.TermEnd, x.DaysBefore });
+                    table.ForeignKey(
+                        name: "FK_RenewalReminders_Subscriptions_SubscriptionId",
+                        column: x => x.SubscriptionId,
+                        principalTable: "Subscriptions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "WebhookEndpoints",
                 columns: table => new
@@ -104,6 +192,28 @@ namespace Accrue.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Subscriptions_OrganizationId_TermEnd_Id",
+                table: "Subscriptions",
+                columns: new[] { "OrganizationId", "TermEnd", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_OnePerRenewal",
+                table: "Invoices",
+                columns: new[] { "SubscriptionId", "PeriodStart" },
+                unique: true,
+                filter: "\"SubscriptionId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BillingRuns_StartedAt",
+                table: "BillingRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RenewalReminders_OrganizationId",
+                table: "RenewalReminders",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebhookAttempts_DeliveryId_At",
                 table: "WebhookAttempts",
                 columns: new[] { "DeliveryId", "At" });
@@ -133,11 +243,32 @@ namespace Accrue.Web.Data.Migrations.Postgres
                 name: "IX_WebhookEndpoints_OrganizationId_Enabled",
                 table: "WebhookEndpoints",
                 columns: new[] { "OrganizationId", "Enabled" });
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_Invoices_Subscriptions_SubscriptionId",
+                table: "Invoices",
+                column: "SubscriptionId",
+                principalTable: "Subscriptions",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "FK_Invoices_Subscriptions_SubscriptionId",
+                table: "Invoices");
+
+            migrationBuilder.DropTable(
+                name: "BillingRuns");
+
+            migrationBuilder.DropTable(
+                name: "JobLeases");
+
+            migrationBuilder.DropTable(
+                name: "RenewalReminders");
+
             migrationBuilder.DropTable(
                 name: "WebhookAttempts");
 
@@ -146,6 +277,34 @@ namespace Accrue.Web.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "WebhookEndpoints");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Subscriptions_OrganizationId_TermEnd_Id",
+                table: "Subscriptions");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Invoices_OnePerRenewal",
+                table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "LowBalanceAlerted",
+                table: "Wallets");
+
+            migrationBuilder.DropColumn(
+                name: "LowBalanceThreshold",
+                table: "Wallets");
+
+            migrationBuilder.DropColumn(
+                name: "ChargeCardForRenewals",
+                table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "PeriodStart",
+                table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "SubscriptionId",
+                table: "Invoices");
         }
     }
 }

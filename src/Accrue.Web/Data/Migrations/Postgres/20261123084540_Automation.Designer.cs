@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Accrue.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAccrueDb))]
-    [Migration("20261123075421_Webhooks")]
-    partial class Webhooks
+    [Migration("20261123084540_Automation")]
+    partial class Automation
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1267,6 +1267,8 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("Status", "TermEnd");
+
+                    b.HasIndex("OrganizationId", "TermEnd", "Id");
 
                     b.ToTable("Subscriptions");
                 });

@@ -1,5 +1,6 @@
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Orders;
 using Microsoft.EntityFrameworkCore;
@@ -47,6 +48,7 @@ public sealed class OrderTimeouts(AccrueDb db, OrderCommands orders, BillCommand
             // A payment row means one was started (and the status moved); never time out money in flight.
             if (await db.Payments.IgnoreQueryFilters().AnyAsync(p => p.OrderId == id, ct)) continue;
             if (order.TimeOut(clock.GetUtcNow()) is not null) continue;
+            await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.OrderStatusChanged, WebhookData.Order(order), ct);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -3,6 +3,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Infrastructure.Email;
@@ -69,6 +70,7 @@ public sealed class WalletAlerts(
                     ["Name"] = member.Name, ["Organization"] = organization.Name, ["Balance"] = Money.Format(wallet.Balance, wallet.Currency),
                     ["Threshold"] = Money.Format(wallet.LowBalanceThreshold, wallet.Currency), ["Link"] = urls.Absolute("/portal/wallet/top-up"),
                 });
+            await db.PublishWebhookAsync(organizationId, WebhookEvents.WalletLow, new WalletLowEvent(wallet.Currency, wallet.Balance, wallet.LowBalanceThreshold), ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             alerted++;

@@ -150,6 +150,33 @@ public abstract class BillingRunTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task Renewals_and_expiries_are_announced_to_the_organizations_webhooks()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 100m);
+        await app.DbAsync(async db =>
+        {
+            var organization = await db.Organizations.IgnoreQueryFilters().SingleAsync(o => o.Id == customer.Id);
+            db.WebhookEndpoints.Add(new Features.Webhooks.WebhookEndpoint
+            {
+                OperatorId = organization.OperatorId, OrganizationId = customer.Id, Url = "http://127.0.0.1:9/hooks", Secret = "whsec_test",
+                EventTypes = ["subscription.renewed", "subscription.expired", "invoice.issued"],
+            });
+            return await db.SaveChangesAsync();
+        });
+        var renewing = await app.SubscribeAsync(customer, TvMax, Day);
+        var ending = await app.SubscribeAsync(customer, TvMax, Day, s => s.AutoRenew = false);
+
+        await app.BillAsync(Day);
+
+        var deliveries = await app.DbAsync(db => db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.OrganizationId == customer.Id)
+            .Select(d => new { d.EventType, d.Payload }).ToListAsync());
+        Assert.Equal(["invoice.issued", "subscription.expired", "subscription.renewed"], deliveries.Select(d => d.EventType).Order());
+        Assert.Contains(renewing.ToString(), deliveries.Single(d => d.EventType == "subscription.renewed").Payload, StringComparison.Ordinal);
+        Assert.Contains(ending.ToString(), deliveries.Single(d => d.EventType == "subscription.expired").Payload, StringComparison.Ordinal);
+        Assert.Contains("52.48", deliveries.Single(d => d.EventType == "invoice.issued").Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_card_on_file_pays_renewals_when_the_customer_chose_it()
     {
         var customer = await app.NewCustomerAsync(BillingMode.Postpaid);

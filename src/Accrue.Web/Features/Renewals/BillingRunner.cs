@@ -10,6 +10,7 @@ using Accrue.Web.Data;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Invoices;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
@@ -125,6 +126,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
                 {
                     batch = await PlanAsync(rows, account, catalog, asOf, ct);
                     await WriteAsync(writes, batch, account, ct);
+                    if (account.HasWebhooks) await PublishAsync(batch, rows, organization.Id, ct);
                     await transaction.CommitAsync(ct);
                 }
                 catch (ConcurrentChangeException e) when (++retries <= 5)
@@ -154,7 +156,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
 
     /// <summary>The organization's side of a renewal: how it pays, its tax, who its invoices are made out to.</summary>
     private sealed record Account(
-        Organization Organization, string InvoicePrefix, decimal TaxRate, string? TaxNote, bool ChargesCard, bool PaysFromWallet, bool HasItems)
+        Organization Organization, string InvoicePrefix, decimal TaxRate, string? TaxNote, bool ChargesCard, bool PaysFromWallet, bool HasItems, bool HasWebhooks)
     {
         public InvoiceParty Party => new(Organization.OperatorId, Organization.Id, Organization.BillingName, Organization.BillingAddress.ToString(), Organization.Country);
     }
@@ -168,7 +170,9 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             : null;
         var chargesCard = card is not null && !card.IsExpired(asOf);
         var hasItems = await db.SubscriptionItems.IgnoreQueryFilters().AnyAsync(i => i.OrganizationId == organization.Id && i.Kind != ItemKind.PhysicalGood, ct);
-        return new Account(organization, prefix, rate, note, chargesCard, organization.BillingMode == BillingMode.Prepaid && !chargesCard, hasItems);
+        var hasWebhooks = await db.WebhookEndpoints.IgnoreQueryFilters()
+            .AnyAsync(e => e.Enabled && (e.OrganizationId == organization.Id || (e.OrganizationId == null && e.OperatorId == organization.OperatorId)), ct);
+        return new Account(organization, prefix, rate, note, chargesCard, organization.BillingMode == BillingMode.Prepaid && !chargesCard, hasItems, hasWebhooks);
     }
 
     private sealed record DueRow(
@@ -332,6 +336,35 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             await db.Wallets.IgnoreQueryFilters().Where(w => w.OrganizationId == wallet.OrganizationId)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.Balance, wallet.Balance).SetProperty(w => w.LastSequence, wallet.LastSequence), ct);
         }
+    }
+
+    /// <summary>
+    /// Webhook events for the batch, in its transaction: only for organizations with an endpoint, so
+    /// a book without webhooks pays nothing for them.
+    /// </summary>
+    private async Task PublishAsync(Batch batch, List<DueRow> rows, Guid organizationId, CancellationToken ct)
+    {
+        var read = rows.ToDictionary(r => r.Id);
+        foreach (var change in batch.Changes)
+        {
+            var type = change.Status switch
+            {
+                SubscriptionStatus.Active => WebhookEvents.SubscriptionRenewed,
+                SubscriptionStatus.Expired => WebhookEvents.SubscriptionExpired,
+                SubscriptionStatus.Cancelled => WebhookEvents.SubscriptionCancelled,
+                _ => null,
+            };
+            if (type is null) continue;
+            var row = read[change.Id];
+            await db.PublishWebhookAsync(organizationId, type, new SubscriptionSnapshot(change.Id, row.PlanId, change.Status, change.TermStart, change.TermEnd,
+                row.AutoRenew, change.CancelAtPeriodEnd, change.CancelledOn, row.Quantity), ct);
+        }
+        foreach (var (invoice, _) in batch.Invoices)
+        {
+            await db.PublishWebhookAsync(organizationId, WebhookEvents.InvoiceIssued, WebhookData.Invoice(invoice), ct);
+            if (invoice.Status == InvoiceStatus.Paid) await db.PublishWebhookAsync(organizationId, WebhookEvents.InvoicePaid, WebhookData.Invoice(invoice), ct);
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The prepaid wallet, locked until the batch commits; an organization that never had one has nothing to pay with.</summary>

@@ -68,28 +68,37 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
 
     public override async Task UpdateSubscriptionsAsync(IReadOnlyList<SubscriptionChange> changes, DateTimeOffset now, CancellationToken ct)
     {
-        await using var command = Command("""
+        // Most changes are plain renewals: only the term moves, so only the indexes on the term are touched.
+        await using var renewal = Command("""
+            UPDATE "Subscriptions" SET "TermStart" = $start, "TermEnd" = $end, "Revision" = "Revision" + 1, "UpdatedAt" = $now, "UpdatedBy" = $by
+            WHERE "Id" = $id AND "Revision" = $revision AND "Status" = 'Active' AND "ActivatedOn" IS NOT NULL AND "PlanVersionId" = $version AND "AnchorDay" = $anchor
+            """, "$start", "$end", "$now", "$by", "$id", "$revision", "$version", "$anchor");
+        await using var other = Command("""
             UPDATE "Subscriptions" SET "Status" = $status, "TermStart" = $start, "TermEnd" = $end, "AnchorDay" = $anchor,
               "PlanVersionId" = $version, "ActivatedOn" = $activated, "CancelledOn" = $cancelled, "CancelAtPeriodEnd" = $cap,
               "Revision" = "Revision" + 1, "UpdatedAt" = $now, "UpdatedBy" = $by
             WHERE "Id" = $id AND "Revision" = $revision
             """, "$status", "$start", "$end", "$anchor", "$version", "$activated", "$cancelled", "$cap", "$now", "$by", "$id", "$revision");
-        var p = command.Parameters;
-        p["$now"].Value = now.UtcTicks;
-        p["$by"].Value = By;
+        foreach (var command in new[] { renewal, other })
+        {
+            command.Parameters["$now"].Value = now.UtcTicks;
+            command.Parameters["$by"].Value = By;
+        }
         foreach (var c in changes)
         {
-            p["$status"].Value = c.Status.ToString();
-            p["$start"].Value = c.TermStart;
-            p["$end"].Value = c.TermEnd;
-            p["$anchor"].Value = c.AnchorDay;
-            p["$version"].Value = Text(c.PlanVersionId);
-            p["$activated"].Value = (object?)c.ActivatedOn ?? DBNull.Value;
-            p["$cancelled"].Value = (object?)c.CancelledOn ?? DBNull.Value;
-            p["$cap"].Value = c.CancelAtPeriodEnd;
-            p["$id"].Value = Text(c.Id);
-            p["$revision"].Value = c.Revision;
-            if (await command.ExecuteNonQueryAsync(ct) != 1) throw new ConcurrentChangeException(c.Id);
+            // A plain renewal goes through the lean statement; if the row turns out not to be one, the full statement follows.
+            if (c.Status == SubscriptionStatus.Active && c.ActivatedOn is not null && c.CancelledOn is null && !c.CancelAtPeriodEnd)
+            {
+                var p = renewal.Parameters;
+                (p["$start"].Value, p["$end"].Value, p["$id"].Value, p["$revision"].Value) = (c.TermStart, c.TermEnd, Text(c.Id), c.Revision);
+                (p["$version"].Value, p["$anchor"].Value) = (Text(c.PlanVersionId), c.AnchorDay);
+                if (await renewal.ExecuteNonQueryAsync(ct) == 1) continue;
+            }
+            var o = other.Parameters;
+            (o["$status"].Value, o["$start"].Value, o["$end"].Value, o["$anchor"].Value) = (c.Status.ToString(), c.TermStart, c.TermEnd, c.AnchorDay);
+            (o["$version"].Value, o["$activated"].Value, o["$cancelled"].Value) = (Text(c.PlanVersionId), (object?)c.ActivatedOn ?? DBNull.Value, (object?)c.CancelledOn ?? DBNull.Value);
+            (o["$cap"].Value, o["$id"].Value, o["$revision"].Value) = (c.CancelAtPeriodEnd, Text(c.Id), c.Revision);
+            if (await other.ExecuteNonQueryAsync(ct) != 1) throw new ConcurrentChangeException(c.Id);
         }
     }
 

@@ -39,5 +39,11 @@ public sealed record UnitsLowEvent(string Meter, string Unit, long Balance, long
     public string Kind => "units";
 }
 
+/// <summary><c>wallet.low</c> for a prepaid wallet's money falling below the threshold its organization set.</summary>
+public sealed record WalletLowEvent(string Currency, decimal Balance, decimal Threshold)
+{
+    public string Kind => "money";
+}
+
 /// <summary><c>voucher.redeemed</c>: the code masked, as everywhere after it was shown once.</summary>
 public sealed record VoucherRedeemedEvent(Guid VoucherId, string Code, string Batch, string Credited, decimal? WalletBalance, long? UnitBalance);

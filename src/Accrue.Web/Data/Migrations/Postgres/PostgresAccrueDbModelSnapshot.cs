@@ -810,7 +810,8 @@ namespace Accrue.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CorrectsInvoiceId");
+                    b.HasIndex("CorrectsInvoiceId")
+                        .HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -818,7 +819,7 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("OrderId")
                         .IsUnique()
                         .HasDatabaseName("IX_Invoices_OnePerOrder")
-                        .HasFilter("\"Kind\" = 'Invoice'");
+                        .HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "IssuedOn");
 

@@ -805,7 +805,8 @@ namespace Accrue.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CorrectsInvoiceId");
+                    b.HasIndex("CorrectsInvoiceId")
+                        .HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -813,7 +814,7 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrderId")
                         .IsUnique()
                         .HasDatabaseName("IX_Invoices_OnePerOrder")
-                        .HasFilter("\"Kind\" = 'Invoice'");
+                        .HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "IssuedOn");
 

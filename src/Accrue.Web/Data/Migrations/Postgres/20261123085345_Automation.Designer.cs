@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Accrue.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAccrueDb))]
-    [Migration("20261123084540_Automation")]
+    [Migration("20261123085345_Automation")]
     partial class Automation
     {
         /// <inheritdoc />
@@ -813,7 +813,8 @@ namespace Accrue.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CorrectsInvoiceId");
+                    b.HasIndex("CorrectsInvoiceId")
+                        .HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -821,7 +822,7 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("OrderId")
                         .IsUnique()
                         .HasDatabaseName("IX_Invoices_OnePerOrder")
-                        .HasFilter("\"Kind\" = 'Invoice'");
+                        .HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "IssuedOn");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Accrue.Web.Data.Migrations.Sqlite
+namespace Accrue.Web.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Automation : Migration
@@ -11,54 +11,62 @@ namespace Accrue.Web.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Invoices_CorrectsInvoiceId",
+                table: "Invoices");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Invoices_OnePerOrder",
+                table: "Invoices");
+
             migrationBuilder.AddColumn<bool>(
                 name: "LowBalanceAlerted",
                 table: "Wallets",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<decimal>(
                 name: "LowBalanceThreshold",
                 table: "Wallets",
-                type: "TEXT",
+                type: "numeric",
                 nullable: false,
                 defaultValue: 0m);
 
             migrationBuilder.AddColumn<bool>(
                 name: "ChargeCardForRenewals",
                 table: "Organizations",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<DateOnly>(
                 name: "PeriodStart",
                 table: "Invoices",
-                type: "TEXT",
+                type: "date",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "SubscriptionId",
                 table: "Invoices",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "BillingRuns",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AsOf = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Trigger = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Host = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Renewed = table.Column<int>(type: "INTEGER", nullable: false),
-                    Invoiced = table.Column<int>(type: "INTEGER", nullable: false),
-                    Failed = table.Column<int>(type: "INTEGER", nullable: false),
-                    Expired = table.Column<int>(type: "INTEGER", nullable: false),
-                    Skipped = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AsOf = table.Column<DateOnly>(type: "date", nullable: false),
+                    Trigger = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Host = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Renewed = table.Column<int>(type: "integer", nullable: false),
+                    Invoiced = table.Column<int>(type: "integer", nullable: false),
+                    Failed = table.Column<int>(type: "integer", nullable: false),
+                    Expired = table.Column<int>(type: "integer", nullable: false),
+                    Skipped = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -69,9 +77,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 name: "JobLeases",
                 columns: table => new
                 {
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Holder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    LeasedUntil = table.Column<long>(type: "INTEGER", nullable: false)
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    LeasedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -82,11 +90,11 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 name: "RenewalReminders",
                 columns: table => new
                 {
-                    SubscriptionId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TermEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    DaysBefore = table.Column<int>(type: "INTEGER", nullable: false),
-                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TermEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    DaysBefore = table.Column<int>(type: "integer", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -103,18 +111,18 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 name: "WebhookEndpoints",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OperatorId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Url = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
-                    Secret = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    EventTypes = table.Column<string>(type: "TEXT", nullable: false),
-                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", nullable: true),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OperatorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Url = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Secret = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    EventTypes = table.Column<string>(type: "text", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    Description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -136,25 +144,25 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 name: "WebhookDeliveries",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EndpointId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EventType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ToOperator = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Payload = table.Column<string>(type: "TEXT", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    RetryUntil = table.Column<long>(type: "INTEGER", nullable: false),
-                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastStatusCode = table.Column<int>(type: "INTEGER", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", nullable: true),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    EndpointId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EventType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ToOperator = table.Column<bool>(type: "boolean", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RetryUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastStatusCode = table.Column<int>(type: "integer", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "text", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -171,14 +179,14 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 name: "WebhookAttempts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    DeliveryId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ToOperator = table.Column<bool>(type: "INTEGER", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    DurationMs = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    DeliveryId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ToOperator = table.Column<bool>(type: "boolean", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StatusCode = table.Column<int>(type: "integer", nullable: true),
+                    Error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    DurationMs = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -195,6 +203,19 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 name: "IX_Subscriptions_OrganizationId_TermEnd_Id",
                 table: "Subscriptions",
                 columns: new[] { "OrganizationId", "TermEnd", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_CorrectsInvoiceId",
+                table: "Invoices",
+                column: "CorrectsInvoiceId",
+                filter: "\"CorrectsInvoiceId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_OnePerOrder",
+                table: "Invoices",
+                column: "OrderId",
+                unique: true,
+                filter: "\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invoices_OnePerRenewal",
@@ -283,6 +304,14 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                 table: "Subscriptions");
 
             migrationBuilder.DropIndex(
+                name: "IX_Invoices_CorrectsInvoiceId",
+                table: "Invoices");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Invoices_OnePerOrder",
+                table: "Invoices");
+
+            migrationBuilder.DropIndex(
                 name: "IX_Invoices_OnePerRenewal",
                 table: "Invoices");
 
@@ -305,6 +334,18 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "SubscriptionId",
                 table: "Invoices");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_CorrectsInvoiceId",
+                table: "Invoices",
+                column: "CorrectsInvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_OnePerOrder",
+                table: "Invoices",
+                column: "OrderId",
+                unique: true,
+                filter: "\"Kind\" = 'Invoice'");
         }
     }
 }

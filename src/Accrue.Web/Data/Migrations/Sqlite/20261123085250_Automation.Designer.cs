@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Accrue.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAccrueDb))]
-    [Migration("20261123084535_Automation")]
+    [Migration("20261123085250_Automation")]
     partial class Automation
     {
         /// <inheritdoc />
@@ -808,7 +808,8 @@ namespace Accrue.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CorrectsInvoiceId");
+                    b.HasIndex("CorrectsInvoiceId")
+                        .HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -816,7 +817,7 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrderId")
                         .IsUnique()
                         .HasDatabaseName("IX_Invoices_OnePerOrder")
-                        .HasFilter("\"Kind\" = 'Invoice'");
+                        .HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "IssuedOn");
 

@@ -2,6 +2,8 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
+using System.Net.Http.Json;
+using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -174,6 +176,34 @@ public abstract class BillingRunTests(AccrueApp app)
         Assert.Contains(renewing.ToString(), deliveries.Single(d => d.EventType == "subscription.renewed").Payload, StringComparison.Ordinal);
         Assert.Contains(ending.ToString(), deliveries.Single(d => d.EventType == "subscription.expired").Payload, StringComparison.Ordinal);
         Assert.Contains("52.48", deliveries.Single(d => d.EventType == "invoice.issued").Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operator_keys_start_and_list_billing_runs_through_the_api()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
+        var id = await app.SubscribeAsync(customer, TvMax, Day.AddDays(40));
+        var runs = await app.CountAsync<Features.Renewals.BillingRun>();
+        var organizationKey = await app.ApiAsync(customer.Id, null);
+        var operatorKey = await app.OperatorApiAsync();
+
+        await (await organizationKey.PostAsJsonAsync("/api/v1/billing-runs", new { asOf = "2027-04-19" })).ProblemAsync(403);
+        var missing = await (await operatorKey.PostAsJsonAsync("/api/v1/billing-runs", new { })).ProblemAsync(400);
+        Assert.Contains("AsOf", missing.ErrorKeys());
+        Assert.Equal(runs, await app.CountAsync<Features.Renewals.BillingRun>());
+        Assert.Equal(Day.AddDays(40), (await app.SubscriptionAsync(id)).TermEnd);
+
+        var response = await operatorKey.PostAsJsonAsync("/api/v1/billing-runs", new { asOf = "2027-04-19" });
+        var run = await response.JsonAsync();
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(("2027-04-19", "api"), (run.GetProperty("asOf").GetString(), run.GetProperty("trigger").GetString()));
+        Assert.True(run.GetProperty("renewed").GetInt32() >= 1);
+        Assert.Equal(SubscriptionStatus.Active, (await app.SubscriptionAsync(id)).Status);
+        Assert.Single(await app.RenewalInvoicesAsync(id));
+
+        var list = await (await operatorKey.GetAsync("/api/v1/billing-runs?limit=200")).JsonAsync();
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetGuid() == run.GetProperty("id").GetGuid());
+        await (await organizationKey.GetAsync("/api/v1/billing-runs")).ProblemAsync(403);
     }
 
     [Fact]

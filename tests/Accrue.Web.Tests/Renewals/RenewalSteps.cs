@@ -59,7 +59,7 @@ public static class RenewalSteps
         });
 
     public static Task<BillingRun> BillAsync(this AccrueApp app, DateOnly asOf) =>
-        app.AsSystemAsync(services => services.GetRequiredService<BillingRunner>().RunAsync(asOf, BillingTriggers.Console));
+        app.AsSystemAsync(services => services.GetRequiredService<BillingRunner>().RunAsync(asOf, BillingTriggers.Api));
 
     public static Task<Subscription> SubscriptionAsync(this AccrueApp app, Guid id) =>
         app.DbAsync(db => db.Subscriptions.IgnoreQueryFilters().AsNoTracking().SingleAsync(s => s.Id == id));

@@ -1,3 +1,4 @@
+using Accrue.Web.Features.Renewals;
 using System.Text.Json.Serialization;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Catalog;
@@ -116,6 +117,7 @@ public static class ApiSetup
         group.MapTicketsApi();
         group.MapFaqApi();
         group.MapWebhooksApi();
+        group.MapBillingRunsApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -25,5 +25,5 @@ public static class BillingTriggers
 {
     public const string Schedule = "schedule";
     public const string CommandLine = "cli";
-    public const string Console = "console";
+    public const string Api = "api";
 }

@@ -1,0 +1,59 @@
+using Accrue.Domain.Common;
+using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
+using Accrue.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accrue.Web.Features.Renewals;
+
+public sealed record BillingRunResponse(Guid Id, DateOnly AsOf, string Trigger, string Host, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
+    int Renewed, int Invoiced, int Failed, int Expired, int Skipped)
+{
+    public static BillingRunResponse From(BillingRun r) =>
+        new(r.Id, r.AsOf, r.Trigger, r.Host, r.StartedAt, r.FinishedAt, r.Renewed, r.Invoiced, r.Failed, r.Expired, r.Skipped);
+}
+
+public sealed record StartBillingRunRequest(DateOnly? AsOf);
+
+/// <summary>/api/v1/billing-runs: the billing run's history, and a run on demand, for operator keys (docs/billing-run.md).</summary>
+public static class BillingRunsApi
+{
+    public static RouteGroupBuilder MapBillingRunsApi(this RouteGroupBuilder api)
+    {
+        var runs = api.MapGroup("/billing-runs").WithTags("Billing runs");
+        runs.MapGet("", ListAsync).WithName("ListBillingRuns").WithSummary("Billing runs, oldest first, with what each did. Operator keys only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        runs.MapPost("", StartAsync).WithName("StartBillingRun")
+            .WithSummary("Bills every subscription whose term ended by asOf, as the `bill` command does, and answers when it is done. Operator keys only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .Idempotent();
+        return api;
+    }
+
+    private static ProblemHttpResult? RefuseUnlessOperator(AccrueDb db) =>
+        db.Actor.IsOperator ? null : Failure.Forbidden("Only operator keys see and start billing runs.").ToProblem();
+
+    private static async Task<Results<Ok<Page<BillingRunResponse>>, ProblemHttpResult>> ListAsync(AccrueDb db, CancellationToken ct,
+        int? limit = null, string? cursor = null)
+    {
+        if (RefuseUnlessOperator(db) is { } refused) return refused;
+        var paging = Paging.Parse(limit, cursor);
+        if (paging.Failure is { } invalid) return invalid.ToProblem();
+        var (take, after) = paging.Value;
+        var query = db.BillingRuns.AsNoTracking();
+        if (after is { } id) query = query.Where(r => r.Id.CompareTo(id) > 0);
+        var rows = await query.OrderBy(r => r.Id).Take(take + 1).ToListAsync(ct);
+        var next = rows.Count > take ? rows[take - 1].Id.ToString("N") : null;
+        return TypedResults.Ok(new Page<BillingRunResponse>([.. rows.Take(take).Select(BillingRunResponse.From)], next));
+    }
+
+    private static async Task<Results<Created<BillingRunResponse>, ProblemHttpResult>> StartAsync(StartBillingRunRequest request, AccrueDb db,
+        BillingRunner runner, CancellationToken ct)
+    {
+        if (RefuseUnlessOperator(db) is { } refused) return refused;
+        if (request.AsOf is not { } asOf) return Failure.Invalid("AsOf", "Give the day to bill up to, as yyyy-MM-dd.").ToProblem();
+        var run = await runner.RunAsync(asOf, BillingTriggers.Api, null, ct);
+        return TypedResults.Created($"/api/v1/billing-runs/{run.Id}", BillingRunResponse.From(run));
+    }
+}

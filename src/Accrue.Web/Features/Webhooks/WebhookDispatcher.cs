@@ -19,30 +19,15 @@ public sealed class WebhookDispatcher(
     WebhookSignal signal,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    ILogger<WebhookDispatcher> logger) : Jobs.Dispatcher(signal, logger)
 {
     public const string HttpClientName = "webhooks";
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await DispatchBatchAsync(stoppingToken) > 0) { }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Webhook dispatch failed; retrying at the next poll");
-            }
-            try { await signal.WaitAsync(options.Value.PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
     /// <summary>Sends one batch of due deliveries; returns how many it handled.</summary>
-    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    public override async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccrueDb>();

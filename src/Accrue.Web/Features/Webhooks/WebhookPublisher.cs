@@ -58,29 +58,8 @@ public static class WebhookPublisher
 /// <summary>The body of every webhook POST.</summary>
 public sealed record WebhookPayload(Guid Id, string Type, DateTimeOffset Created, Guid OrganizationId, object Data);
 
-/// <summary>Wakes the dispatcher as soon as a delivery is saved instead of at its next poll.</summary>
-public sealed class WebhookSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-    private int _queued;
-
-    public void NoteQueued() => Interlocked.Exchange(ref _queued, 1);
-
-    public void WakeIfQueued()
-    {
-        if (Interlocked.Exchange(ref _queued, 0) == 1) Wake();
-    }
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+/// <summary>Wakes the webhook dispatcher after a commit that added deliveries.</summary>
+public sealed class WebhookSignal : Jobs.WakeSignal;
 
 /// <summary>Configuration section "Webhooks".</summary>
 public sealed class WebhookOptions

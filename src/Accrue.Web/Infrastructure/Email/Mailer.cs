@@ -29,21 +29,5 @@ public sealed class Mailer(AccrueDb db, TimeProvider clock)
     }
 }
 
-/// <summary>Wakes the dispatcher as soon as a message is committed instead of at its next poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-    private int _queued;
-
-    public void NoteQueued() => Interlocked.Exchange(ref _queued, 1);
-
-    public void WakeIfQueued()
-    {
-        if (Interlocked.Exchange(ref _queued, 0) == 1 && _signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+/// <summary>Wakes the email outbox's dispatcher after a commit that queued mail.</summary>
+public sealed class OutboxSignal : Jobs.WakeSignal;

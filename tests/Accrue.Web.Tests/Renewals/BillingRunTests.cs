@@ -207,6 +207,35 @@ public abstract class BillingRunTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task Operator_staff_run_billing_from_the_console_and_see_its_history()
+    {
+        var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
+        var id = await app.SubscribeAsync(customer, TvMax, Day.AddDays(50));
+        var staff = await app.SignedInAsync("admin@demo-telecom.test");
+        var runs = await app.CountAsync<Features.Renewals.BillingRun>();
+
+        var refused = Http.Parse(await (await staff.SubmitFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "" })).Content.ReadAsStringAsync());
+        Assert.Contains("Give the day to bill up to.", refused.Errors());
+        Assert.Equal(runs, await app.CountAsync<Features.Renewals.BillingRun>());
+
+        var ran = await staff.SubmitFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "2027-04-29" });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, ran.StatusCode);
+        Assert.Equal(SubscriptionStatus.Active, (await app.SubscriptionAsync(id)).Status);
+        Assert.Single(await app.RenewalInvoicesAsync(id));
+        var page = await staff.GetPageAsync("/console/billing-runs");
+        Assert.Contains("2027-04-29", page.QuerySelector("table")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("console", page.QuerySelector("table")!.TextContent, StringComparison.Ordinal);
+
+        // Partner staff see the history but can't start a run.
+        var partner = await app.SignedInAsync("staff@northwind.test");
+        Assert.Null((await partner.GetPageAsync("/console/billing-runs")).QuerySelector("main form"));
+        var before = await app.CountAsync<Features.Renewals.BillingRun>();
+        var forbidden = await partner.PostFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "2027-05-29" }, "/console/billing-runs");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(before, await app.CountAsync<Features.Renewals.BillingRun>());
+    }
+
+    [Fact]
     public async Task The_card_on_file_pays_renewals_when_the_customer_chose_it()
     {
         var customer = await app.NewCustomerAsync(BillingMode.Postpaid);

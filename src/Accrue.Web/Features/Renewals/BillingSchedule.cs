@@ -25,5 +25,6 @@ public static class BillingTriggers
 {
     public const string Schedule = "schedule";
     public const string CommandLine = "cli";
+    public const string Console = "console";
     public const string Api = "api";
 }

@@ -231,7 +231,7 @@ public abstract class BillingRunTests(AccrueApp app)
         Assert.Null((await partner.GetPageAsync("/console/billing-runs")).QuerySelector("main form"));
         var before = await app.CountAsync<Features.Renewals.BillingRun>();
         var forbidden = await partner.PostFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "2027-05-29" }, "/console/billing-runs");
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal((System.Net.HttpStatusCode.Redirect, "/account/denied"), (forbidden.StatusCode, forbidden.Headers.Location?.AbsolutePath));
         Assert.Equal(before, await app.CountAsync<Features.Renewals.BillingRun>());
     }
 

@@ -49,7 +49,7 @@ public abstract class ApiContractTests(AccrueApp app)
         var walked = 0;
         foreach (var route in app.Routes().Where(r => r.IsList))
         {
-            var url = route.Url(name => values[name]);
+            var url = route.Url(name => ValueOf(route, name, values));
             var all = await (await api.GetAsync($"{url}?limit={Paging.MaxLimit}")).JsonAsync();
             Assert.True(all.TryGetProperty("nextCursor", out _), $"{url} answers without nextCursor");
             var everything = all.GetProperty("items").EnumerateArray().Select(i => i.GetRawText()).ToList();
@@ -119,10 +119,10 @@ public abstract class ApiContractTests(AccrueApp app)
         var firstIds = new Dictionary<string, string>();
         foreach (var route in routes.Where(r => r.IsList))
         {
-            var page = await (await CallAsync(operatorApi, route, route.Url(name => values[name]))).JsonAsync();
+            var page = await (await CallAsync(operatorApi, route, route.Url(name => ValueOf(route, name, values)))).JsonAsync();
             if (page.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } first && first.TryGetProperty("id", out var id))
                 firstIds.TryAdd(route.Pattern.TrimEnd('/').Split('/')[^1], id.ToString());
-            await CallAsync(acmeApi, route, route.Url(name => values[name]));
+            await CallAsync(acmeApi, route, route.Url(name => ValueOf(route, name, values)));
         }
         foreach (var route in routes.Where(r => r.Method == "GET" && !r.IsList))
         {
@@ -172,12 +172,32 @@ public abstract class ApiContractTests(AccrueApp app)
     }
 
     /// <summary>Real ids for route parameters: the Acme demo organization and the first row of each of its lists.</summary>
+    /// <summary>The value for a route parameter; a webhook endpoint's <c>{id}</c> is an endpoint of the right owner, not the invoice the other lists take.</summary>
+    private static string ValueOf(ApiRoute route, string name, Dictionary<string, string> values) =>
+        name == "id" && route.Pattern.Contains("/webhooks/", StringComparison.Ordinal)
+            ? values[route.Pattern.Contains("{orgId", StringComparison.Ordinal) ? "webhookId" : "operatorWebhookId"]
+            : values[name];
+
     private async Task<Dictionary<string, string>> ParameterValuesAsync()
     {
         var acme = await app.OrganizationIdAsync(ApiKeysForTests.Acme);
+        var (webhook, operatorWebhook) = await app.DbAsync(async db =>
+        {
+            var operatorId = await db.Operators.Select(o => o.Id).FirstAsync();
+            Features.Webhooks.WebhookEndpoint Endpoint(Guid? organizationId) => new()
+            {
+                OperatorId = operatorId, OrganizationId = organizationId, Url = "http://127.0.0.1:9/hooks", Secret = "whsec_contract", EventTypes = ["member.added"],
+            };
+            var (own, operators) = (Endpoint(acme), Endpoint(null));
+            db.WebhookEndpoints.AddRange(own, operators);
+            await db.SaveChangesAsync();
+            return (own.Id, operators.Id);
+        });
         return await app.DbAsync(async db => new Dictionary<string, string>
         {
             ["orgId"] = acme.ToString(),
+            ["webhookId"] = webhook.ToString(),
+            ["operatorWebhookId"] = operatorWebhook.ToString(),
             // The one list under an {id}: an invoice's timeline.
             ["id"] = (await db.Invoices.IgnoreQueryFilters().OrderBy(i => i.OrganizationId != acme).ThenBy(i => i.Id).Select(i => (Guid?)i.Id).FirstOrDefaultAsync() ?? Guid.NewGuid()).ToString(),
             ["memberId"] = (await db.Members.IgnoreQueryFilters().Where(m => m.OrganizationId == acme).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync()).ToString(),

@@ -13,6 +13,7 @@ using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -406,9 +407,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
     {
         db.ChangeTracker.Clear();
         var needed = failed.Sum(f => f.Amount);
-        var recipients = await db.Members.IgnoreQueryFilters().AsNoTracking().Include(m => m.PermissionSet)
-            .Where(m => m.OrganizationId == organization.Id).ToListAsync(ct);
-        foreach (var member in recipients.Where(m => m.Role == MemberRole.Owner || m.Can(Permissions.ManageAccount)))
+        foreach (var member in await db.AccountManagersAsync(organization.Id, ct))
             await mailer.QueueAsync(EmailTemplates.RenewalUnpaid, member.Email, organization.Id, new Dictionary<string, string>
             {
                 ["Name"] = member.Name, ["Organization"] = organization.Name, ["Count"] = failed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),

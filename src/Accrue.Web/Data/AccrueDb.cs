@@ -283,6 +283,8 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             s.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Restrict);
             s.HasOne<PlanVersion>().WithMany().HasForeignKey(x => x.PlanVersionId).OnDelete(DeleteBehavior.Restrict);
             s.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.SetNull);
+            // Few subscriptions belong to one member: the others stay out of the index, so renewing them doesn't write it.
+            s.HasIndex(x => x.MemberId).HasFilter("\"MemberId\" IS NOT NULL");
             s.HasMany(x => x.Items).WithOne().HasForeignKey(x => x.SubscriptionId);
             s.HasIndex(x => new { x.OrganizationId, x.Status });
             s.HasIndex(x => new { x.Status, x.TermEnd });
@@ -382,7 +384,8 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         {
             i.Property(x => x.Revision).IsConcurrencyToken();
             i.HasMany(x => x.Events).WithOne().HasForeignKey(x => x.InvoiceId);
-            i.HasIndex(x => new { x.Status, x.DueOn });
+            // Dunning chases open invoices by due date; paid ones (every prepaid renewal) stay out of the index.
+            i.HasIndex(x => x.DueOn).HasFilter("\"Status\" = 'Open'").HasDatabaseName("IX_Invoices_Open_DueOn");
         });
         builder.Entity<InvoiceEvent>(e =>
         {

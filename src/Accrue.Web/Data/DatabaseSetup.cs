@@ -61,9 +61,11 @@ public static class DatabaseSetup
 
     public static async Task MigrateAsync(this AccrueDb db, CancellationToken ct = default)
     {
+        // Write-ahead logging: readers don't block the writer, and commits are cheaper. A new database
+        // gets 16 KiB pages, set before its first table (decision 0012): the billing run's million
+        // invoices fill fewer pages and shallower indexes. An existing database keeps its page size.
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;", ct);
         await db.Database.MigrateAsync(ct);
-        // Write-ahead logging: readers don't block the writer, and commits are cheaper.
-        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
 }
 

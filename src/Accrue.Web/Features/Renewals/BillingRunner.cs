@@ -64,6 +64,8 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         db.BillingRuns.Add(run);
         await db.SaveChangesAsync(ct);
 
+        var writes = RenewalWrites.For(db);
+        await using var session = await writes.BeginRunAsync(ct);
         var organizations = await db.Organizations.IgnoreQueryFilters().AsNoTracking().OrderBy(o => o.Id).ToListAsync(ct);
         var latest = asOf ?? organizations.Select(o => OrganizationTime.Today(o, clock)).DefaultIfEmpty(run.AsOf).Max();
         var total = await Due(latest).LongCountAsync(ct);
@@ -79,7 +81,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
                 done += left;
                 continue;
             }
-            done = await BillOrganizationAsync(organization, day, catalog, run, done, total, progress, ct);
+            done = await BillOrganizationAsync(writes, organization, day, catalog, run, done, total, progress, ct);
             await ChargeCardsAsync(organization, run, ct);
         }
         progress?.Report(new BillingProgress(total, total));
@@ -104,10 +106,9 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
     private IQueryable<Subscription> Due(DateOnly asOf) => db.Subscriptions.IgnoreQueryFilters()
         .Where(s => (s.Status == SubscriptionStatus.Trial || s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue) && s.TermEnd <= asOf);
 
-    private async Task<long> BillOrganizationAsync(Organization organization, DateOnly asOf, Catalog catalog, BillingRun run,
+    private async Task<long> BillOrganizationAsync(RenewalWrites writes, Organization organization, DateOnly asOf, Catalog catalog, BillingRun run,
         long done, long total, IProgress<BillingProgress>? progress, CancellationToken ct)
     {
-        var writes = RenewalWrites.For(db);
         var account = await AccountAsync(organization, asOf, ct);
         var after = (End: DateOnly.MinValue, Id: Guid.Empty);
         var retries = 0;

@@ -813,6 +813,10 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("CorrectsInvoiceId")
                         .HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
 
+                    b.HasIndex("DueOn")
+                        .HasDatabaseName("IX_Invoices_Open_DueOn")
+                        .HasFilter("\"Status\" = 'Open'");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -822,8 +826,6 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "IssuedOn");
-
-                    b.HasIndex("Status", "DueOn");
 
                     b.HasIndex("SubscriptionId", "PeriodStart")
                         .IsUnique()
@@ -1256,7 +1258,8 @@ namespace Accrue.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId")
+                        .HasFilter("\"MemberId\" IS NOT NULL");
 
                     b.HasIndex("PlanId");
 

@@ -808,6 +808,10 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasIndex("CorrectsInvoiceId")
                         .HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
 
+                    b.HasIndex("DueOn")
+                        .HasDatabaseName("IX_Invoices_Open_DueOn")
+                        .HasFilter("\"Status\" = 'Open'");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -817,8 +821,6 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "IssuedOn");
-
-                    b.HasIndex("Status", "DueOn");
 
                     b.HasIndex("SubscriptionId", "PeriodStart")
                         .IsUnique()
@@ -1251,7 +1253,8 @@ namespace Accrue.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId")
+                        .HasFilter("\"MemberId\" IS NOT NULL");
 
                     b.HasIndex("PlanId");
 

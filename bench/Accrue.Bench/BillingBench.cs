@@ -175,6 +175,7 @@ public static class BillingBench
         var batch = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BillingOptions>>().Value.BatchSize;
 
         var writes = RenewalWrites.For(db);
+        await using var session = await writes.BeginRunAsync(default);
         var clock = Stopwatch.StartNew();
         for (var start = 0; start < Math.Max(copies.Count, subscriptions.Count); start += batch)
         {

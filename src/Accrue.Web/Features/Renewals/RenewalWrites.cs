@@ -84,6 +84,8 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
 
     private sealed class Checkpointer : IAsyncDisposable
     {
+        /// <summary>64 MiB of 16 KiB pages.</summary>
+        private const long MaxLogPages = 4096;
         private readonly AccrueDb _db;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
@@ -95,11 +97,18 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
             {
                 await using var connection = new SqliteConnection(connectionString);
                 await connection.OpenAsync();
-                await using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                await using var passive = connection.CreateCommand();
+                passive.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                // When the log has outgrown what a passive checkpoint keeps up with, the checkpointer
+                // waits for the writer's current batch and starts the log over, so it stays bounded.
+                await using var restart = connection.CreateCommand();
+                restart.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA wal_checkpoint(RESTART)";
                 while (!_stop.IsCancellationRequested)
                 {
-                    await checkpoint.ExecuteNonQueryAsync();
+                    long logged;
+                    await using (var reader = await passive.ExecuteReaderAsync())
+                        logged = await reader.ReadAsync() ? reader.GetInt64(1) : 0;
+                    if (logged > MaxLogPages) await restart.ExecuteNonQueryAsync();
                     try { await Task.Delay(TimeSpan.FromMilliseconds(50), _stop.Token); }
                     catch (OperationCanceledException) { }
                 }

@@ -31,6 +31,9 @@ public abstract class ConsoleLogsTests(AccrueApp app)
         var past = await staff.GetPageAsync($"/console/audit?organizationId={created.Id}&to=2020-01-01");
         Assert.Empty(past.QuerySelectorAll("tbody tr"));
         Assert.NotNull(past.QuerySelector(".empty-state"));
+        var reversed = await staff.GetPageAsync($"/console/audit?organizationId={created.Id}&from=2027-02-01&to=2027-01-01");
+        Assert.Contains("The end date must not be before the start date.", reversed.Errors());
+        Assert.Empty(reversed.QuerySelectorAll("tbody tr"));
 
         var scoped = await staff.GetPageAsync($"/console/organizations/{created.Id}/audit?action=Organization.Created");
         Assert.Single(scoped.QuerySelectorAll("tbody tr"));

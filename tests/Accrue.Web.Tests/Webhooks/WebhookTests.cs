@@ -267,6 +267,26 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
         await member.GetPageAsync("/portal/webhooks", HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task Partner_staff_are_not_shown_the_operators_webhooks_and_are_sent_to_the_access_denied_page()
+    {
+        const string link = "nav a[href='/console/webhooks']";
+        var staff = await app.SignedInAsync(Console.ConsoleSteps.Operator);
+        Assert.NotNull((await staff.GetPageAsync("/console/organizations")).QuerySelector(link));
+
+        var partner = await app.SignedInAsync(Console.ConsoleSteps.PartnerStaff);
+        var organizations = await partner.GetPageAsync("/console/organizations");
+        Assert.Null(organizations.QuerySelector(link));
+        Assert.NotNull(organizations.QuerySelector("nav a[href='/console/billing-runs']"));
+        var denied = await partner.GetAsync("/console/webhooks");
+        Assert.Equal((HttpStatusCode.Redirect, "/account/denied"), (denied.StatusCode, denied.Headers.Location?.AbsolutePath));
+        var before = await app.CountAsync<WebhookEndpoint>();
+        var refused = await partner.PostFormAsync("/console/webhooks",
+            new Dictionary<string, string> { ["Input.Url"] = "https://example.com/hook", ["Input.EventTypes"] = WebhookEvents.MemberAdded }, "/console/organizations");
+        Assert.Equal((HttpStatusCode.Redirect, "/account/denied"), (refused.StatusCode, refused.Headers.Location?.AbsolutePath));
+        Assert.Equal(before, await app.CountAsync<WebhookEndpoint>());
+    }
+
     private sealed record Endpoint(Guid Id, string Secret);
 
     private static async Task<Endpoint> CreateAsync(HttpClient api, Guid orgId, string url, string[] types)

@@ -1,6 +1,8 @@
 using Accrue.Web.Features.Renewals;
 using System.Text.Json.Serialization;
+using Accrue.Web.Features.Audit;
 using Accrue.Web.Features.Bills;
+using Accrue.Web.Features.Console.Mail;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Faq;
 using Accrue.Web.Features.Invoices;
@@ -118,6 +120,8 @@ public static class ApiSetup
         group.MapFaqApi();
         group.MapWebhooksApi();
         group.MapBillingRunsApi();
+        group.MapAuditApi();
+        group.MapMailOutboxApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

@@ -37,9 +37,35 @@ public static class Paging
         if (page.After is { } after) query = query.Where(e => e.Id.CompareTo(after) > 0);
         // One row more than asked tells whether another page follows without a second query.
         var rows = await query.OrderBy(e => e.Id).Take(page.Limit + 1).ToListAsync(ct);
-        var next = rows.Count > page.Limit ? rows[page.Limit - 1].Id.ToString("N") : null;
-        return new Page<TResponse>(rows.Take(page.Limit).Select(map).ToList(), next);
+        var (items, next) = Slice(rows, page.Limit, e => e.Id.ToString("N"));
+        return new Page<TResponse>(items.Select(map).ToList(), next);
     }
+
+    /// <summary>
+    /// Checks <c>limit</c> and <c>cursor</c> for rows numbered by the database (audit entries), paged by that
+    /// number: the cursor is the last number of the previous page.
+    /// </summary>
+    public static Result<(int Limit, long? After)> ParseNumbered(int? limit, string? cursor)
+    {
+        var errors = new FieldErrors();
+        var take = limit ?? DefaultLimit;
+        if (take is < 1 or > MaxLimit) errors.Add("limit", $"The limit must be between 1 and {MaxLimit}.");
+        long? after = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)) after = number;
+            else errors.Add("cursor", "The cursor is not one this API handed out; start again without it.");
+        }
+        if (errors.Any) return errors.ToFailure();
+        return (take, after);
+    }
+
+    /// <summary>
+    /// The rows of a keyset query that read one row more than <paramref name="limit"/>: the page's rows,
+    /// and the cursor of the next page (the key of the page's last row) when that extra row came back.
+    /// </summary>
+    public static (IReadOnlyList<T> Items, string? NextCursor) Slice<T>(IReadOnlyList<T> rows, int limit, Func<T, string> key) =>
+        rows.Count > limit ? (rows.Take(limit).ToList(), key(rows[limit - 1])) : (rows, null);
 
     /// <summary>
     /// Pages a short list already read in its display order (tax rates by country, FAQ categories by

@@ -66,6 +66,9 @@ public sealed record TaxRateResponse(Guid Id, string Country, string CountryName
 
 public sealed record TaxRateRequest(string? Name, decimal RatePercent);
 
+/// <summary>A plan's stored SLA document; download it from GET /plans/{id}/sla.</summary>
+public sealed record SlaDocumentResponse(Guid PlanId, string FileName, long Size, DateTimeOffset UploadedAt);
+
 /// <summary>
 /// /api/v1 products, plans and tax rates through <see cref="CatalogCommands"/>. Any key may read the
 /// catalog (an organization's key, to show what can be bought); only operator keys change it.
@@ -100,6 +103,29 @@ public static class CatalogApi
             .WithSummary("Sets new prices as a new plan version; existing subscriptions keep theirs until renewal. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        plans.MapPut("/{id:guid}/sla", UploadSlaAsync).WithName("UploadPlanSla")
+            .WithSummary("Uploads (or replaces) the plan's SLA document: the request body is the PDF itself, sent as application/pdf, "
+                + $"at most {CatalogCommands.MaxSlaBytes / 1024 / 1024} MB; fileName names it for downloads. Operator keys only.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxSlaRequestBody))
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                    {
+                        ["application/pdf"] = new() { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } },
+                    },
+                };
+                return Task.CompletedTask;
+            })
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        plans.MapGet("/{id:guid}/sla", DownloadSlaAsync).WithName("GetPlanSla")
+            .WithSummary("The plan's SLA document. Staff keys get any plan's; an organization's key only a plan it subscribes to (404 otherwise).")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var tax = api.MapGroup("/tax-rates").WithTags("Catalog");
         tax.MapGet("/", ListTaxRatesAsync).WithName("ListTaxRates").WithSummary("Tax rates by country; a country without one is taxed at 0 %.")
@@ -193,6 +219,26 @@ public static class CatalogApi
         if (result.Failure is { } failure) return failure.ToProblem();
         return TypedResults.Created($"/api/v1/plans/{id}", await PlanResponseAsync(db, id, ct));
     }
+
+    /// <summary>
+    /// A little over the document limit reaches the command, so a file just too big gets the same field error
+    /// as on the console page; anything larger is cut off before it is read (413).
+    /// </summary>
+    private const long MaxSlaRequestBody = CatalogCommands.MaxSlaBytes + 1024 * 1024;
+
+    private static async Task<Results<Ok<SlaDocumentResponse>, ProblemHttpResult>> UploadSlaAsync(
+        Guid id, HttpRequest request, CatalogCommands catalog, CancellationToken ct, string? fileName = null)
+    {
+        var result = await catalog.UploadSlaAsync(id, fileName ?? "", request.ContentType ?? "", request.Body, ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var document = result.Value!;
+        return TypedResults.Ok(new SlaDocumentResponse(id, document.FileName, document.Content.LongLength, document.CreatedAt));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadSlaAsync(Guid id, AccrueDb db, CancellationToken ct) =>
+        await SlaDownloads.FindAsync(db, id, ct) is { } document
+            ? TypedResults.File(document.Content, document.ContentType, document.FileName)
+            : Failure.NotFound("SLA document").ToProblem();
 
     private static async Task<Results<Ok<Page<TaxRateResponse>>, ProblemHttpResult>> ListTaxRatesAsync(AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null)
     {

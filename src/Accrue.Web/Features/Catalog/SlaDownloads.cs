@@ -1,3 +1,4 @@
+using Accrue.Domain.Catalog;
 using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -17,19 +18,22 @@ public static class SlaDownloads
         return app;
     }
 
-    private static async Task<IResult> PortalAsync(Guid planId, AccrueDb db, CancellationToken ct)
-    {
-        // The tenant filter keeps this to the member's own organization's subscriptions.
-        if (!db.Actor.IsInOrganization || !await db.Subscriptions.AnyAsync(s => s.PlanId == planId, ct)) return Results.NotFound();
-        return await FileAsync(db, planId, ct);
-    }
+    private static async Task<IResult> PortalAsync(Guid planId, AccrueDb db, CancellationToken ct) =>
+        db.Actor.IsInOrganization && await FindAsync(db, planId, ct) is { } document ? File(document) : Results.NotFound();
 
-    private static Task<IResult> ConsoleAsync(Guid planId, AccrueDb db, CancellationToken ct) => FileAsync(db, planId, ct);
+    private static async Task<IResult> ConsoleAsync(Guid planId, AccrueDb db, CancellationToken ct) =>
+        await FindAsync(db, planId, ct) is { } document ? File(document) : Results.NotFound();
 
-    private static async Task<IResult> FileAsync(AccrueDb db, Guid planId, CancellationToken ct)
+    private static IResult File(Document document) => Results.File(document.Content, document.ContentType, document.FileName);
+
+    /// <summary>
+    /// The plan's SLA document if the actor may download it: staff any plan's, a member or an organization's
+    /// key only a plan the organization subscribes to (the tenant filter keeps the subscriptions to its own).
+    /// </summary>
+    public static async Task<Document?> FindAsync(AccrueDb db, Guid planId, CancellationToken ct)
     {
+        if (db.Actor.IsInOrganization && !await db.Subscriptions.AnyAsync(s => s.PlanId == planId, ct)) return null;
         var documentId = await db.Plans.Where(p => p.Id == planId).Select(p => p.SlaDocumentId).SingleOrDefaultAsync(ct);
-        var document = documentId is { } id ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct) : null;
-        return document is null ? Results.NotFound() : Results.File(document.Content, document.ContentType, document.FileName);
+        return documentId is { } id ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct) : null;
     }
 }

@@ -1,6 +1,7 @@
 using Accrue.Domain.Common;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,9 @@ public static class RemoteSupportApi
         group.MapGet("/", GetAsync).WithName("GetRemoteSupport")
             .WithSummary("Whether remote support is on, and the latest 50 sessions, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/sessions", SessionsAsync).WithName("ListRemoteSupportSessions")
+            .WithSummary("Every remote-support session of the organization, oldest first, as the portal's Activity page lists them.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/", SetAsync).WithName("SetRemoteSupport")
             .WithSummary("Turns remote support on or off (the organization's own key, acting as the Owner). Off ends open sessions.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
@@ -39,6 +43,16 @@ public static class RemoteSupportApi
         var enabled = await db.Organizations.Where(o => o.Id == orgId).Select(o => (bool?)o.RemoteSupportEnabled).SingleOrDefaultAsync(ct);
         if (enabled is null) return Failure.NotFound("Organization").ToProblem();
         return TypedResults.Ok(await ResponseAsync(orgId, enabled.Value, remoteSupport, clock, ct));
+    }
+
+    private static async Task<Results<Ok<Page<RemoteSupportSessionResponse>>, ProblemHttpResult>> SessionsAsync(
+        Guid orgId, AccrueDb db, RemoteSupportCommands remoteSupport, TimeProvider clock, CancellationToken ct, int? limit = null, string? cursor = null)
+    {
+        var page = Paging.Parse(limit, cursor);
+        if (page.Failure is { } failure) return failure.ToProblem();
+        if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(await remoteSupport.Sessions(orgId).PageAsync(page.Value, s => From(s, now), ct));
     }
 
     private static async Task<Results<Ok<RemoteSupportResponse>, ProblemHttpResult>> SetAsync(

@@ -139,10 +139,13 @@ public sealed class RemoteSupportCommands(AccrueDb db, UserManager<User> users, 
         return organization;
     }
 
-    /// <summary>An organization's sessions, newest first.</summary>
+    /// <summary>An organization's sessions (the tenant filter keeps other organizations' out).</summary>
+    public IQueryable<RemoteSupportSession> Sessions(Guid organizationId) =>
+        db.RemoteSupportSessions.AsNoTracking().Where(s => s.OrganizationId == organizationId);
+
+    /// <summary>An organization's latest sessions, newest first.</summary>
     public Task<List<RemoteSupportSession>> SessionsAsync(Guid organizationId, int take = 50, CancellationToken ct = default) =>
-        db.RemoteSupportSessions.AsNoTracking().Where(s => s.OrganizationId == organizationId)
-            .OrderByDescending(s => s.StartedAt).Take(take).ToListAsync(ct);
+        Sessions(organizationId).OrderByDescending(s => s.StartedAt).Take(take).ToListAsync(ct);
 
     /// <summary>How a session stands for display: a session past its limit that nobody touched since still reads as ended by the limit.</summary>
     public static string Describe(RemoteSupportSession session, DateTimeOffset now) =>

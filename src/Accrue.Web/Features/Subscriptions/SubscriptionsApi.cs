@@ -77,6 +77,9 @@ public sealed record QuoteResponse(
     }
 }
 
+/// <summary>A delivered physical good: which product, and the serial number on the device.</summary>
+public sealed record RecordDeliveryRequest(Guid? ProductId, string? SerialNumber);
+
 public sealed record CancelSubscriptionRequest(bool? Immediately);
 
 public sealed record AutoRenewRequest(bool AutoRenew);
@@ -129,6 +132,9 @@ public static class SubscriptionsApi
         Change(group.MapPut("/{id:guid}/auto-renew", SetAutoRenewAsync).WithName("SetAutoRenew"));
         Change(group.MapPut("/{id:guid}/seats", SetSeatsAsync).WithName("SetSeats")
             .WithSummary("Sets seat counts mid-term, reductions included, without charge or credit. Operator keys only; customers add seats or choose fewer at renewal."));
+        group.MapPost("/{id:guid}/deliveries", RecordDeliveryAsync).WithName("RecordDelivery")
+            .WithSummary("Records a delivered physical good (set-top box, router) with its serial number, unique per product. Operator and partner keys only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/organizations/{orgId:guid}/members/{memberId:guid}/seat", AssignSeatAsync).WithName("AssignSeat").WithTags("Subscriptions")
             .WithSummary("Gives a member a seat of a type (never more members than seats bought), or takes it away with nulls.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -243,6 +249,16 @@ public static class SubscriptionsApi
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> SetSeatsAsync(
         Guid orgId, Guid id, SetSeatsRequest request, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
         await RespondAsync(db, await commands.SetSeatsAsync(orgId, id, request.Seats ?? [], ct), ct);
+
+    private static async Task<Results<Created<PhysicalGoodResponse>, ProblemHttpResult>> RecordDeliveryAsync(
+        Guid orgId, Guid id, RecordDeliveryRequest request, SubscriptionCommands commands, CancellationToken ct)
+    {
+        var result = await commands.RecordDeliveryAsync(orgId, id, request.ProductId ?? Guid.Empty, request.SerialNumber, ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var item = result.Value!;
+        return TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/subscriptions/{id}",
+            new PhysicalGoodResponse(item.ProductId, item.Name, item.Quantity, item.SerialNumber, item.AddedOn));
+    }
 
     private static async Task<Results<Ok<SeatAssignmentResponse>, ProblemHttpResult>> AssignSeatAsync(
         Guid orgId, Guid memberId, AssignSeatRequest request, SubscriptionCommands commands, CancellationToken ct)

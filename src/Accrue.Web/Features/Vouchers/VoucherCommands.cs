@@ -69,7 +69,7 @@ public static class VoucherText
 /// </summary>
 public sealed class VoucherCommands(
     AccrueDb db, OrderCommands orders, MemberCommands members, WalletLedger wallet, UnitLedger units,
-    IOptions<VoucherOptions> options, TimeProvider clock, ILogger<VoucherCommands> logger)
+    IOptions<VoucherOptions> options, TimeProvider clock, ILogger<VoucherCommands> logger, VoucherSheet sheet)
 {
     public const int MaxCount = 10_000;
     public const int MaxPurchase = 100;
@@ -167,6 +167,16 @@ public sealed class VoucherCommands(
         await db.SaveChangesAsync(ct);
         var codes = await db.Vouchers.AsNoTracking().Where(v => v.BatchId == id).OrderBy(v => v.Id).ToListAsync(ct);
         return (batch, codes);
+    }
+
+    /// <summary>A print batch's A4 sheet of cut-out cards for the print house, issued in the operator's name; marks the batch exported like <see cref="ExportAsync"/>.</summary>
+    public async Task<Result<(VoucherBatch Batch, byte[] Pdf)>> PrintSheetAsync(Guid id, CancellationToken ct = default)
+    {
+        var result = await ExportAsync(id, "pdf", ct);
+        if (result.Failure is { } failure) return failure;
+        var (batch, codes) = result.Value;
+        var issuer = await db.Operators.Where(o => o.Id == batch.OperatorId).Select(o => o.Name).SingleAsync(ct);
+        return (batch, sheet.Pdf(batch, codes, issuer));
     }
 
     /// <summary>Online batches a customer can buy now: not expired, priced in the organization's currency, with codes left.</summary>

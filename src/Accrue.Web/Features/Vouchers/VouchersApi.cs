@@ -52,6 +52,11 @@ public static class VouchersApi
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
+        batches.MapGet("/{id:guid}/sheet.pdf", SheetAsync).WithName("GetVoucherBatchSheet")
+            .WithSummary("The codes of a print batch as the console's printable A4 sheet of cut-out cards; marks the batch exported (audited).")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
         var owned = api.MapGroup("/organizations/{orgId:guid}/vouchers").WithTags("Vouchers");
         owned.MapGet("/", OwnedAsync).WithName("ListVouchers").WithSummary("The vouchers the organization bought, masked.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -98,6 +103,14 @@ public static class VouchersApi
         if (result.Failure is { } failure) return failure.ToProblem();
         var (batch, codes) = result.Value;
         return TypedResults.File(Encoding.UTF8.GetBytes(VoucherSheet.Csv(batch, codes)), "text/csv", $"vouchers-{batch.Id:N}.csv");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SheetAsync(Guid id, VoucherCommands vouchers, CancellationToken ct)
+    {
+        var result = await vouchers.PrintSheetAsync(id, ct);
+        if (result.Failure is { } failure) return failure.ToProblem();
+        var (batch, pdf) = result.Value;
+        return TypedResults.File(pdf, "application/pdf", $"vouchers-{batch.Id:N}.pdf");
     }
 
     private static async Task<Results<Ok<Page<OwnedVoucherResponse>>, ProblemHttpResult>> OwnedAsync(Guid orgId, AccrueDb db, VoucherCommands vouchers, CancellationToken ct,

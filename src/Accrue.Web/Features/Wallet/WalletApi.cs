@@ -43,6 +43,10 @@ public static class WalletApi
         group.MapGet("/entries", EntriesAsync).WithName("ListWalletEntries")
             .WithSummary("The wallet's ledger, oldest first; filter by kind, direction (Credit or Debit) and date (UTC days).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/export.csv", ExportAsync).WithName("ExportWalletEntries")
+            .WithSummary("The wallet's history as the portal's CSV export, oldest first, with the same filters as the entries.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/top-ups", TopUpAsync).WithName("TopUpWallet")
             .WithSummary("Places a top-up order for the amount and pays it by card; the wallet is credited when the card is charged. Top-ups get no invoice.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -81,6 +85,19 @@ public static class WalletApi
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var query = filter.Apply(db.WalletEntries.AsNoTracking().Where(e => e.OrganizationId == orgId));
         return TypedResults.Ok(await query.PageAsync(page.Value, WalletEntryResponse.From, ct));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
+        Guid orgId, AccrueDb db, TimeProvider clock, CancellationToken ct, WalletEntryKind? kind = null, WalletDirection? direction = null,
+        DateOnly? from = null, DateOnly? to = null)
+    {
+        var filter = new WalletFilter(kind, direction, from, to);
+        if (filter.Validate() is { Any: true } errors) return errors.ToFailure().ToProblem();
+        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
+        if (organization is null) return Failure.NotFound("Organization").ToProblem();
+        if (WalletCommands.NotPrepaid(organization) is { } postpaid) return postpaid.ToProblem();
+        var csv = await Portal.Wallet.WalletView.CsvAsync(db, orgId, filter, ct);
+        return TypedResults.File(csv, "text/csv; charset=utf-8", $"wallet-{clock.GetUtcNow():yyyy-MM-dd}.csv");
     }
 
     private static async Task<Results<Created<TopUpResponse>, ProblemHttpResult>> TopUpAsync(Guid orgId, TopUpRequest request, WalletCommands wallet,

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Accrue.Web.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,18 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Console.Mail;
 
-public sealed partial class DetailModel(AccrueDb db) : PageModel
+public sealed class DetailModel(AccrueDb db) : PageModel
 {
-    /// <summary>
-    /// The body as staff may read it. Links in sent mail carry live single-use tokens (password reset,
-    /// invitation) that would let whoever reads the log take over the account, so they are hidden; mail
-    /// written to files because no SMTP server is configured reached nobody, and the log is how the
-    /// operator delivers it, so it is shown whole.
-    /// </summary>
-    public string Body => Message.Status == OutboxStatus.WrittenToFile ? Message.TextBody : Token().Replace(Message.TextBody, "token=(hidden)");
-
-    [GeneratedRegex(@"token=[^\s&]+")]
-    private static partial Regex Token();
+    /// <summary>The body as staff may read it (<see cref="MailQueries.ReadableBody"/>).</summary>
+    public string Body => MailQueries.ReadableBody(Message);
 
     public OutboxMessage Message { get; private set; } = null!;
     public string? OrganizationName { get; private set; }

@@ -18,13 +18,7 @@ public sealed class IndexModel(AccrueDb db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var query = db.VisibleOutbox().AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(To))
-        {
-            var term = To.Trim().ToLower();
-            query = query.Where(m => m.To.ToLower().Contains(term));
-        }
-        if (Status is { } status) query = query.Where(m => m.Status == status);
+        var query = db.VisibleOutbox().AsNoTracking().Filter(To, Status);
         Results = await query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Select(m => new MailRow(m.Id, m.To, m.Subject, m.Template, m.Status, m.Attempts, m.LastError, m.CreatedAt, m.SentAt, m.FilePath))
             .ToPagedAsync(PageNumber, ct);

@@ -1,16 +1,14 @@
 using System.Text;
 using Accrue.Domain.Vouchers;
-using Accrue.Web.Data;
 using Accrue.Web.Features.Vouchers;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Console.Vouchers;
 
 /// <summary>One batch: its codes (online codes masked once sold) and, for print batches, the exports.</summary>
-public sealed class DetailModel(VoucherCommands vouchers, VoucherSheet sheet, AccrueDb db) : PageModel
+public sealed class DetailModel(VoucherCommands vouchers) : PageModel
 {
     public BatchSummary Summary { get; private set; } = null!;
     public IReadOnlyList<Voucher> Codes { get; private set; } = [];
@@ -35,11 +33,10 @@ public sealed class DetailModel(VoucherCommands vouchers, VoucherSheet sheet, Ac
 
     public async Task<IActionResult> OnPostPdfAsync(Guid id, CancellationToken ct)
     {
-        var result = await vouchers.ExportAsync(id, "pdf", ct);
+        var result = await vouchers.PrintSheetAsync(id, ct);
         if (result.Failure is { } failure) return await FailedAsync(id, failure, ct);
-        var (batch, codes) = result.Value;
-        var issuer = await db.Operators.Where(o => o.Id == batch.OperatorId).Select(o => o.Name).SingleAsync(ct);
-        return File(sheet.Pdf(batch, codes, issuer), "application/pdf", $"vouchers-{batch.Id:N}.pdf");
+        var (batch, pdf) = result.Value;
+        return File(pdf, "application/pdf", $"vouchers-{batch.Id:N}.pdf");
     }
 
     private async Task<IActionResult> FailedAsync(Guid id, Domain.Common.Failure failure, CancellationToken ct)

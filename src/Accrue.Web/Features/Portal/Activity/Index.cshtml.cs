@@ -1,6 +1,7 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Audit;
 using Accrue.Web.Features.Console;
 using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Shared;
@@ -35,10 +36,9 @@ public sealed class IndexModel(AccrueDb db, PortalContext portal, RemoteSupportC
         Organization = await portal.OrganizationAsync();
         Now = clock.GetUtcNow();
         Sessions = await remoteSupport.SessionsAsync(Organization.Id, ct: ct);
-        Entries = await db.AuditEntries.AsNoTracking().Where(a => a.OrganizationId == Organization.Id)
+        Entries = await db.VisibleAudit().AsNoTracking().Where(a => a.OrganizationId == Organization.Id)
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).ToPagedAsync(PageNumber, ct);
-        var ids = Entries.Items.Where(a => a.RemoteSupportSessionId != null).Select(a => a.RemoteSupportSessionId!.Value).Distinct().ToList();
-        SessionsById = await db.RemoteSupportSessions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        SessionsById = (await db.ContextAsync(Entries.Items, ct)).Sessions;
         return Page();
     }
 }

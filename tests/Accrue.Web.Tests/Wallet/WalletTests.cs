@@ -104,6 +104,11 @@ public abstract class WalletTests(AccrueApp app)
         Assert.Contains("'=1+1", lines[1], StringComparison.Ordinal);
         Assert.Contains(",3,Top-up,Credit,", lines[2], StringComparison.Ordinal);
         Assert.Contains(",20.00,37.50,EUR,,ORD-", lines[2], StringComparison.Ordinal);
+
+        // A debit's amount is a negative number for the spreadsheet, not text behind an apostrophe.
+        var debitCsv = await (await browser.GetAsync("/portal/wallet/export.csv?Filter.Direction=Debit")).Content.ReadAsStringAsync();
+        Assert.Contains(",-12.50,17.50,EUR,Correction,", debitCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain("'-", debitCsv, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,8 +12,7 @@ public static class WalletCsv
 
     public static byte[] Write(IEnumerable<WalletEntry> entries, IReadOnlyDictionary<Guid, string> orderReferences)
     {
-        // Descriptions and reasons are typed by people: a leading "=" or "+" must not run as a formula in a spreadsheet.
-        var options = new CsvWriterOptions { Injection = CsvInjection.Escape, FormatProvider = CultureInfo.InvariantCulture };
+        var options = new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture };
         using var stream = new MemoryStream();
         using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true))
         using (var csv = CsvWriter.Create(writer, options, true))
@@ -22,12 +21,18 @@ public static class WalletCsv
             foreach (var e in entries)
                 csv.WriteRecord([
                     e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.Sequence.ToString(CultureInfo.InvariantCulture),
-                    WalletText.Kind(e.Kind), e.IsCredit ? "Credit" : "Debit", e.Description, Format(e.Amount, e.Currency), Format(e.BalanceAfter, e.Currency),
-                    e.Currency, e.Reason ?? "", e.OrderId is { } id && orderReferences.TryGetValue(id, out var reference) ? reference : "",
+                    WalletText.Kind(e.Kind), e.IsCredit ? "Credit" : "Debit", Typed(e.Description), Format(e.Amount, e.Currency), Format(e.BalanceAfter, e.Currency),
+                    e.Currency, Typed(e.Reason ?? ""), e.OrderId is { } id && orderReferences.TryGetValue(id, out var reference) ? reference : "",
                 ]);
         }
         return stream.ToArray();
     }
+
+    /// <summary>
+    /// Descriptions and reasons are typed by people: one starting like a formula ("=", "+", "-", "@")
+    /// gets a leading apostrophe so a spreadsheet shows it as text. Amounts are ours and stay numbers.
+    /// </summary>
+    private static string Typed(string text) => text.Length > 0 && "=+-@\t\r".Contains(text[0]) ? "'" + text : text;
 
     private static string Format(decimal amount, string currency) =>
         Money.Round(amount, currency).ToString("F" + Money.MinorUnits(currency).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

@@ -78,7 +78,7 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
     public override async Task<IAsyncDisposable> BeginRunAsync(CancellationToken ct)
     {
         await Db.Database.OpenConnectionAsync(ct);
-        await Db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint = 0", ct);
+        await Db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF", ct);
         return new Checkpointer(Db, Db.Database.GetConnectionString()!);
     }
 
@@ -120,7 +120,7 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
             await _stop.CancelAsync();
             await _loop;
             _stop.Dispose();
-            await _db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint = 1000");
+            await _db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON");
             await _db.Database.CloseConnectionAsync();
         }
     }
@@ -170,43 +170,40 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
         }
     }
 
-    public override async Task InsertInvoicesAsync(IReadOnlyList<(Invoice Invoice, string Lines)> invoices, CancellationToken ct)
+    public override Task InsertInvoicesAsync(IReadOnlyList<(Invoice Invoice, string Lines)> invoices, CancellationToken ct)
     {
-        await using var command = Insert("Invoices", InvoiceColumns);
-        var p = command.Parameters;
+        using var insert = Insert("Invoices", InvoiceColumns);
         foreach (var (i, lines) in invoices)
         {
-            p[0].Value = Text(i.Id); p[1].Value = Text(i.OperatorId); p[2].Value = Text(i.OrganizationId); p[3].Value = i.Kind.ToString();
-            p[4].Value = i.Number; p[5].Value = i.Sequence; p[6].Value = Text(i.SubscriptionId!.Value); p[7].Value = i.PeriodStart!.Value;
-            p[8].Value = i.IssuedOn; p[9].Value = (object?)i.DueOn ?? DBNull.Value; p[10].Value = i.Status.ToString();
-            p[11].Value = (object?)i.PaidAt?.UtcTicks ?? DBNull.Value; p[12].Value = i.BillingName; p[13].Value = i.BillingAddress;
-            p[14].Value = i.Country; p[15].Value = i.Currency; p[16].Value = lines; p[17].Value = i.Subtotal; p[18].Value = i.Tax;
-            p[19].Value = i.Total; p[20].Value = (object?)i.TaxNote ?? DBNull.Value; p[21].Value = i.Revision;
-            p[22].Value = i.CreatedAt.UtcTicks; p[23].Value = By; p[24].Value = i.CreatedAt.UtcTicks; p[25].Value = By;
-            await command.ExecuteNonQueryAsync(ct);
+            insert.Bind(1, i.Id); insert.Bind(2, i.OperatorId); insert.Bind(3, i.OrganizationId); insert.Bind(4, i.Kind.ToString());
+            insert.Bind(5, i.Number); insert.Bind(6, i.Sequence); insert.Bind(7, i.SubscriptionId!.Value); insert.Bind(8, i.PeriodStart);
+            insert.Bind(9, i.IssuedOn); insert.Bind(10, i.DueOn); insert.Bind(11, i.Status.ToString()); insert.Bind(12, i.PaidAt);
+            insert.Bind(13, i.BillingName); insert.Bind(14, i.BillingAddress); insert.Bind(15, i.Country); insert.Bind(16, i.Currency);
+            insert.Bind(17, lines); insert.Bind(18, i.Subtotal); insert.Bind(19, i.Tax); insert.Bind(20, i.Total); insert.Bind(21, i.TaxNote);
+            insert.Bind(22, i.Revision); insert.Bind(23, i.CreatedAt); insert.Bind(24, By); insert.Bind(25, i.CreatedAt); insert.Bind(26, By);
+            insert.Execute();
         }
+        return Task.CompletedTask;
     }
 
-    public override async Task InsertWalletEntriesAsync(IReadOnlyList<WalletEntry> entries, CancellationToken ct)
+    public override Task InsertWalletEntriesAsync(IReadOnlyList<WalletEntry> entries, CancellationToken ct)
     {
-        await using var command = Insert("WalletEntries", EntryColumns);
-        var p = command.Parameters;
+        using var insert = Insert("WalletEntries", EntryColumns);
         foreach (var e in entries)
         {
-            p[0].Value = Text(e.Id); p[1].Value = Text(e.OrganizationId); p[2].Value = e.Sequence; p[3].Value = e.Kind.ToString();
-            p[4].Value = e.Amount; p[5].Value = e.BalanceAfter; p[6].Value = e.Currency; p[7].Value = e.Description;
-            p[8].Value = e.At.UtcTicks; p[9].Value = (object?)e.UniqueKey ?? DBNull.Value;
-            p[10].Value = e.At.UtcTicks; p[11].Value = By; p[12].Value = e.At.UtcTicks; p[13].Value = By;
-            await command.ExecuteNonQueryAsync(ct);
+            insert.Bind(1, e.Id); insert.Bind(2, e.OrganizationId); insert.Bind(3, e.Sequence); insert.Bind(4, e.Kind.ToString());
+            insert.Bind(5, e.Amount); insert.Bind(6, e.BalanceAfter); insert.Bind(7, e.Currency); insert.Bind(8, e.Description);
+            insert.Bind(9, e.At); insert.Bind(10, e.UniqueKey); insert.Bind(11, e.At); insert.Bind(12, By); insert.Bind(13, e.At); insert.Bind(14, By);
+            insert.Execute();
         }
+        return Task.CompletedTask;
     }
 
-    /// <summary>EF stores Guids on SQLite as upper-case text; Microsoft.Data.Sqlite alone would bind them as blobs.</summary>
-    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
+    private static string Text(Guid id) => SqliteStatement.Text(id);
 
-    private SqliteCommand Insert(string table, string[] columns) =>
-        Command($"""INSERT INTO "{table}" ({Columns(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})""",
-            columns.Select((_, i) => $"$p{i}").ToArray());
+    /// <summary>Inserts are prepared on SQLite's handle: what is the same for the whole batch is bound once.</summary>
+    private SqliteStatement Insert(string table, string[] columns) =>
+        new((SqliteConnection)Connection, $"""INSERT INTO "{table}" ({Columns(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"?{i + 1}"))})""");
 
     private SqliteCommand Command(string sql, params string[] parameters)
     {

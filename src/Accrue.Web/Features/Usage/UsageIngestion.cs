@@ -111,8 +111,9 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
         var balances = (await ledger.LockAsync(organizationId, named, ct)).ToDictionary(b => b.Meter, StringComparer.Ordinal);
         var starting = balances.ToDictionary(b => b.Key, b => b.Value.Balance, StringComparer.Ordinal);
         var ids = valid.Select(v => v.Event.Id!).ToList();
+        // One parameter for all the ids (json_each on SQLite, an array on PostgreSQL), each looked up on the primary key.
         var seen = (await db.UsageEvents.IgnoreQueryFilters()
-            .Where(u => u.OrganizationId == organizationId && ids.Contains(u.EventId)).Select(u => u.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            .Where(u => u.OrganizationId == organizationId && EF.Parameter(ids).Contains(u.EventId)).Select(u => u.EventId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var results = new List<(int, UsageEventResult)>(valid.Count);
         var stored = new List<UsageEvent>(valid.Count);
@@ -150,6 +151,7 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
         if (stored.Count > 0)
         {
             await InsertAsync(stored, ct);
+            await AddToTotalsAsync(organizationId, stored, ct);
             foreach (var (code, (count, overage)) in counts)
             {
                 var balance = balances[code];
@@ -268,6 +270,21 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
             parameters[7].Value = e.ReceivedAt.UtcTicks;
             parameters[8].Value = e.Overage;
             await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Adds the batch's new events to the hourly totals <see cref="UnitQueries.UsedSinceAsync"/> reads, in the batch's transaction.</summary>
+    private async Task AddToTotalsAsync(Guid organizationId, List<UsageEvent> events, CancellationToken ct)
+    {
+        var postgres = db.Database.IsNpgsql();
+        foreach (var total in events.GroupBy(e => (e.Meter, Hour: UsageTotal.HourOf(e.OccurredAt))).OrderBy(g => g.Key.Meter, StringComparer.Ordinal).ThenBy(g => g.Key.Hour))
+        {
+            // SQLite stores instants as UTC ticks (SqliteAccrueDb); a raw parameter would go as text.
+            object hour = postgres ? total.Key.Hour : total.Key.Hour.UtcTicks;
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "UsageTotals" ("OrganizationId", "Meter", "Hour", "Quantity") VALUES ({organizationId}, {total.Key.Meter}, {hour}, {total.Sum(e => e.Quantity)})
+                ON CONFLICT ("OrganizationId", "Meter", "Hour") DO UPDATE SET "Quantity" = "UsageTotals"."Quantity" + excluded."Quantity"
+                """, ct);
         }
     }
 

@@ -43,16 +43,14 @@ public static class UnitQueries
     {
         var nextHour = UsageTotal.HourOf(since).AddHours(1);
         // Per meter, so each range is one seek on the (organization, meter, time) keys.
-        var used = await db.UsageTotals.IgnoreQueryFilters().AsNoTracking()
+        var totals = db.UsageTotals.IgnoreQueryFilters()
             .Where(t => t.OrganizationId == organizationId && meters.Contains(t.Meter) && t.Hour >= nextHour)
-            .GroupBy(t => t.Meter).Select(g => new { g.Key, Sum = g.Sum(t => t.Quantity) })
-            .ToDictionaryAsync(g => g.Key, g => g.Sum, StringComparer.Ordinal, ct);
-        var firstHour = await db.UsageEvents.IgnoreQueryFilters().AsNoTracking()
+            .Select(t => new { t.Meter, t.Quantity });
+        var firstHour = db.UsageEvents.IgnoreQueryFilters()
             .Where(u => u.OrganizationId == organizationId && meters.Contains(u.Meter) && u.OccurredAt >= since && u.OccurredAt < nextHour)
-            .GroupBy(u => u.Meter).Select(g => new { g.Key, Sum = g.Sum(u => u.Quantity) })
-            .ToListAsync(ct);
-        foreach (var hour in firstHour) used[hour.Key] = used.GetValueOrDefault(hour.Key) + hour.Sum;
-        return used;
+            .Select(u => new { u.Meter, u.Quantity });
+        return await totals.Concat(firstHour).GroupBy(u => u.Meter).Select(g => new { g.Key, Sum = g.Sum(u => u.Quantity) })
+            .ToDictionaryAsync(g => g.Key, g => g.Sum, StringComparer.Ordinal, ct);
     }
 
     /// <summary>The latest changes to the organization's unit balances: packs, vouchers, adjustments and usage batches.</summary>

@@ -281,7 +281,10 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
         }
     }
 
-    /// <summary>Adds the batch's new events to the hourly totals <see cref="UnitQueries.UsedSinceAsync"/> reads, in the batch's transaction.</summary>
+    /// <summary>
+    /// Adds the batch's new events to the hourly totals <see cref="UnitQueries.UsedSinceAsync"/> reads, in the batch's
+    /// transaction (rolled back with it on a retry), in key order like the balances.
+    /// </summary>
     private async Task AddToTotalsAsync(Guid organizationId, List<UsageEvent> events, CancellationToken ct)
     {
         var postgres = db.Database.IsNpgsql();

@@ -75,3 +75,19 @@ public sealed class UsageEvent : IOrganizationOwned
     /// <summary>Accepted beyond the balance, as the meter allows.</summary>
     public bool Overage { get; init; }
 }
+
+/// <summary>
+/// The quantity of an organization's usage events of one meter that occurred in one UTC hour, kept in the
+/// same transaction as the events, so "used in the last 30 days" adds up at most 721 of these (plus the
+/// events of the one hour the window starts in) instead of every event of the month.
+/// </summary>
+public sealed class UsageTotal : IOrganizationOwned
+{
+    public Guid OrganizationId { get; init; }
+    public required string Meter { get; init; }
+    /// <summary>The start of the hour, UTC.</summary>
+    public DateTimeOffset Hour { get; init; }
+    public long Quantity { get; set; }
+
+    public static DateTimeOffset HourOf(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+}

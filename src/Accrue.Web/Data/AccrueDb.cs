@@ -65,6 +65,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<UnitBalance> UnitBalances => Set<UnitBalance>();
     public DbSet<UnitEntry> UnitEntries => Set<UnitEntry>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    public DbSet<UsageTotal> UsageTotals => Set<UsageTotal>();
     public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<VoucherAttempt> VoucherAttempts => Set<VoucherAttempt>();
@@ -463,6 +464,11 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             e.Property(x => x.Meter).HasMaxLength(40);
             e.Property(x => x.Reference).HasMaxLength(200);
             e.HasIndex(x => new { x.OrganizationId, x.Meter, x.OccurredAt });
+        });
+        builder.Entity<UsageTotal>(t =>
+        {
+            t.HasKey(x => new { x.OrganizationId, x.Meter, x.Hour });
+            t.Property(x => x.Meter).HasMaxLength(40);
         });
 
         builder.Entity<VoucherBatch>(b =>

@@ -39,7 +39,7 @@ public static class DatabaseSetup
             var sqlite = SqliteConnectionString(connectionString ?? DefaultSqlite);
             builder.Services.AddDbContext<SqliteAccrueDb>((sp, o) => o
                 .UseSqlite(sqlite)
-                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), SqlitePragmas.Instance));
             builder.Services.AddScoped<AccrueDb>(sp => sp.GetRequiredService<SqliteAccrueDb>());
         }
         return builder;

@@ -49,6 +49,7 @@ public abstract class UsageConcurrencyTests(AccrueApp app)
         Assert.Equal(sent.Count, events);
         Assert.Equal(expected, sum);
         Assert.Equal(sent.Sum(QuantityOf), await app.DbAsync(db => db.UsageEvents.IgnoreQueryFilters().Where(e => e.OrganizationId == org).SumAsync(e => e.Quantity)));
+        Assert.Equal(sent.Sum(QuantityOf), (await app.AssertTotalsMatchEventsAsync(org)).Sum(t => t.Quantity));
     }
 }
 

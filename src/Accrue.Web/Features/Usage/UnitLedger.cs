@@ -41,16 +41,27 @@ public sealed class UnitLedger(AccrueDb db, TimeProvider clock)
     /// </summary>
     public async Task<IReadOnlyList<UnitBalance>> LockAsync(Guid organizationId, IReadOnlyList<string> meters, CancellationToken ct)
     {
-        foreach (var meter in meters.Distinct())
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "UnitBalances" ("OrganizationId", "Meter", "Balance", "Overage", "LastSequence", "LowBalanceAlerted") VALUES ({organizationId}, {meter}, {0L}, {0L}, {0L}, {false}) ON CONFLICT DO NOTHING""", ct);
+        var locked = await LockAllAsync(organizationId, ct);
+        // Usually every balance exists: then the lock is the one statement.
+        var missing = meters.Distinct().Where(m => !locked.Any(b => b.Meter == m)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var meter in missing)
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "UnitBalances" ("OrganizationId", "Meter", "Balance", "Overage", "LastSequence", "LowBalanceAlerted") VALUES ({organizationId}, {meter}, {0L}, {0L}, {0L}, {false}) ON CONFLICT DO NOTHING""", ct);
+            locked = await LockAllAsync(organizationId, ct);
+        }
+        return meters.Select(m => locked.Single(b => b.Meter == m)).ToList();
+    }
+
+    private async Task<List<UnitBalance>> LockAllAsync(Guid organizationId, CancellationToken ct)
+    {
         foreach (var tracked in db.ChangeTracker.Entries<UnitBalance>().Where(e => e.Entity.OrganizationId == organizationId).ToList())
             tracked.State = EntityState.Detached;
         // Locked in one statement, ordered by meter, so two batches never wait on each other crosswise.
         var sql = db.Database.IsNpgsql()
             ? """SELECT * FROM "UnitBalances" WHERE "OrganizationId" = {0} ORDER BY "Meter" FOR UPDATE"""
             : """SELECT * FROM "UnitBalances" WHERE "OrganizationId" = {0} ORDER BY "Meter" """;
-        var locked = await db.UnitBalances.FromSqlRaw(sql, organizationId).IgnoreQueryFilters().ToListAsync(ct);
-        return meters.Select(m => locked.Single(b => b.Meter == m)).ToList();
+        return await db.UnitBalances.FromSqlRaw(sql, organizationId).IgnoreQueryFilters().ToListAsync(ct);
     }
 }

@@ -1974,6 +1974,26 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.ToTable("UsageEvents");
                 });
 
+            modelBuilder.Entity("Accrue.Domain.Usage.UsageTotal", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Meter")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Meter", "Hour");
+
+                    b.ToTable("UsageTotals");
+                });
+
             modelBuilder.Entity("Accrue.Domain.Vouchers.Voucher", b =>
                 {
                     b.Property<Guid>("Id")

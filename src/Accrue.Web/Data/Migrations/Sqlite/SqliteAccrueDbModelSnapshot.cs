@@ -1969,6 +1969,26 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.ToTable("UsageEvents");
                 });
 
+            modelBuilder.Entity("Accrue.Domain.Usage.UsageTotal", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Meter")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Meter", "Hour");
+
+                    b.ToTable("UsageTotals");
+                });
+
             modelBuilder.Entity("Accrue.Domain.Vouchers.Voucher", b =>
                 {
                     b.Property<Guid>("Id")

@@ -5,7 +5,7 @@ using SQLitePCL;
 namespace Accrue.Web.Data;
 
 /// <summary>
-/// A statement prepared straight on SQLite's handle, for the bulk writes of the billing run. Values
+/// A statement prepared straight on SQLite's handle, for bulk writes (the billing run, usage events). Values
 /// stay bound between executions and are bound again only when they change, so a column that is the
 /// same for a whole batch (the organization, its billing address, the invoice lines of one price)
 /// costs nothing per row; ADO.NET binds every parameter on every execution. Values are written the
@@ -20,8 +20,7 @@ public sealed class SqliteStatement : IDisposable
     public SqliteStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
-        if (rc != raw.SQLITE_OK) throw Error(rc);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statement), _db);
         _bound = new object?[raw.sqlite3_bind_parameter_count(_statement) + 1];
     }
 
@@ -42,7 +41,7 @@ public sealed class SqliteStatement : IDisposable
     }
 
     public void Bind(int index, long value) => Bind(index, (long?)value);
-    public void Bind(int index, Guid value) => Bind(index, Text(value));
+    public void Bind(int index, Guid? value) => Bind(index, value is { } id ? Text(id) : null);
     public void Bind(int index, DateOnly? value) => Bind(index, value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     public void Bind(int index, DateTimeOffset? value) => Bind(index, value?.UtcTicks);
     public void Bind(int index, decimal value) => Bind(index, value.ToString("0.0###########################", CultureInfo.InvariantCulture));
@@ -51,15 +50,19 @@ public sealed class SqliteStatement : IDisposable
     public int Execute()
     {
         var rc = raw.sqlite3_step(_statement);
-        var error = rc == raw.SQLITE_DONE ? null : Error(rc);
-        raw.sqlite3_reset(_statement);
-        return error is null ? raw.sqlite3_changes(_db) : throw error;
+        try
+        {
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+        return raw.sqlite3_changes(_db);
     }
 
     public void Dispose() => raw.sqlite3_finalize(_statement);
 
     /// <summary>EF stores Guids on SQLite as upper-case text.</summary>
     public static string Text(Guid id) => id.ToString().ToUpperInvariant();
-
-    private SqliteException Error(int rc) => new(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
 }

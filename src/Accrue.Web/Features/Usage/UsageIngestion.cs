@@ -7,7 +7,6 @@ using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using SQLitePCL;
 
 namespace Accrue.Web.Features.Usage;
 
@@ -248,36 +247,20 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
             return;
         }
 
-        // SQLite runs in process: one prepared statement stepped per row, bound by position straight through SQLitePCL
-        // (as Microsoft.Data.Sqlite does underneath, minus its per-execution reader and by-name binding: a third of the
-        // insert's CPU). It runs in the connection's open transaction. Values as EF stores them here: GUIDs as upper-case
-        // text, instants as UTC ticks (SqliteAccrueDb).
-        var handle = ((Microsoft.Data.Sqlite.SqliteConnection)connection).Handle!;
-        var rc = raw.sqlite3_prepare_v2(handle, """
+        // SQLite runs in process: one statement prepared on SQLite's handle and stepped per row, in the connection's
+        // open transaction (a third less CPU than ADO.NET's per-execution reader and by-name binding). A duplicate id
+        // surfaces as SqliteException with its extended code (1555), as from EF, for the retry.
+        using var statement = new SqliteStatement((Microsoft.Data.Sqlite.SqliteConnection)connection, """
             INSERT INTO "UsageEvents" ("OrganizationId", "EventId", "Meter", "Quantity", "MemberId", "Reference", "OccurredAt", "ReceivedAt", "Overage")
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-            """, out sqlite3_stmt statement);
-        Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, handle);
-        using (statement)
+            """);
+        foreach (var e in events)
         {
-            var organization = SqliteGuid(events[0].OrganizationId);
-            foreach (var e in events)
-            {
-                ct.ThrowIfCancellationRequested();
-                raw.sqlite3_bind_text(statement, 1, organization);
-                raw.sqlite3_bind_text(statement, 2, e.EventId);
-                raw.sqlite3_bind_text(statement, 3, e.Meter);
-                raw.sqlite3_bind_int64(statement, 4, e.Quantity);
-                if (e.MemberId is { } member) raw.sqlite3_bind_text(statement, 5, SqliteGuid(member)); else raw.sqlite3_bind_null(statement, 5);
-                if (e.Reference is { } reference) raw.sqlite3_bind_text(statement, 6, reference); else raw.sqlite3_bind_null(statement, 6);
-                raw.sqlite3_bind_int64(statement, 7, e.OccurredAt.UtcTicks);
-                raw.sqlite3_bind_int64(statement, 8, e.ReceivedAt.UtcTicks);
-                raw.sqlite3_bind_int(statement, 9, e.Overage ? 1 : 0);
-                rc = raw.sqlite3_step(statement);
-                // A unique violation surfaces as SqliteException with its extended code (1555), as from EF, for the retry.
-                if (rc != raw.SQLITE_DONE) Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, handle);
-                raw.sqlite3_reset(statement);
-            }
+            ct.ThrowIfCancellationRequested();
+            statement.Bind(1, e.OrganizationId); statement.Bind(2, e.EventId); statement.Bind(3, e.Meter); statement.Bind(4, e.Quantity);
+            statement.Bind(5, e.MemberId); statement.Bind(6, e.Reference); statement.Bind(7, e.OccurredAt); statement.Bind(8, e.ReceivedAt);
+            statement.Bind(9, e.Overage ? 1 : 0);
+            statement.Execute();
         }
     }
 
@@ -299,7 +282,6 @@ public sealed class UsageIngestion(AccrueDb db, UnitLedger ledger, Mailer mailer
         }
     }
 
-    private static string SqliteGuid(Guid id) => id.ToString().ToUpperInvariant();
 
     private static bool IsUniqueViolation(Exception e) => (e is DbUpdateException { InnerException: { } inner } ? inner : e) is
         Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }

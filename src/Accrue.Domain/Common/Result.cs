@@ -3,9 +3,13 @@ namespace Accrue.Domain.Common;
 /// <summary>
 /// An expected failure: what the user did wrong, said in their words. Field errors name the input
 /// they belong to so forms can show them beside the field and the API as ProblemDetails errors.
+/// <see cref="Code"/> is the stable machine-readable name of the failure (<c>seats_below_assigned</c>,
+/// <c>card_declined</c>) that API clients switch on; set it with <c>Failure.Conflict("…") with { Code = "…" }</c>.
 /// </summary>
 public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    public string? Code { get; init; }
+
     public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.");
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
     public static Failure Conflict(string message) => new(FailureKind.Conflict, message);

@@ -9,6 +9,8 @@ namespace Accrue.Domain.Common;
 public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
     public string? Code { get; init; }
+    /// <summary>For <see cref="FailureKind.TooManyRequests"/>: how long until the request may succeed (the <c>Retry-After</c> header).</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public static Failure NotFound(string what) => new(FailureKind.NotFound, $"{what} was not found.");
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);

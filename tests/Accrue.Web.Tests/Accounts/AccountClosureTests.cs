@@ -115,8 +115,8 @@ public abstract class AccountClosureTests(AccrueApp app)
     {
         var id = await NewOrganizationAsync();
         var api = await app.OperatorApiAsync();
-        Assert.Contains("Reason", (await (await api.PostAsJsonAsync($"/api/v1/organizations/{id}/close", new { reason = "  " })).ProblemAsync(400)).ErrorKeys());
-        Assert.Contains("Reason", (await (await api.PostAsJsonAsync($"/api/v1/organizations/{id}/suspend", new { reason = new string('x', 501) })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("reason", (await (await api.PostAsJsonAsync($"/api/v1/organizations/{id}/close", new { reason = "  " })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("reason", (await (await api.PostAsJsonAsync($"/api/v1/organizations/{id}/suspend", new { reason = new string('x', 501) })).ProblemAsync(400)).ErrorKeys());
 
         var staff = await app.SignedInAsync(ConsoleSteps.Operator);
         var status = $"/console/organizations/{id}/status";

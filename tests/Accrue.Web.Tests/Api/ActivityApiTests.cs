@@ -109,8 +109,8 @@ public abstract class ActivityApiTests(AccrueApp app)
         await (await key.GetAsync("/api/v1/audit-entries")).ProblemAsync(403);
 
         var reversed = await (await key.GetAsync($"/api/v1/organizations/{org}/audit-entries?from=2027-02-01&to=2027-01-01")).ProblemAsync(400);
-        Assert.Equal(["To"], reversed.ErrorKeys());
-        Assert.Equal(["To"], (await (await operatorKey.GetAsync("/api/v1/audit-entries?from=2027-02-01&to=2027-01-01")).ProblemAsync(400)).ErrorKeys());
+        Assert.Equal(["to"], reversed.ErrorKeys());
+        Assert.Equal(["to"], (await (await operatorKey.GetAsync("/api/v1/audit-entries?from=2027-02-01&to=2027-01-01")).ProblemAsync(400)).ErrorKeys());
         Assert.Equal(["cursor"], (await (await key.GetAsync($"/api/v1/organizations/{org}/audit-entries?cursor=0192f3ab")).ProblemAsync(400)).ErrorKeys());
         Assert.Equal(["limit"], (await (await operatorKey.GetAsync("/api/v1/audit-entries?limit=201")).ProblemAsync(400)).ErrorKeys());
         Assert.Equal(["cursor"], (await (await key.GetAsync($"/api/v1/organizations/{org}/remote-support/sessions?cursor=12")).ProblemAsync(400)).ErrorKeys());

@@ -79,13 +79,13 @@ public abstract class ConsoleFilesApiTests(AccrueApp app)
         var all = await app.CountAsync<SubscriptionItem>();
 
         var duplicate = await (await operatorKey.PostAsJsonAsync(url, new { productId = setTopBox, serialNumber = existing })).ProblemAsync(400);
-        Assert.Equal(["SerialNumber"], duplicate.ErrorKeys());
-        Assert.Contains("already recorded", duplicate.GetProperty("errors").GetProperty("SerialNumber")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(["SerialNumber"], (await (await operatorKey.PostAsJsonAsync(url, new { productId = setTopBox, serialNumber = "  " })).ProblemAsync(400)).ErrorKeys());
-        Assert.Equal(["SerialNumber"], (await (await operatorKey.PostAsJsonAsync(url, new { productId = setTopBox, serialNumber = new string('9', 101) })).ProblemAsync(400)).ErrorKeys());
+        Assert.Equal(["serialNumber"], duplicate.ErrorKeys());
+        Assert.Contains("already recorded", duplicate.GetProperty("errors").GetProperty("serialNumber")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(["serialNumber"], (await (await operatorKey.PostAsJsonAsync(url, new { productId = setTopBox, serialNumber = "  " })).ProblemAsync(400)).ErrorKeys());
+        Assert.Equal(["serialNumber"], (await (await operatorKey.PostAsJsonAsync(url, new { productId = setTopBox, serialNumber = new string('9', 101) })).ProblemAsync(400)).ErrorKeys());
         var notAGood = await (await operatorKey.PostAsJsonAsync(url, new { productId = await ProductAsync("tv"), serialNumber = Http.Unique("X") })).ProblemAsync(400);
-        Assert.Equal(["ProductId"], notAGood.ErrorKeys());
-        Assert.Equal(["ProductId", "SerialNumber"], (await (await operatorKey.PostAsJsonAsync(url, new { })).ProblemAsync(400)).ErrorKeys().Order(StringComparer.Ordinal));
+        Assert.Equal(["productId"], notAGood.ErrorKeys());
+        Assert.Equal(["productId", "serialNumber"], (await (await operatorKey.PostAsJsonAsync(url, new { })).ProblemAsync(400)).ErrorKeys().Order(StringComparer.Ordinal));
 
         // The customer's own key can't record deliveries; another partner's key doesn't see the organization.
         var own = await app.ApiAsync(customer.OrganizationId, null);
@@ -145,8 +145,8 @@ public abstract class ConsoleFilesApiTests(AccrueApp app)
         async Task RefusedAsync(HttpContent content, string message)
         {
             var problem = await (await operatorKey.PutAsync(url, content)).ProblemAsync(400);
-            Assert.Equal(["Sla"], problem.ErrorKeys());
-            Assert.Equal(message, problem.GetProperty("errors").GetProperty("Sla")[0].GetString());
+            Assert.Equal(["sla"], problem.ErrorKeys());
+            Assert.Equal(message, problem.GetProperty("errors").GetProperty("sla")[0].GetString());
         }
         await RefusedAsync(Body(Pdf("declared as text"), "text/plain"), "The SLA document must be a PDF file.");
         await RefusedAsync(Body(Encoding.ASCII.GetBytes("MZ this is no PDF"), "application/pdf"), "The file is not a PDF document.");
@@ -261,7 +261,7 @@ public abstract class ConsoleFilesApiTests(AccrueApp app)
         var entries = await app.CountAsync<WalletEntry>();
 
         var reversed = await (await customer.Api.GetAsync($"{url}?from=2027-02-01&to=2027-01-01")).ProblemAsync(400);
-        Assert.Equal(["To"], reversed.ErrorKeys());
+        Assert.Equal(["to"], reversed.ErrorKeys());
         await (await (await app.OrganizationApiAsync(ApiKeysForTests.Acme)).GetAsync(url)).ProblemAsync(404);
         await (await (await app.PartnerApiAsync()).GetAsync(url)).ProblemAsync(404);
         var postpaid = await app.NewPostpaidAsync();

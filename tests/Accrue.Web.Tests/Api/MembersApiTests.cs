@@ -71,9 +71,9 @@ public abstract class MembersApiTests(AccrueApp app)
         var unknownSet = await (await api.PostAsJsonAsync($"/api/v1/organizations/{orgId}/members", new { name = "X", email = $"{Http.Unique("x")}@api.test", permissionSetId = Guid.NewGuid() })).ProblemAsync(400);
         var badRole = await api.PostAsJsonAsync($"/api/v1/organizations/{orgId}/members", new { name = "X", email = $"{Http.Unique("x")}@api.test", role = "Emperor" });
 
-        Assert.Equal(["Email"], duplicate.ErrorKeys());
-        Assert.Equal(["Email", "Name"], invalid.ErrorKeys().Order().ToList());
-        Assert.Equal(["PermissionSetId"], unknownSet.ErrorKeys());
+        Assert.Equal(["email"], duplicate.ErrorKeys());
+        Assert.Equal(["email", "name"], invalid.ErrorKeys().Order().ToList());
+        Assert.Equal(["permissionSetId"], unknownSet.ErrorKeys());
         await badRole.ProblemAsync(400);
         Assert.Equal(before, await CountsAsync());
     }
@@ -87,7 +87,7 @@ public abstract class MembersApiTests(AccrueApp app)
         await (await api.DeleteAsync($"/api/v1/organizations/{orgId}/members/{ownerId}")).ProblemAsync(409);
         var demote = await (await api.PutAsJsonAsync($"/api/v1/organizations/{orgId}/members/{ownerId}", new { name = "Owen Owner", role = "Member", portalAccess = true })).ProblemAsync(400);
 
-        Assert.Contains("Role", demote.ErrorKeys());
+        Assert.Contains("role", demote.ErrorKeys());
         var owner = await app.DbAsync(db => db.Members.IgnoreQueryFilters().SingleAsync(m => m.Id == ownerId));
         Assert.Equal(MemberRole.Owner, owner.Role);
     }
@@ -109,7 +109,7 @@ public abstract class MembersApiTests(AccrueApp app)
         Assert.Equal(MemberRole.Admin, roles[ownerId]);
 
         var stranger = await (await api.PostAsJsonAsync($"/api/v1/organizations/{orgId}/ownership", new { newOwnerId = Guid.NewGuid() })).ProblemAsync(400);
-        Assert.Contains("NewOwnerId", stranger.ErrorKeys());
+        Assert.Contains("newOwnerId", stranger.ErrorKeys());
     }
 
     private async Task<(int Members, int Users, int Outbox)> CountsAsync() =>

@@ -64,7 +64,7 @@ public abstract class OrganizationsApiTests(AccrueApp app)
 
         var problem = await (await api.PostAsJsonAsync("/api/v1/organizations", body)).ProblemAsync(400);
 
-        Assert.Equal(["Country", "Currency", "Owner.Email", "TimeZone"], problem.ErrorKeys().Order().ToList());
+        Assert.Equal(["country", "currency", "Owner.Email", "timeZone"], problem.ErrorKeys().Order().ToList());
         Assert.Equal(before, await CountsAsync());
     }
 
@@ -128,7 +128,7 @@ public abstract class OrganizationsApiTests(AccrueApp app)
         Assert.Equal((name, "Renamed Billing", "FR", "EUR", BillingMode.Postpaid), (stored.Name, stored.BillingName, stored.Country, stored.Currency, stored.BillingMode));
 
         var invalid = await api.PutAsJsonAsync($"/api/v1/organizations/{id}", new { name = "", country = "FR", currency = "EUR", timeZone = "Europe/Paris", billingMode = "Postpaid" });
-        Assert.Contains("Name", (await invalid.ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("name", (await invalid.ProblemAsync(400)).ErrorKeys());
         Assert.Equal(name, await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Name).SingleAsync()));
 
         var closed = await api.DeleteAsync($"/api/v1/organizations/{id}?reason=No%20longer%20a%20customer");

@@ -41,7 +41,7 @@ public abstract class PermissionSetsApiTests(AccrueApp app)
         await (await customer.Api.PutAsJsonAsync($"{sets}/{PermissionSet.BillingId}", new { name = "Mine now" })).ProblemAsync(409);
         await (await customer.Api.DeleteAsync($"{sets}/{PermissionSet.AdministratorId}")).ProblemAsync(409);
         var duplicate = await (await customer.Api.PostAsJsonAsync(sets, new { name = "Billing" })).ProblemAsync(400);
-        Assert.Contains("Name", duplicate.ErrorKeys());
+        Assert.Contains("name", duplicate.ErrorKeys());
         await (await customer.Api.PostAsJsonAsync(sets, new { name = "" })).ProblemAsync(400);
         var acme = await app.OrganizationIdAsync(ApiKeysForTests.Acme);
         await (await customer.Api.GetAsync($"/api/v1/organizations/{acme}/permission-sets")).ProblemAsync(404);

@@ -185,7 +185,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         await RefusedAsync($"{org}/{Guid.NewGuid()}/seats", new { seats = new[] { new { seatTypeId = finance, count = 1 } }, acknowledged = true }, 404, "", "not found");
 
         var unacknowledged = await (await customer.Api.PostAsJsonAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = 1 } } })).ProblemAsync(400);
-        Assert.Contains("Acknowledged", unacknowledged.ErrorKeys());
+        Assert.Contains("acknowledged", unacknowledged.ErrorKeys());
         Assert.Contains("I am authorized to purchase on behalf of my organization", unacknowledged.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // A customer can't cut seats mid-term; only the operator can.
@@ -208,7 +208,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         foreach (var url in new[] { "/quote", "" })
         {
             var problem = await (await customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/subscriptions{url}", body)).ProblemAsync(400);
-            Assert.Contains("Currency", problem.ErrorKeys());
+            Assert.Contains("currency", problem.ErrorKeys());
             Assert.Contains("no price in JPY", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         Assert.Equal(before, await app.CommerceRowsAsync());
@@ -268,7 +268,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         await (await customer.Api.PostAsJsonAsync(creditUrl, new { lines = new[] { 0 }, reason = "Goodwill" })).ProblemAsync(403);
         var op = await app.OperatorApiAsync();
         var missing = await (await op.PostAsJsonAsync(creditUrl, new { lines = Array.Empty<int>(), reason = "" })).ProblemAsync(400);
-        Assert.Equal(["Lines", "Reason"], missing.ErrorKeys().Order());
+        Assert.Equal(["lines", "reason"], missing.ErrorKeys().Order());
         var credited = await op.PostAsJsonAsync(creditUrl, new { lines = new[] { 0 }, reason = "Goodwill" });
         Assert.Equal(HttpStatusCode.Created, credited.StatusCode);
         var note = await credited.JsonAsync();

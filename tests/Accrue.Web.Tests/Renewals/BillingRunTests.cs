@@ -189,7 +189,7 @@ public abstract class BillingRunTests(AccrueApp app)
 
         await (await organizationKey.PostAsJsonAsync("/api/v1/billing-runs", new { asOf = "2027-04-19" })).ProblemAsync(403);
         var missing = await (await operatorKey.PostAsJsonAsync("/api/v1/billing-runs", new { })).ProblemAsync(400);
-        Assert.Contains("AsOf", missing.ErrorKeys());
+        Assert.Contains("asOf", missing.ErrorKeys());
         Assert.Equal(runs, await app.CountAsync<Features.Renewals.BillingRun>());
         Assert.Equal(Day.AddDays(40), (await app.SubscriptionAsync(id)).TermEnd);
 

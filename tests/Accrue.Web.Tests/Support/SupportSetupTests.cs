@@ -198,7 +198,7 @@ public abstract class SupportSetupTests(AccrueApp app)
         {
             Assert.Equal(status, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            if (field is not null) Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), field);
+            if (field is not null) Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(JsonNamingPolicy.CamelCase.ConvertName(field), out _), field);
         }
 
         await ProblemAsync(await api.PostAsJsonAsync("/api/v1/support/teams", new { name = "" }), HttpStatusCode.BadRequest, "Name");

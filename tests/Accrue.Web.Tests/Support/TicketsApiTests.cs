@@ -59,14 +59,14 @@ public abstract class TicketsApiTests(AccrueApp app)
         var url = $"/api/v1/organizations/{acme}/tickets";
 
         var badBase64 = await api.PostAsJsonAsync(url, new { typeId = desk.TypeId, subject = "s", body = "b", attachments = new[] { new { fileName = "a.png", contentBase64 = "not base64!!" } } });
-        Assert.Contains("Attachments", (await badBase64.ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("attachments", (await badBase64.ProblemAsync(400)).ErrorKeys());
         var big = await api.PostAsJsonAsync(url, new { typeId = desk.TypeId, subject = "s", body = "b", attachments = new[] { new { fileName = "big.png", contentBase64 = Convert.ToBase64String(SupportSteps.Png(6 * 1024 * 1024)) } } });
         var bigProblem = await big.ProblemAsync(400);
-        Assert.Contains("larger than 5 MB", bigProblem.GetProperty("errors").GetProperty("Attachments")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("larger than 5 MB", bigProblem.GetProperty("errors").GetProperty("attachments")[0].GetString(), StringComparison.Ordinal);
         var exe = await api.PostAsJsonAsync(url, new { typeId = desk.TypeId, subject = "s", body = "b", attachments = new[] { new { fileName = "x.png", contentBase64 = Convert.ToBase64String("MZ\x90\0"u8.ToArray()) } } });
-        Assert.Contains("Attachments", (await exe.ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("attachments", (await exe.ProblemAsync(400)).ErrorKeys());
         var empty = await api.PostAsJsonAsync(url, new { typeId = Guid.NewGuid(), subject = "", body = new string('x', Ticket.BodyMaxLength + 1) });
-        Assert.Equal(["Body", "Subject", "TypeId"], (await empty.ProblemAsync(400)).ErrorKeys().Order(StringComparer.Ordinal));
+        Assert.Equal(["body", "subject", "typeId"], (await empty.ProblemAsync(400)).ErrorKeys().Order(StringComparer.Ordinal));
 
         Assert.Equal(before, await app.CountsAsync());
     }

@@ -52,9 +52,9 @@ public abstract class UsageApiTests(AccrueApp app)
         var orders = await app.CountAsync<Order>();
         var url = $"/api/v1/organizations/{customer.OrganizationId}/units/packs";
 
-        Assert.Contains("Packs", (await (await customer.Api.PostAsJsonAsync(url, new { planId = plan, packs = 0, acknowledged = true })).ProblemAsync(400)).ErrorKeys());
-        Assert.Contains("PlanId", (await (await customer.Api.PostAsJsonAsync(url, new { planId = await app.PlanIdAsync("tv-max"), packs = 1, acknowledged = true })).ProblemAsync(400)).ErrorKeys());
-        Assert.Contains("Acknowledged", (await (await customer.Api.PostAsJsonAsync(url, new { planId = plan, packs = 1, acknowledged = false })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("packs", (await (await customer.Api.PostAsJsonAsync(url, new { planId = plan, packs = 0, acknowledged = true })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("planId", (await (await customer.Api.PostAsJsonAsync(url, new { planId = await app.PlanIdAsync("tv-max"), packs = 1, acknowledged = true })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("acknowledged", (await (await customer.Api.PostAsJsonAsync(url, new { planId = plan, packs = 1, acknowledged = false })).ProblemAsync(400)).ErrorKeys());
         Assert.Equal(orders, await app.CountAsync<Order>());
     }
 
@@ -233,8 +233,8 @@ public abstract class UsageApiTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.JsonAsync()).GetProperty("id").GetGuid();
         var meters = await app.CountAsync<Meter>();
-        Assert.Contains("Code", (await (await api.PostAsJsonAsync("/api/v1/meters", new { code, name = "Again", unitName = "pages" })).ProblemAsync(400)).ErrorKeys());
-        Assert.Contains("LowBalanceThreshold", (await (await api.PutAsJsonAsync($"/api/v1/meters/{id}", new { name = "Fax", unitName = "pages", lowBalanceThreshold = -1 })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("code", (await (await api.PostAsJsonAsync("/api/v1/meters", new { code, name = "again", unitName = "pages" })).ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("lowBalanceThreshold", (await (await api.PutAsJsonAsync($"/api/v1/meters/{id}", new { name = "fax", unitName = "pages", lowBalanceThreshold = -1 })).ProblemAsync(400)).ErrorKeys());
         var customer = await app.NewCustomerAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.Api.PostAsJsonAsync("/api/v1/meters", new { code = "x1", name = "X", unitName = "x" })).StatusCode);
         Assert.Equal(meters, await app.CountAsync<Meter>());

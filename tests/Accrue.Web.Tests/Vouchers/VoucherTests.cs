@@ -73,7 +73,7 @@ public abstract class VoucherTests(AccrueApp app)
         foreach (var (body, field) in bad)
         {
             var problem = await (await api.PostAsJsonAsync("/api/v1/voucher-batches", body)).ProblemAsync(400);
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {problem}");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(JsonNamingPolicy.CamelCase.ConvertName(field), out _), $"{field}: {problem}");
         }
         await (await (await app.OrganizationApiAsync()).PostAsJsonAsync("/api/v1/voucher-batches",
             new { name = "x", kind = "Print", amount = 10m, currency = "EUR", count = 5, expiresOn = Expiry() })).ProblemAsync(403);
@@ -144,7 +144,7 @@ public abstract class VoucherTests(AccrueApp app)
         var problem = await (await customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers/purchase",
             new { batchId, quantity = 2, acknowledged = true, card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123" } })).ProblemAsync(400);
 
-        Assert.Contains("Only 1", problem.GetProperty("errors").GetProperty("Quantity")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("Only 1", problem.GetProperty("errors").GetProperty("quantity")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(orders, await app.CountAsync<Order>());
     }
 
@@ -198,12 +198,43 @@ public abstract class VoucherTests(AccrueApp app)
         })
         {
             var problem = await (await RedeemAsync(customer, code)).ProblemAsync(400);
-            Assert.Contains(says, problem.GetProperty("errors").GetProperty("Code")[0].GetString(), StringComparison.Ordinal);
+            Assert.Contains(says, problem.GetProperty("errors").GetProperty("code")[0].GetString(), StringComparison.Ordinal);
         }
         Assert.Equal(entries, await EntriesAsync(customer.OrganizationId));
         Assert.Equal(10m, await BalanceAsync(customer.OrganizationId));
         Assert.Equal(VoucherStatus.Available, await app.DbAsync(db => db.Vouchers.Where(v => v.Code == expired.Codes[0]).Select(v => v.Status).SingleAsync()));
-        Assert.Equal(4, await app.DbAsync(db => db.VoucherAttempts.CountAsync(a => a.OrganizationId == customer.OrganizationId)));
+        // Only the two codes that don't exist count toward the lock-out; expired and used codes exist.
+        Assert.Equal(2, await app.DbAsync(db => db.VoucherAttempts.CountAsync(a => a.OrganizationId == customer.OrganizationId)));
+    }
+
+    [Fact]
+    public async Task Retrying_a_used_code_never_locks_the_organization_out()
+    {
+        var customer = await app.NewCustomerAsync();
+        var (_, codes) = await PrintEurAsync(5m, 2);
+        (await RedeemAsync(customer, codes[0])).EnsureSuccessStatusCode();
+
+        for (var i = 0; i < 8; i++)
+            Assert.Equal("voucher_already_redeemed", (await (await RedeemAsync(customer, codes[0])).ProblemAsync(400)).GetProperty("code").GetString());
+        var second = await RedeemAsync(customer, codes[1]);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(10m, await BalanceAsync(customer.OrganizationId));
+        Assert.Equal(0, await app.DbAsync(db => db.VoucherAttempts.CountAsync(a => a.OrganizationId == customer.OrganizationId)));
+    }
+
+    [Fact]
+    public async Task A_burst_of_fifteen_wrong_codes_at_once_checks_only_five()
+    {
+        var customer = await app.NewCustomerAsync();
+        var clients = await Task.WhenAll(Enumerable.Range(0, 15).Select(_ => app.ApiAsync(customer.OrganizationId, null)));
+
+        var answers = await Task.WhenAll(clients.Select(c => c.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers/redeem",
+            new { code = VoucherCode.New(RandomNumberGenerator.GetBytes(VoucherCode.RandomBytes)) })));
+
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.BadRequest));
+        Assert.Equal(10, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(5, await app.DbAsync(db => db.VoucherAttempts.CountAsync(a => a.OrganizationId == customer.OrganizationId)));
     }
 
     [Fact]
@@ -228,9 +259,14 @@ public abstract class VoucherTests(AccrueApp app)
         for (var i = 0; i < 5; i++)
             await (await RedeemAsync(customer, VoucherCode.New(RandomNumberGenerator.GetBytes(VoucherCode.RandomBytes)))).ProblemAsync(400);
 
-        var problem = await (await RedeemAsync(customer, codes[0])).ProblemAsync(429);
+        var refused = await RedeemAsync(customer, codes[0]);
+        var problem = await refused.ProblemAsync(429);
 
         Assert.Matches("Too many wrong codes; try again in 1[45] minutes", problem.GetProperty("detail").GetString());
+        Assert.Equal(("rate_limited", "https://tools.ietf.org/html/rfc6585#section-4"), (problem.GetProperty("code").GetString(), problem.GetProperty("type").GetString()));
+        var retryAfter = int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 13 * 60, 15 * 60);
+        Assert.Equal(retryAfter, problem.GetProperty("retryAfter").GetInt32());
         Assert.Equal(VoucherStatus.Available, await app.DbAsync(db => db.Vouchers.Where(v => v.Code == codes[0]).Select(v => v.Status).SingleAsync()));
         Assert.Equal(0, await EntriesAsync(customer.OrganizationId));
     }

@@ -253,7 +253,7 @@ public abstract class WalletTests(AccrueApp app)
         var customer = await NewPrepaidAsync();
         var orders = await app.CountAsync<Order>();
         var response = await customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet/top-ups", TopUpBody((decimal)amount));
-        Assert.Contains("Amount", (await response.ProblemAsync(400)).ErrorKeys());
+        Assert.Contains("amount", (await response.ProblemAsync(400)).ErrorKeys());
         Assert.Equal(orders, await app.CountAsync<Order>());
         Assert.Empty(await EntriesAsync(customer.OrganizationId));
     }

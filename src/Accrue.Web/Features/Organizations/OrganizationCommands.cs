@@ -1,6 +1,7 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
+using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Wallet;
@@ -71,6 +72,7 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members, Wa
         var errors = Organization.Validate(details, IsKnownTimeZone);
         CheckPaymentTerms(errors, input.PaymentTermsDays);
         if (errors.Any) return errors.ToFailure();
+        if (details.Currency != organization.Currency && await CurrencyRefusalAsync(organization, details.Currency, ct) is { } locked) return locked;
         organization.Apply(details);
         organization.PaymentTermsDays = input.PaymentTermsDays ?? organization.PaymentTermsDays;
         await db.SaveChangesAsync(ct);
@@ -117,14 +119,27 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members, Wa
         if (days is < 0 or > 365) errors.Add(nameof(OrganizationInput.PaymentTermsDays), "Payment terms are between 0 and 365 days.");
     }
 
+    private async Task<Failure?> CurrencyRefusalAsync(Organization organization, string currency, CancellationToken ct)
+    {
+        var live = await db.Subscriptions.IgnoreQueryFilters().CountAsync(s => s.OrganizationId == organization.Id
+            && s.Status != SubscriptionStatus.Cancelled && s.Status != SubscriptionStatus.Expired, ct);
+        var wallet = await wallets.FindAsync(organization.Id, ct);
+        var units = await db.UnitBalances.IgnoreQueryFilters().Where(u => u.OrganizationId == organization.Id && u.Balance > 0)
+            .Select(u => new { u.Meter, u.Balance }).ToListAsync(ct);
+        return CurrencyChange.Refusal(organization, currency, live, wallet?.Balance ?? 0m, await OpenBillsAsync(organization, ct),
+            units.Select(u => (u.Meter, u.Balance)));
+    }
+
+    private Task<List<OutstandingBill>> OpenBillsAsync(Organization organization, CancellationToken ct) =>
+        db.Invoices.IgnoreQueryFilters().AsNoTracking()
+            .Where(i => i.OrganizationId == organization.Id && i.Kind == InvoiceKind.Invoice && i.Status == InvoiceStatus.Open)
+            .Select(i => new OutstandingBill(i.Number, i.Currency, i.Total))
+            .ToListAsync(ct);
+
     /// <summary>Why the organization can't be suspended or closed now: money left in its wallet, bills left open.</summary>
     public async Task<IReadOnlyList<string>> BlockersAsync(Organization organization, CancellationToken ct = default)
     {
         var wallet = await wallets.FindAsync(organization.Id, ct);
-        var openBills = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
-            .Where(i => i.OrganizationId == organization.Id && i.Kind == InvoiceKind.Invoice && i.Status == InvoiceStatus.Open)
-            .Select(i => new OutstandingBill(i.Number, i.Currency, i.Total))
-            .ToListAsync(ct);
-        return AccountClosure.Blockers(wallet?.Balance ?? 0m, wallet?.Currency ?? organization.Currency, openBills);
+        return AccountClosure.Blockers(wallet?.Balance ?? 0m, wallet?.Currency ?? organization.Currency, await OpenBillsAsync(organization, ct));
     }
 }

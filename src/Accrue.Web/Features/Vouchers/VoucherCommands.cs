@@ -251,25 +251,44 @@ public sealed class VoucherCommands(
         if (db.Actor.IsInOrganization && !await members.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("Only the Owner and members with the Manage account permission can redeem vouchers.");
         if (!db.Actor.IsInOrganization && !db.Actor.IsStaff && !db.Actor.IsOperator) return Failure.Forbidden("Sign in to redeem a voucher.");
-        if (await ThrottledAsync(organizationId, ct) is { } throttled) return throttled;
+        // The attempt is written (and committed) before anything is checked, so concurrent requests see
+        // each other: the n-th attempt to commit counts at least n-1 others, and at most the limit get
+        // through a burst. Only a code that doesn't exist keeps its attempt; a used or expired code, a
+        // refusal and a success take theirs back, so a retried or raced redeem never locks anyone out.
+        var attempt = new VoucherAttempt { OrganizationId = organizationId, Ip = db.Actor.Ip ?? "unknown", At = clock.GetUtcNow() };
+        db.VoucherAttempts.Add(attempt);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        var result = await CheckAndRedeemAsync(organization, attempt, input, ct);
+        if (result.Failure?.Code != UnknownCode)
+            await db.VoucherAttempts.Where(a => a.Id == attempt.Id).ExecuteDeleteAsync(CancellationToken.None);
+        return result;
+    }
+
+    private const string UnknownCode = "voucher_code_unknown";
+
+    private async Task<Result<Redemption>> CheckAndRedeemAsync(Organization organization, VoucherAttempt attempt, string? input, CancellationToken ct)
+    {
+        var organizationId = organization.Id;
+        if (await ThrottledAsync(attempt, ct) is { } throttled) return throttled;
 
         var code = VoucherCode.Normalize(input);
-        if (!VoucherCode.IsWellFormed(code)) return await WrongAsync(organizationId, "This is not a valid code.", ct);
+        if (!VoucherCode.IsWellFormed(code)) return Unknown();
         var found = await (from v in db.Vouchers.AsNoTracking()
                            join b in db.VoucherBatches.AsNoTracking() on v.BatchId equals b.Id
                            where v.Code == code
                            select new { v, b }).SingleOrDefaultAsync(ct);
         // An online code nobody bought yet was never handed out: as unknown as a made-up one.
         if (found is null || (found.b.Kind == VoucherKind.Online && found.v.Status == VoucherStatus.Available))
-            return await WrongAsync(organizationId, "This is not a valid code.", ct);
+            return Unknown();
         var (voucher, batch) = (found.v, found.b);
         var today = OrganizationTime.Today(organization, clock);
-        if (voucher.Status == VoucherStatus.Redeemed) return await WrongAsync(organizationId, $"This code was already used on {voucher.RedeemedAt:yyyy-MM-dd}.", ct);
-        if (batch.ExpiresOn < today) return await WrongAsync(organizationId, $"This code expired on {batch.ExpiresOn:yyyy-MM-dd}.", ct);
+        if (voucher.Status == VoucherStatus.Redeemed) return Used($"This code was already used on {voucher.RedeemedAt:yyyy-MM-dd}.");
+        if (batch.ExpiresOn < today) return Failure.Invalid("Code", $"This code expired on {batch.ExpiresOn:yyyy-MM-dd}.") with { Code = "voucher_expired" };
         if (batch.Amount is not null && organization.BillingMode != BillingMode.Prepaid)
-            return Failure.Conflict("This voucher gives wallet credit, and only prepaid accounts have a wallet. Your account is billed by invoice.");
+            return Failure.Conflict("This voucher gives wallet credit, and only prepaid accounts have a wallet. Your account is billed by invoice.") with { Code = "voucher_needs_wallet" };
         if (batch.Amount is not null && batch.Currency != organization.Currency)
-            return Failure.Conflict($"This voucher is worth {Money.Format(batch.Amount.Value, batch.Currency!)}, but your wallet is in {organization.Currency}.");
+            return Failure.Conflict($"This voucher is worth {Money.Format(batch.Amount.Value, batch.Currency!)}, but your wallet is in {organization.Currency}.") with { Code = "voucher_currency_mismatch" };
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
@@ -282,7 +301,7 @@ public sealed class VoucherCommands(
         if (won == 0)
         {
             await transaction.RollbackAsync(ct);
-            return await WrongAsync(organizationId, "This code was already used.", ct);
+            return Used("This code was already used.");
         }
         var key = $"voucher:{code}";
         var description = $"Voucher {VoucherCode.Mask(code)} ({batch.Name})";
@@ -311,31 +330,31 @@ public sealed class VoucherCommands(
         return redemption;
     }
 
-    private async Task<Failure?> ThrottledAsync(Guid organizationId, CancellationToken ct)
+    /// <summary>Refused when the attempts in the window, this one excluded, already reach a limit.</summary>
+    private async Task<Failure?> ThrottledAsync(VoucherAttempt attempt, CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
         var since = now.AddMinutes(-o.FailureWindowMinutes);
-        var byOrganization = await db.VoucherAttempts.Where(a => a.OrganizationId == organizationId && a.At > since).Select(a => a.At).ToListAsync(ct);
+        var others = db.VoucherAttempts.Where(a => a.Id != attempt.Id && a.At > since);
+        var byOrganization = await others.Where(a => a.OrganizationId == attempt.OrganizationId).Select(a => a.At).ToListAsync(ct);
         // Without a client address (an in-process caller) there is no IP to count; the organization's limit still applies.
-        var byIp = db.Actor.Ip is { } ip ? await db.VoucherAttempts.Where(a => a.Ip == ip && a.At > since).Select(a => a.At).ToListAsync(ct) : [];
+        var byIp = db.Actor.Ip is { } ip ? await others.Where(a => a.Ip == ip).Select(a => a.At).ToListAsync(ct) : [];
         var blocking = byOrganization.Count >= o.MaxFailuresPerOrganization ? byOrganization
             : byIp.Count >= o.MaxFailuresPerIp ? byIp : null;
         if (blocking is null) return null;
         // Free again when enough of the window's oldest failures have aged out.
         var limit = blocking == byOrganization ? o.MaxFailuresPerOrganization : o.MaxFailuresPerIp;
         var freedAt = blocking.Order().ElementAt(blocking.Count - limit).AddMinutes(o.FailureWindowMinutes);
-        var minutes = Math.Max(1, (int)Math.Ceiling((freedAt - now).TotalMinutes));
-        return Failure.TooManyRequests($"Too many wrong codes; try again in {minutes} minute{(minutes == 1 ? "" : "s")}.");
+        var wait = freedAt - now;
+        var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+        return Failure.TooManyRequests($"Too many wrong codes; try again in {minutes} minute{(minutes == 1 ? "" : "s")}.")
+            with { Code = "rate_limited", RetryAfter = wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1) };
     }
 
-    private async Task<Failure> WrongAsync(Guid organizationId, string message, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        db.VoucherAttempts.Add(new VoucherAttempt { OrganizationId = organizationId, Ip = db.Actor.Ip ?? "unknown", At = clock.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-        return Failure.Invalid("Code", message);
-    }
+    private static Failure Unknown() => Failure.Invalid("Code", "This is not a valid code.") with { Code = UnknownCode };
+
+    private static Failure Used(string message) => Failure.Invalid("Code", message) with { Code = "voucher_already_redeemed" };
 
     private async Task<string?> MeterAsync(string? meter, CancellationToken ct)
     {

@@ -28,9 +28,42 @@ public static class Problems
             FailureKind.TooManyRequests => "Too many requests",
             _ => "Invalid request",
         },
+        Type = failure.Kind == FailureKind.TooManyRequests ? "https://tools.ietf.org/html/rfc6585#section-4" : null,
         Detail = failure.Message,
-        Extensions = failure.Errors is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["errors"] = failure.Errors },
+        Extensions = Extensions(failure),
     });
+
+    /// <summary>The extension that carries a 429's wait in whole seconds; <see cref="WebSetup"/> copies it into <c>Retry-After</c>.</summary>
+    public const string RetryAfterKey = "retryAfter";
+
+    private static Dictionary<string, object?> Extensions(Failure failure)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = failure.Code ?? DefaultCode(failure.Kind) };
+        if (failure.Errors is not null) extensions["errors"] = failure.Errors.ToDictionary(e => CamelCase(e.Key), e => e.Value);
+        if (failure.RetryAfter is { } wait) extensions[RetryAfterKey] = (int)Math.Ceiling(wait.TotalSeconds);
+        return extensions;
+    }
+
+    /// <summary>The code of a failure that names none: one per kind, listed in docs/errors.md.</summary>
+    public static string DefaultCode(FailureKind kind) => kind switch
+    {
+        FailureKind.NotFound => "not_found",
+        FailureKind.Forbidden => "forbidden",
+        FailureKind.Conflict => "conflict",
+        FailureKind.TooManyRequests => "rate_limited",
+        _ => "validation_failed",
+    };
+
+    /// <summary>Field names as the JSON bodies spell them: <c>Lines[0].UnitAmount</c> → <c>lines[0].unitAmount</c>.</summary>
+    public static string CamelCase(string field) =>
+        string.Join('.', field.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+
+    /// <summary>Sends a problem's <see cref="RetryAfterKey"/> as the <c>Retry-After</c> header (RFC 9110 §10.2.3).</summary>
+    public static void AddRetryAfter(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Extensions.TryGetValue(RetryAfterKey, out var wait) && wait is int seconds)
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>How a console page answers a failure: 404 and 403 as such, anything else beside the fields.</summary>
     public static IActionResult ToPageResult(this Failure failure, PageModel page, string prefix = "Input")

@@ -28,7 +28,7 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/Console", IdentitySetup.ConsolePolicy);
             o.Conventions.AuthorizeFolder("/Portal", IdentitySetup.PortalPolicy);
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddRetryAfter);
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
         // Malformed JSON and wrong parameter types become 400 ProblemDetails instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -1,6 +1,7 @@
 using Accrue.Web;
 using Accrue.Web.Data;
 using Accrue.Web.Features;
+using Accrue.Web.Features.Errors;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
@@ -19,8 +20,7 @@ if (await Cli.TryRunAsync(app, args)) return;
 await Cli.PrepareDatabaseAsync(app);
 
 app.UseForwardedHeaders(new() { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();

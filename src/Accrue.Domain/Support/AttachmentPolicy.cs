@@ -36,9 +36,30 @@ public static class AttachmentPolicy
                 return Invalid($"“{name}” is a program or script; attach {Accepted}.");
             if (Sniff(upload.Content, extension) is not { } contentType)
                 return Invalid($"“{name}” is not a file type we accept; attach {Accepted}.");
-            attachments.Add(new TicketAttachment { FileName = name, ContentType = contentType, Size = upload.Content.Length, Content = upload.Content });
+            attachments.Add(new TicketAttachment { FileName = Named(name, contentType), ContentType = contentType, Size = upload.Content.Length, Content = upload.Content });
         }
         return attachments;
+    }
+
+    /// <summary>
+    /// The name the file is stored and served under: its extension always matches the detected type,
+    /// so <c>x.png.html</c> holding PNG bytes becomes <c>x.png</c> and <c>scan</c> a PDF <c>scan.pdf</c>.
+    /// </summary>
+    public static string Named(string name, string contentType)
+    {
+        string[] extensions = contentType switch
+        {
+            "image/png" => [".png"],
+            "image/jpeg" => [".jpg", ".jpeg"],
+            "image/gif" => [".gif"],
+            "image/webp" => [".webp"],
+            "application/pdf" => [".pdf"],
+            _ => TextExtensions,
+        };
+        if (extensions.Contains(Path.GetExtension(name).ToLowerInvariant())) return name;
+        var stem = Path.GetFileNameWithoutExtension(name);
+        if (stem.Length == 0) stem = "attachment";
+        return extensions.Contains(Path.GetExtension(stem).ToLowerInvariant()) ? stem : stem + extensions[0];
     }
 
     private static Failure Invalid(string message) => Failure.Invalid("Attachments", message);

@@ -18,6 +18,20 @@ public sealed class AttachmentPolicyTests
     }
 
     [Theory]
+    [InlineData("x.png.html", "x.png")]
+    [InlineData("x.html", "x.png")]
+    [InlineData("shot.PNG", "shot.PNG")]
+    [InlineData("screen.PNG.txt", "screen.PNG")]
+    [InlineData("photo.jpeg.svg", "photo.jpeg.png")]
+    [InlineData(".html", "attachment.png")]
+    public void The_stored_name_ends_with_the_extension_of_the_detected_type(string name, string expected)
+    {
+        var result = AttachmentPolicy.Check([new Upload(name, Png)]);
+
+        Assert.Equal(expected, Assert.Single(result.Value!).FileName);
+    }
+
+    [Theory]
     [InlineData("%PDF-1.7\n", "doc.pdf", "application/pdf")]
     [InlineData("GIF89a....", "a.gif", "image/gif")]
     [InlineData("plain words\nline two", "log.txt", "text/plain")]

@@ -64,7 +64,7 @@ public abstract class OrganizationsApiTests(AccrueApp app)
 
         var problem = await (await api.PostAsJsonAsync("/api/v1/organizations", body)).ProblemAsync(400);
 
-        Assert.Equal(["country", "currency", "Owner.Email", "timeZone"], problem.ErrorKeys().Order().ToList());
+        Assert.Equal(["country", "currency", "owner.email", "timeZone"], problem.ErrorKeys().Order().ToList());
         Assert.Equal(before, await CountsAsync());
     }
 

@@ -135,15 +135,15 @@ public abstract class CatalogApiTests(AccrueApp app)
                 new { currency = "XYZ", amount = -1m, tiers = new[] { new { upTo = (int?)null, unitPrice = 1m } } },
             },
         })).ProblemAsync(400);
-        Assert.Equal(["Prices[0].Tiers", "Prices[1].Amount", "Prices[1].Currency"], problem.ErrorKeys().Order());
-        Assert.Contains("Tier limits must rise from one tier to the next.", problem.GetProperty("errors").GetProperty("Prices[0].Tiers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["prices[0].tiers", "prices[1].amount", "prices[1].currency"], problem.ErrorKeys().Order());
+        Assert.Contains("Tier limits must rise from one tier to the next.", problem.GetProperty("errors").GetProperty("prices[0].tiers").EnumerateArray().Select(e => e.GetString()));
 
         problem = await (await api.PostAsJsonAsync("/api/v1/plans", new { productId, code = "erp-standard", name = "Dup", model = "Flat" })).ProblemAsync(400);
         Assert.Equal(["code"], problem.ErrorKeys());
 
         var planId = await app.DbAsync(db => db.Plans.Where(p => p.Code == "reporting-monthly").Select(p => p.Id).SingleAsync());
         problem = await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "USD", amount = -3m } } })).ProblemAsync(400);
-        Assert.Equal(["Prices[0].Amount"], problem.ErrorKeys());
+        Assert.Equal(["prices[0].amount"], problem.ErrorKeys());
         problem = await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = Array.Empty<object>() })).ProblemAsync(400);
         Assert.Equal(["prices"], problem.ErrorKeys());
 

@@ -64,14 +64,14 @@ public abstract class FaqApiTests(AccrueApp app)
         var taken = await (await api.PostAsJsonAsync("/api/v1/faq/articles", new { title = FaqSteps.UniqueWord("Taken "), categoryId = support, body = "Body." })).JsonAsync();
         var articles = await app.CountAsync<FaqArticle>();
 
-        await RefusedAsync(new { title = "Fine", slug = taken.GetProperty("slug").GetString(), categoryId = support, body = "Body." }, "Slug");
-        await RefusedAsync(new { title = "", categoryId = support, body = "Body." }, "Title");
-        await RefusedAsync(new { title = "Fine", categoryId = support, body = " " }, "Body");
-        await RefusedAsync(new { title = "Fine", categoryId = support, body = new string('x', FaqArticle.BodyMaxLength + 1) }, "Body");
-        await RefusedAsync(new { title = "Fine", slug = "Bad Slug", categoryId = support, body = "Body." }, "Slug");
-        await RefusedAsync(new { title = "Fine", slug = new string('a', 101), categoryId = support, body = "Body." }, "Slug");
-        await RefusedAsync(new { title = "Fine", categoryId = Guid.NewGuid(), body = "Body." }, "CategoryId");
-        await RefusedAsync(new { title = "Fine", body = "Body." }, "CategoryId");
+        await RefusedAsync(new { title = "Fine", slug = taken.GetProperty("slug").GetString(), categoryId = support, body = "Body." }, "slug");
+        await RefusedAsync(new { title = "", categoryId = support, body = "Body." }, "title");
+        await RefusedAsync(new { title = "Fine", categoryId = support, body = " " }, "body");
+        await RefusedAsync(new { title = "Fine", categoryId = support, body = new string('x', FaqArticle.BodyMaxLength + 1) }, "body");
+        await RefusedAsync(new { title = "Fine", slug = "Bad Slug", categoryId = support, body = "Body." }, "slug");
+        await RefusedAsync(new { title = "Fine", slug = new string('a', 101), categoryId = support, body = "Body." }, "slug");
+        await RefusedAsync(new { title = "Fine", categoryId = Guid.NewGuid(), body = "Body." }, "categoryId");
+        await RefusedAsync(new { title = "Fine", body = "Body." }, "categoryId");
         Assert.Equal(articles, await app.CountAsync<FaqArticle>());
 
         var problem = await (await api.GetAsync("/api/v1/faq/articles?status=archived")).ProblemAsync(400);

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Support;
 using Accrue.Web.Infrastructure.Tenancy;
+using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -261,6 +263,37 @@ public abstract class ConsoleSupportTests(AccrueApp app, MovableClock clock)
         var partner = await app.SignedInAsync(ConsoleSupportSteps.PartnerStaff);
         Assert.Equal(HttpStatusCode.NotFound, (await partner.GetAsync(link)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/console/support/{raised.Id}/attachments/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_staff_who_can_open_the_organization_are_offered_and_accepted_as_assignees()
+    {
+        var direct = await app.RaiseAsync(await app.NewMemberAsync(ConsoleSupportSteps.Acme));
+        var underPartner = await app.RaiseAsync(await app.NewMemberAsync(ConsoleSupportSteps.Initech));
+        var staff = await app.SignedInAsync(ConsoleSupportSteps.Operator);
+        var partnerStaff = await app.UserIdAsync(ConsoleSupportSteps.PartnerStaff);
+        var operatorStaff = await app.UserIdAsync(ConsoleSupportSteps.Operator);
+
+        async Task<List<string>> OfferedAsync(Guid ticket) =>
+            (await staff.GetPageAsync($"/console/support/{ticket}")).QuerySelectorAll("#AssigneeUserId option").Select(o => o.GetAttribute("value")!).ToList();
+        var offeredForDirect = await OfferedAsync(direct.Id);
+        Assert.DoesNotContain(partnerStaff.ToString(), offeredForDirect);
+        Assert.Contains(operatorStaff.ToString(), offeredForDirect);
+        Assert.Contains(partnerStaff.ToString(), await OfferedAsync(underPartner.Id));
+
+        var refused = await staff.SubmitFormAsync($"/console/support/{direct.Id}", new Dictionary<string, string> { ["AssigneeUserId"] = partnerStaff.ToString() }, "#assign-form");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(Http.Parse(await refused.Content.ReadAsStringAsync()).Errors(), e => e.Contains("can't open this organization's tickets", StringComparison.Ordinal));
+        Assert.Null((await app.TicketAsync(direct.Id)).AssigneeUserId);
+
+        var api = await app.OperatorApiAsync();
+        var problem = await (await api.PostAsJsonAsync($"/api/v1/tickets/{direct.Id}/assign", new { assigneeUserId = partnerStaff })).ProblemAsync(400);
+        Assert.Equal("assignee_cannot_see_organization", problem.GetProperty("code").GetString());
+        Assert.Equal(["assigneeUserId"], problem.ErrorKeys());
+        Assert.Null((await app.TicketAsync(direct.Id)).AssigneeUserId);
+
+        (await api.PostAsJsonAsync($"/api/v1/tickets/{underPartner.Id}/assign", new { assigneeUserId = partnerStaff })).EnsureSuccessStatusCode();
+        Assert.Equal(partnerStaff, (await app.TicketAsync(underPartner.Id)).AssigneeUserId);
     }
 
     [Fact]

@@ -12,6 +12,25 @@ namespace Accrue.Web.Tests.Support;
 public abstract class TicketsApiTests(AccrueApp app)
 {
     [Fact]
+    public async Task An_attachment_is_stored_and_served_under_the_extension_of_its_detected_type()
+    {
+        var desk = await app.NewDeskAsync();
+        var acme = await app.OrganizationIdAsync(ApiKeysForTests.Acme);
+        var api = await app.OrganizationApiAsync();
+
+        var raised = await api.RaiseByApiAsync(acme, desk.TypeId, Http.Unique("Disguised"), ("x.png.html", SupportSteps.Png(64)));
+
+        var id = raised.GetProperty("ticket").GetProperty("id").GetGuid();
+        var attachment = raised.GetProperty("messages")[0].GetProperty("attachments")[0];
+        Assert.Equal("x.png", attachment.GetProperty("fileName").GetString());
+        var attachmentId = attachment.GetProperty("id").GetGuid();
+        Assert.Equal("x.png", await app.DbAsync(db => db.TicketAttachments.IgnoreQueryFilters().Where(a => a.Id == attachmentId).Select(a => a.FileName).SingleAsync()));
+        var download = await api.GetAsync($"/api/v1/organizations/{acme}/tickets/{id}/attachments/{attachmentId}");
+        Assert.Equal("image/png", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("x.png", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
     public async Task An_organization_key_raises_tickets_with_attachments_and_numbers_increase()
     {
         var desk = await app.NewDeskAsync();

@@ -82,6 +82,20 @@ public abstract class VoucherTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task A_batch_name_that_looks_like_a_formula_is_exported_as_text()
+    {
+        var (id, codes) = await BatchAsync(new { name = "=HYPERLINK(\"http://evil.example\",\"x\")", kind = "Print", amount = 10m, currency = "EUR", count = 1, expiresOn = Expiry() });
+        var api = await app.OperatorApiAsync();
+
+        var csv = await (await api.GetAsync($"/api/v1/voucher-batches/{id}/export.csv")).Content.ReadAsStringAsync();
+        var console = await (await app.SignedInAsync("admin@demo-telecom.test")).SubmitFormAsync($"/console/vouchers/{id}", new Dictionary<string, string>(), $"form[action='/console/vouchers/{id}?handler=Csv']");
+
+        // RFC 4180 quotes the cell (it holds quotes and a comma); inside, a leading apostrophe makes it text.
+        Assert.Equal($"{VoucherCode.Format(codes[0])},EUR 10.00 wallet credit,{Expiry()},\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"", csv.Split("\r\n")[1]);
+        Assert.Equal(csv, await console.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Exporting_a_print_batch_gives_the_grouped_codes_as_CSV_and_marks_it_exported()
     {
         var (id, codes) = await PrintEurAsync(count: 4);

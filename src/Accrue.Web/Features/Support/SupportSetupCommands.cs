@@ -40,8 +40,18 @@ public sealed class SupportSetupCommands(AccrueDb db)
         db.Actor.IsOperator ? null : Failure.Forbidden("Only the operator's staff change support teams and ticket types.");
 
     /// <summary>Every staff sign-in, by name: operator staff first.</summary>
-    public async Task<IReadOnlyList<StaffUser>> StaffAsync(CancellationToken ct = default) =>
-        await db.Users.AsNoTracking().Where(u => u.Kind == UserKind.Staff)
+    public Task<IReadOnlyList<StaffUser>> StaffAsync(CancellationToken ct = default) => StaffAsync(db.Users, ct);
+
+    /// <summary>The staff who can open the organization's tickets: the operator's, and its partner's (if it has one).</summary>
+    public Task<IReadOnlyList<StaffUser>> StaffWhoSeeAsync(Guid organizationId, CancellationToken ct = default) =>
+        StaffAsync(StaffWhoSee(db, organizationId), ct);
+
+    public static IQueryable<User> StaffWhoSee(AccrueDb db, Guid organizationId) =>
+        db.Users.Where(u => u.PartnerId == null
+            || u.PartnerId == db.Organizations.IgnoreQueryFilters().Where(o => o.Id == organizationId).Select(o => o.PartnerId).FirstOrDefault());
+
+    private static async Task<IReadOnlyList<StaffUser>> StaffAsync(IQueryable<User> users, CancellationToken ct) =>
+        await users.AsNoTracking().Where(u => u.Kind == UserKind.Staff)
             .OrderBy(u => u.PartnerId != null).ThenBy(u => u.DisplayName)
             .Select(u => new StaffUser(u.Id, u.DisplayName, u.Email!, u.PartnerId != null))
             .ToListAsync(ct);

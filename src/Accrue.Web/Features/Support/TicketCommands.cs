@@ -144,8 +144,13 @@ public sealed class TicketCommands(AccrueDb db, MemberCommands members, Mailer m
         string? name = null;
         if (assigneeUserId is { } userId)
         {
-            name = await db.Users.Where(u => u.Id == userId && u.Kind == UserKind.Staff).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
-            if (name is null) return Failure.Invalid("AssigneeUserId", "Choose a staff member, or nobody.");
+            var staff = await db.Users.Where(u => u.Id == userId && u.Kind == UserKind.Staff)
+                .Select(u => new { u.DisplayName, Sees = SupportSetupCommands.StaffWhoSee(db, ticket.OrganizationId).Any(s => s.Id == u.Id) })
+                .SingleOrDefaultAsync(ct);
+            if (staff is null) return Failure.Invalid("AssigneeUserId", "Choose a staff member, or nobody.") with { Code = "assignee_not_staff" };
+            if (!staff.Sees)
+                return Failure.Invalid("AssigneeUserId", $"{staff.DisplayName} works for another partner and can't open this organization's tickets.") with { Code = "assignee_cannot_see_organization" };
+            name = staff.DisplayName;
         }
         ticket.Assign(assigneeUserId, name);
         await db.SaveChangesAsync(ct);

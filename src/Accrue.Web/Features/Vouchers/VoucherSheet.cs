@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Accrue.Domain.Vouchers;
+using Accrue.Web.Infrastructure.Web;
 using SkiaSharp;
 
 namespace Accrue.Web.Features.Vouchers;
@@ -16,13 +16,12 @@ public sealed class VoucherSheet
     private static readonly SKTypeface Regular = Load("DejaVuSans.ttf");
     private static readonly SKTypeface Bold = Load("DejaVuSans-Bold.ttf");
 
-    public static string Csv(VoucherBatch batch, IEnumerable<Voucher> codes)
+    public static byte[] Csv(VoucherBatch batch, IEnumerable<Voucher> codes)
     {
-        var csv = new StringBuilder("code,value,expires_on,batch\r\n");
-        var value = Quote(VoucherText.Value(batch));
+        var value = VoucherText.Value(batch);
         var expires = batch.ExpiresOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        foreach (var voucher in codes) csv.Append(CultureInfo.InvariantCulture, $"{VoucherCode.Format(voucher.Code)},{value},{expires},{Quote(batch.Name)}\r\n");
-        return csv.ToString();
+        return CsvExport.Write(["code", "value", "expires_on", "batch"],
+            codes.Select(voucher => (IReadOnlyList<string>)[VoucherCode.Format(voucher.Code), value, expires, batch.Name]));
     }
 
     public byte[] Pdf(VoucherBatch batch, IReadOnlyList<Voucher> codes, string issuer)
@@ -62,9 +61,6 @@ public sealed class VoucherSheet
         }
         return output.ToArray();
     }
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 
     private static SKTypeface Load(string file)
     {

@@ -102,7 +102,7 @@ public static class VouchersApi
         var result = await vouchers.ExportAsync(id, "csv", ct);
         if (result.Failure is { } failure) return failure.ToProblem();
         var (batch, codes) = result.Value;
-        return TypedResults.File(Encoding.UTF8.GetBytes(VoucherSheet.Csv(batch, codes)), "text/csv", $"vouchers-{batch.Id:N}.csv");
+        return TypedResults.File(VoucherSheet.Csv(batch, codes), "text/csv", $"vouchers-{batch.Id:N}.csv");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SheetAsync(Guid id, VoucherCommands vouchers, CancellationToken ct)

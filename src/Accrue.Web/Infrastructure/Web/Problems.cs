@@ -97,13 +97,15 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // A browser gets the HTML error page (ExceptionHandlerOptions.ExceptionHandlingPath) with the same status.
+        var browser = Features.Errors.ErrorPages.IsBrowser(httpContext);
         if (exception is BadHttpRequestException bad)
         {
             httpContext.Response.StatusCode = bad.StatusCode;
-            return await problems.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message } });
+            return !browser && await problems.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = { Status = bad.StatusCode, Title = "Bad request", Detail = bad.Message } });
         }
         logger.LogError(exception, "Unhandled exception on {Path}", httpContext.Request.Path);
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        return await problems.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = { Status = 500, Title = "Something went wrong", Detail = "The error was logged." } });
+        return !browser && await problems.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = { Status = 500, Title = "Something went wrong", Detail = "The error was logged." } });
     }
 }

@@ -98,7 +98,7 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
                 .Select(s => db.Plans.Where(p => p.Id == s.PlanId).Select(p => p.Name).First()).SingleOrDefaultAsync(ct);
             Subscription = (subscriptionId, plan ?? "Subscription");
         }
-        Staff = await setup.StaffAsync(ct);
+        Staff = await setup.StaffWhoSeeAsync(Ticket.OrganizationId, ct);
         return true;
     }
 }

@@ -28,7 +28,7 @@ public sealed class DetailModel(VoucherCommands vouchers) : PageModel
         var result = await vouchers.ExportAsync(id, "csv", ct);
         if (result.Failure is { } failure) return await FailedAsync(id, failure, ct);
         var (batch, codes) = result.Value;
-        return File(Encoding.UTF8.GetBytes(VoucherSheet.Csv(batch, codes)), "text/csv", $"vouchers-{batch.Id:N}.csv");
+        return File(VoucherSheet.Csv(batch, codes), "text/csv", $"vouchers-{batch.Id:N}.csv");
     }
 
     public async Task<IActionResult> OnPostPdfAsync(Guid id, CancellationToken ct)

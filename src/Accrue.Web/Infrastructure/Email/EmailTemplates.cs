@@ -125,11 +125,11 @@ public static partial class EmailTemplates
         """);
 
     public static readonly Template RenewalUpcoming = new("renewal-upcoming",
-        "{{Subscription}} renews on {{RenewsOn}}",
+        "{{Subscription}} renews after {{LastDay}}",
         """
         Hello {{Name}},
 
-        {{Subscription}} for {{Organization}} renews automatically on {{RenewsOn}} for {{Amount}}, {{PaidBy}}.
+        {{Subscription}} for {{Organization}} runs until {{LastDay}} ({{When}}) and then renews automatically for {{Amount}}, {{PaidBy}}.
 
         Nothing to do if that suits you. To change seats or the term, or to stop the renewal, go to:
 
@@ -139,11 +139,11 @@ public static partial class EmailTemplates
         """);
 
     public static readonly Template SubscriptionExpiring = new("subscription-expiring",
-        "{{Subscription}} expires on {{EndsOn}}",
+        "{{Subscription}} runs until {{LastDay}}",
         """
         Hello {{Name}},
 
-        {{Subscription}} for {{Organization}} does not renew automatically: it expires on {{EndsOn}}, {{DaysLeft}} day(s) from now, and what it includes stops then.
+        {{Subscription}} for {{Organization}} does not renew automatically: it runs until {{LastDay}} ({{When}}), and what it includes stops after that day.
 
         Renew it before then to keep it:
 
@@ -153,11 +153,11 @@ public static partial class EmailTemplates
         """);
 
     public static readonly Template TrialEnding = new("trial-ending",
-        "Your trial of {{Subscription}} ends on {{EndsOn}}",
+        "Your trial of {{Subscription}} runs until {{LastDay}}",
         """
         Hello {{Name}},
 
-        The trial of {{Subscription}} for {{Organization}} ends on {{EndsOn}}, {{DaysLeft}} day(s) from now. {{Then}}
+        The trial of {{Subscription}} for {{Organization}} runs until {{LastDay}} ({{When}}). {{Then}}
 
         {{Link}}
         """);

@@ -3,6 +3,7 @@ namespace Accrue.Domain.Billing;
 /// <summary>
 /// One line of a quote, an order or an invoice: what is charged (or credited, when negative), for
 /// which period, and its tax. <see cref="Amount"/> and <see cref="Tax"/> are already rounded.
+/// <see cref="PeriodEnd"/> is exclusive, like a term's end; people see the last day covered (<see cref="EndDates"/>).
 /// </summary>
 public sealed record ChargeLine(
     string Description,
@@ -30,7 +31,7 @@ public sealed record Proration(DateOnly EffectiveDate, Term Term, int DaysLeft, 
     }
 
     public string Describe() =>
-        $"{Months} month{(Months == 1 ? "" : "s")} and {Days} day{(Days == 1 ? "" : "s")} ({DaysLeft} of {DaysInTerm} days, {EffectiveDate:yyyy-MM-dd} – {Term.LastDay:yyyy-MM-dd})";
+        $"{Months} month{(Months == 1 ? "" : "s")} and {Days} day{(Days == 1 ? "" : "s")} ({DaysLeft} of {DaysInTerm} days, {EndDates.Period(EffectiveDate, Term.End)})";
 }
 
 /// <summary>

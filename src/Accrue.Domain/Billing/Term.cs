@@ -13,8 +13,8 @@ public readonly record struct Term(DateOnly Start, DateOnly End)
 
     public bool Contains(DateOnly day) => day >= Start && day < End;
 
-    /// <summary>The first day after the term: the expiry date shown to customers is the day before.</summary>
-    public DateOnly LastDay => End.AddDays(-1);
+    /// <summary>The last day of the term, the date customers see ("until …"); <see cref="End"/> is the first day after it.</summary>
+    public DateOnly LastDay => EndDates.LastDay(End);
 
     /// <summary>A term of <paramref name="count"/> periods from <paramref name="start"/>, anchored on <paramref name="anchorDay"/>.</summary>
     public static Term Of(DateOnly start, BillingPeriod period, int count, int anchorDay) =>
@@ -57,5 +57,5 @@ public readonly record struct Term(DateOnly Start, DateOnly End)
         return (months, to.DayNumber - reached.DayNumber);
     }
 
-    public override string ToString() => $"{Start:yyyy-MM-dd} – {LastDay:yyyy-MM-dd}";
+    public override string ToString() => EndDates.Period(Start, End);
 }

@@ -33,6 +33,7 @@ public sealed class Order : Entity, IOrganizationOwned
     public required string Fulfilment { get; set; }
     public Guid? PlacedByMemberId { get; set; }
     public string? PlacedBy { get; set; }
+    /// <summary>The end of the term the purchase runs to, exclusive like <see cref="Subscriptions.Subscription.TermEnd"/>; shown as its last day.</summary>
     public DateOnly? NextExpiration { get; set; }
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset? FulfilledAt { get; set; }

@@ -13,6 +13,12 @@ public sealed class OutboxMessage
     public required string Subject { get; init; }
     public required string HtmlBody { get; init; }
     public required string TextBody { get; init; }
+    /// <summary>
+    /// The text body as the mail log and the API show it: the template's secrets (single-use links, voucher
+    /// codes) replaced by a note. Null for messages queued before it existed, or written by hand; those are
+    /// shown with every link that carries a token hidden.
+    /// </summary>
+    public string? LogTextBody { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public OutboxStatus Status { get; set; }
     public int Attempts { get; set; }

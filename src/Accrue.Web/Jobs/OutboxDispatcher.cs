@@ -39,9 +39,10 @@ public sealed class OutboxDispatcher(
         var handled = 0;
         foreach (var id in due)
         {
-            // Claim the row: only one instance's update matches.
+            // Claim the row: only one instance's update matches. It re-checks the due time too: another
+            // instance may have tried this message since the list above was read and scheduled its retry.
             var claimed = await db.Outbox
-                .Where(m => m.Id == id && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
+                .Where(m => m.Id == id && m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, leasedUntil), cancellationToken);
             if (claimed == 0) continue;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
@@ -53,8 +54,9 @@ public sealed class RenewalReminders(
         var settings = options.Value;
         var thresholds = settings.Thresholds;
         if (thresholds.Count == 0) return new ReminderRun(0, 0, 0);
-        // Coarse in SQL (UTC date, a day of slack either side for time zones); exact per organization below.
-        var horizon = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(thresholds[0] + 1);
+        // Coarse in SQL (UTC date, a day of slack either side for time zones, and the stored end is the day
+        // after the last day); exact per organization below.
+        var horizon = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(thresholds[0] + 2);
         var from = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
         var candidates = await db.Subscriptions.IgnoreQueryFilters().AsNoTracking()
             .Where(s => (s.Status == SubscriptionStatus.Trial || s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue)
@@ -76,14 +78,11 @@ public sealed class RenewalReminders(
                 if (organization?.Id != candidate.OrganizationId)
                     organization = await db.Organizations.IgnoreQueryFilters().AsNoTracking().SingleAsync(o => o.Id == candidate.OrganizationId, ct);
                 var today = OrganizationTime.Today(organization, clock);
-                var daysLeft = candidate.TermEnd.DayNumber - today.DayNumber;
-                var termDays = candidate.TermEnd.DayNumber - candidate.TermStart.DayNumber;
-                // The nearest threshold reached; a term no longer than a threshold (a daily roll, a short trial) skips it.
-                var threshold = thresholds.Where(t => daysLeft >= 0 && daysLeft <= t && termDays > t).DefaultIfEmpty(0).Min();
-                if (threshold == 0) continue;
+                // The nearest threshold reached, counted to the last day (the rule the banner and the dashboard use too).
+                if (ExpiryReminders.Threshold(thresholds, candidate.TermStart, candidate.TermEnd, today) is not { } threshold) continue;
                 // Sent already, or a nearer one was (the thresholds changed since): nothing more for this term.
                 if (sent[(candidate.Id, candidate.TermEnd)].Any(d => d > 0 && d <= threshold)) { already++; continue; }
-                var queued = await RemindAsync(organization, candidate.Id, threshold, daysLeft, ct);
+                var queued = await RemindAsync(organization, candidate.Id, threshold, today, ct);
                 if (queued is null) { already++; continue; }
                 reminders++;
                 emails += queued.Value;
@@ -93,7 +92,7 @@ public sealed class RenewalReminders(
     }
 
     /// <summary>Queues the reminder and inserts its row in one SaveChanges; null when another run sent it first.</summary>
-    private async Task<int?> RemindAsync(Organization organization, Guid subscriptionId, int threshold, int daysLeft, CancellationToken ct)
+    private async Task<int?> RemindAsync(Organization organization, Guid subscriptionId, int threshold, DateOnly today, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var subscription = await db.Subscriptions.IgnoreQueryFilters().AsNoTracking().Include(s => s.Items).SingleAsync(s => s.Id == subscriptionId, ct);
@@ -102,7 +101,7 @@ public sealed class RenewalReminders(
         var balance = forecast.PaidBy == RenewalPayment.Wallet
             ? await db.Wallets.IgnoreQueryFilters().Where(w => w.OrganizationId == organization.Id).Select(w => (decimal?)w.Balance).SingleOrDefaultAsync(ct) ?? 0m
             : (decimal?)null;
-        var (template, values) = Message(organization, subscription, forecast, balance, daysLeft);
+        var (template, values) = Message(organization, subscription, forecast, balance, today);
         foreach (var member in recipients)
             await mailer.QueueAsync(template, member.Email, organization.Id, new Dictionary<string, string>(values) { ["Name"] = member.Name });
         db.RenewalReminders.Add(new RenewalReminder
@@ -123,18 +122,18 @@ public sealed class RenewalReminders(
         return recipients.Count;
     }
 
-    private (EmailTemplates.Template, Dictionary<string, string>) Message(Organization organization, Subscription subscription, RenewalForecast forecast, decimal? balance, int daysLeft)
+    private (EmailTemplates.Template, Dictionary<string, string>) Message(Organization organization, Subscription subscription, RenewalForecast forecast, decimal? balance, DateOnly today)
     {
-        var endsOn = subscription.TermEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // The last day of the term and the days to it, as the portal shows them (EndDates).
         var values = new Dictionary<string, string>
         {
             ["Subscription"] = forecast.Name, ["Organization"] = organization.Name, ["Thresholds"] = options.Value.Describe(),
             ["Link"] = urls.Absolute($"/portal/subscriptions/{subscription.Id}/renew"),
+            ["LastDay"] = EndDates.LastDayText(subscription.TermEnd),
+            ["When"] = EndDates.Relative(EndDates.DaysLeft(subscription.TermEnd, today)),
         };
         if (subscription.Status == SubscriptionStatus.Trial)
         {
-            values["EndsOn"] = endsOn;
-            values["DaysLeft"] = daysLeft.ToString(CultureInfo.InvariantCulture);
             values["Then"] = UpcomingRenewals.Renews(subscription)
                 ? $"It then continues as a paid subscription for {forecast.AmountText}, {forecast.PaidByText(balance)}. To choose the term and seats yourself, activate it now:"
                 : "It then ends. Activate it to keep using it:";
@@ -142,13 +141,10 @@ public sealed class RenewalReminders(
         }
         if (UpcomingRenewals.Renews(subscription))
         {
-            values["RenewsOn"] = endsOn;
             values["Amount"] = forecast.AmountText;
             values["PaidBy"] = forecast.PaidByText(balance);
             return (EmailTemplates.RenewalUpcoming, values);
         }
-        values["EndsOn"] = endsOn;
-        values["DaysLeft"] = daysLeft.ToString(CultureInfo.InvariantCulture);
         return (EmailTemplates.SubscriptionExpiring, values);
     }
 }

@@ -123,7 +123,7 @@ public sealed class WalletAlerts(
 
         db.ChangeTracker.Clear();
         var currency = organization.Currency;
-        var list = string.Join("\n", fromWallet.Select(f => $"- {f.Forecast.Name}: {Money.Format(f.Forecast.Amount!.Value, currency)} on {f.Subscription.TermEnd:yyyy-MM-dd}"));
+        var list = string.Join("\n", fromWallet.Select(f => $"- {f.Forecast.Name}, {EndDates.Until(f.Subscription.TermEnd)}: {Money.Format(f.Forecast.Amount!.Value, currency)}"));
         foreach (var member in await db.AccountManagersAsync(organizationId, ct))
             await mailer.QueueAsync(EmailTemplates.WalletShortfall, member.Email, organizationId, new Dictionary<string, string>
             {

@@ -43,10 +43,13 @@ public static partial class MailDev
     }
 
     /// <summary>The first link in the message's text that starts with <paramref name="pathPrefix"/> (e.g. /account/reset-password).</summary>
-    public static string Link(this Message message, string pathPrefix)
+    public static string Link(this Message message, string pathPrefix) => LinkIn(message.Text, pathPrefix);
+
+    /// <summary>The first link in <paramref name="text"/> that starts with <paramref name="pathPrefix"/>.</summary>
+    public static string LinkIn(string text, string pathPrefix)
     {
-        var match = LinkPattern().Matches(message.Text).Select(m => m.Value).FirstOrDefault(u => new Uri(u).AbsolutePath.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
-        return match ?? throw new Xunit.Sdk.XunitException($"No link to {pathPrefix} in:\n{message.Text}");
+        var match = LinkPattern().Matches(text).Select(m => m.Value).FirstOrDefault(u => new Uri(u).AbsolutePath.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
+        return match ?? throw new Xunit.Sdk.XunitException($"No link to {pathPrefix} in:\n{text}");
     }
 
     [GeneratedRegex(@"https?://\S+")]

@@ -21,14 +21,16 @@ public abstract class RenewalReminderTests(AccrueApp app, MovableClock clock)
         var customer = await app.NewPrepaidAsync();
         var subscription = await app.SubscribeAsync(customer.OrganizationId);
         var end = subscription.TermEnd;
+        // The stored end is exclusive: the days are counted to the last day, the date the email shows.
+        var lastDay = end.AddDays(-1);
 
-        clock.MoveTo(end.AddDays(-31), BillSteps.Zone);
+        clock.MoveTo(lastDay.AddDays(-31), BillSteps.Zone);
         await RemindAsync();
         Assert.Empty(await RowsAsync(subscription.Id));
 
         foreach (var days in new[] { 30, 15, 7 })
         {
-            clock.MoveTo(end.AddDays(-days), BillSteps.Zone);
+            clock.MoveTo(lastDay.AddDays(-days), BillSteps.Zone);
             await RemindAsync();
             await RemindAsync();
             Assert.Equal(days, (await RowsAsync(subscription.Id)).Last().DaysBefore);
@@ -40,12 +42,14 @@ public abstract class RenewalReminderTests(AccrueApp app, MovableClock clock)
         Assert.Equal(0, await app.DbAsync(db => db.Outbox.CountAsync(m => m.To == customer.MemberEmail && m.Template != "invitation")));
 
         await app.SentAsync(customer.OwnerEmail);
-        var email = await MailDev.WaitForAsync(customer.OwnerEmail, $"renews on {end:yyyy-MM-dd}");
+        var email = await MailDev.WaitForAsync(customer.OwnerEmail, $"renews after {lastDay:yyyy-MM-dd}");
         Assert.Contains("paid from the wallet", email.Text, StringComparison.Ordinal);
         Assert.Contains(" for ", email.Text, StringComparison.Ordinal);
-        await MailDev.WaitForAsync(customer.ManagerEmail, $"renews on {end:yyyy-MM-dd}");
+        Assert.Contains(await app.DbAsync(db => db.Outbox.IgnoreQueryFilters().Where(m => m.To == customer.OwnerEmail && m.Template == EmailTemplates.RenewalUpcoming.Key)
+            .Select(m => m.TextBody).ToListAsync()), b => b.Contains($"runs until {lastDay:yyyy-MM-dd} (in 30 days)", StringComparison.Ordinal));
+        await MailDev.WaitForAsync(customer.ManagerEmail, $"renews after {lastDay:yyyy-MM-dd}");
         await Task.Delay(500);
-        Assert.Equal(3, (await MailDev.ToAsync(customer.OwnerEmail)).Count(m => m.Subject.Contains("renews on", StringComparison.Ordinal)));
+        Assert.Equal(3, (await MailDev.ToAsync(customer.OwnerEmail)).Count(m => m.Subject.Contains("renews after", StringComparison.Ordinal)));
         Assert.DoesNotContain(await MailDev.ToAsync(customer.MemberEmail), m => m.Subject.Contains("renews", StringComparison.Ordinal));
     }
 
@@ -72,23 +76,25 @@ public abstract class RenewalReminderTests(AccrueApp app, MovableClock clock)
         var customer = await app.NewPrepaidAsync();
         var subscription = await app.SubscribeAsync(customer.OrganizationId, autoRenew: false);
 
-        clock.MoveTo(subscription.TermEnd.AddDays(-31), BillSteps.Zone);
+        var lastDay = subscription.TermEnd.AddDays(-1);
+        clock.MoveTo(lastDay.AddDays(-31), BillSteps.Zone);
         var member = await app.SignedInAsync(customer.MemberEmail, People.Password);
         Assert.Null((await member.GetPageAsync("/portal")).QuerySelector("#expiry-banner"));
 
-        clock.MoveTo(subscription.TermEnd.AddDays(-12), BillSteps.Zone);
+        clock.MoveTo(lastDay.AddDays(-12), BillSteps.Zone);
         member = await app.SignedInAsync(customer.MemberEmail, People.Password);
         await RemindAsync();
         Assert.Equal([15], (await RowsAsync(subscription.Id)).Select(r => r.DaysBefore));
         Assert.Equal(1, await app.QueuedAsync(customer.OwnerEmail, EmailTemplates.SubscriptionExpiring));
         Assert.Equal(0, await app.QueuedAsync(customer.OwnerEmail, EmailTemplates.RenewalUpcoming));
         await app.SentAsync(customer.ManagerEmail);
-        var email = await MailDev.WaitForAsync(customer.ManagerEmail, $"expires on {subscription.TermEnd:yyyy-MM-dd}");
+        var email = await MailDev.WaitForAsync(customer.ManagerEmail, $"runs until {lastDay:yyyy-MM-dd}");
+        Assert.Contains($"runs until {lastDay:yyyy-MM-dd} (in 12 days)", email.Text, StringComparison.Ordinal);
         Assert.Contains($"/portal/subscriptions/{subscription.Id}/renew", email.Text, StringComparison.Ordinal);
 
         var banner = (await member.GetPageAsync("/portal")).QuerySelector("#expiry-banner");
         Assert.NotNull(banner);
-        Assert.Contains($"expires on {subscription.TermEnd:yyyy-MM-dd} (in 12 days)", banner.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"runs until {lastDay:yyyy-MM-dd} (in 12 days)", banner.TextContent, StringComparison.Ordinal);
         Assert.NotNull(banner.QuerySelector($"a[href='/portal/subscriptions/{subscription.Id}/renew']"));
     }
 

@@ -76,7 +76,8 @@ public abstract class WalletAlertTests(AccrueApp app, MovableClock clock)
         Assert.Equal(1, await app.QueuedAsync(customer.ManagerEmail, EmailTemplates.WalletShortfall));
         await app.SentAsync(customer.OwnerEmail);
         var email = await MailDev.WaitForAsync(customer.OwnerEmail, "Top up");
-        Assert.Contains(subscription.TermEnd.ToString("yyyy-MM-dd"), email.Text, StringComparison.Ordinal);
+        // The last day of the term, as every page shows it (the stored end is the day after).
+        Assert.Contains($"until {subscription.TermEnd.AddDays(-1):yyyy-MM-dd}", email.Text, StringComparison.Ordinal);
         Assert.Contains($"holds {Domain.Billing.Money.Format(1m, "EUR")}", email.Text, StringComparison.Ordinal);
 
         clock.MoveTo(subscription.TermEnd.AddDays(-2), BillSteps.Zone);

@@ -92,8 +92,8 @@ public abstract class SubscriptionsUnitsTests(AccrueApp app)
         Assert.Contains("Active", tile.TextContent, StringComparison.Ordinal);
         var initech = await app.SignedInAsync("owner@initech.test");
         var unitTile = (await initech.GetPageAsync("/portal")).QuerySelector(".subscriptions-tile")!;
-        // Apartment 101 expires within about two months; the tile names the next expiration.
-        Assert.Contains("next expiration", unitTile.TextContent, StringComparison.Ordinal);
+        // Apartment 101 expires within about two months; the tile names the next last day.
+        Assert.Contains("the next runs until ", unitTile.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,8 +24,11 @@ public sealed class Receiver : IAsyncDisposable
     public string Url { get; private set; } = "";
     public IReadOnlyList<Request> Requests => _requests.ToList();
 
-    /// <summary><paramref name="answer"/> maps the 1-based request number to the status code to answer.</summary>
-    public static async Task<Receiver> StartAsync(Func<int, int>? answer = null)
+    /// <summary>
+    /// <paramref name="answer"/> maps the 1-based request number to the status code to answer;
+    /// <paramref name="delay"/> to how long to wait before answering.
+    /// </summary>
+    public static async Task<Receiver> StartAsync(Func<int, int>? answer = null, Func<int, TimeSpan>? delay = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -38,6 +41,7 @@ public sealed class Receiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver._requests.Enqueue(new Request(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, DateTimeOffset.UtcNow));
             var n = Interlocked.Increment(ref receiver._count);
+            if (delay?.Invoke(n) is { } wait && wait > TimeSpan.Zero) await Task.Delay(wait);
             context.Response.StatusCode = answer?.Invoke(n) ?? 200;
         });
         await app.StartAsync();

@@ -237,12 +237,12 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
             var response = await api.PostAsJsonAsync($"/api/v1/organizations/{orgId}/webhooks", body);
             return (await response.ProblemAsync(400)).ErrorKeys();
         }
-        Assert.Equal(["Url"], await RefusedAsync(new { url = "ftp://example.com/hook", eventTypes = new[] { "member.added" } }));
-        Assert.Equal(["Url"], await RefusedAsync(new { url = "/relative/hook", eventTypes = new[] { "member.added" } }));
-        Assert.Equal(["Url"], await RefusedAsync(new { url = "http://example.com/hook", eventTypes = new[] { "member.added" } }));
-        Assert.Equal(["EventTypes"], await RefusedAsync(new { url = "https://example.com/hook", eventTypes = Array.Empty<string>() }));
-        Assert.Equal(["EventTypes"], await RefusedAsync(new { url = "https://example.com/hook", eventTypes = new[] { "member.exploded" } }));
-        Assert.Equal(["Description"], await RefusedAsync(new { url = "https://example.com/hook", eventTypes = new[] { "member.added" }, description = new string('x', 201) }));
+        Assert.Equal(["url"], await RefusedAsync(new { url = "ftp://example.com/hook", eventTypes = new[] { "member.added" } }));
+        Assert.Equal(["url"], await RefusedAsync(new { url = "/relative/hook", eventTypes = new[] { "member.added" } }));
+        Assert.Equal(["url"], await RefusedAsync(new { url = "http://example.com/hook", eventTypes = new[] { "member.added" } }));
+        Assert.Equal(["eventTypes"], await RefusedAsync(new { url = "https://example.com/hook", eventTypes = Array.Empty<string>() }));
+        Assert.Equal(["eventTypes"], await RefusedAsync(new { url = "https://example.com/hook", eventTypes = new[] { "member.exploded" } }));
+        Assert.Equal(["description"], await RefusedAsync(new { url = "https://example.com/hook", eventTypes = new[] { "member.added" }, description = new string('x', 201) }));
         Assert.Equal(before, await app.CountAsync<WebhookEndpoint>());
 
         var owner = await app.SignedInAsync("owner@acme.test");

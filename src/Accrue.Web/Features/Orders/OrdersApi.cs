@@ -12,7 +12,11 @@ namespace Accrue.Web.Features.Orders;
 
 public sealed record OrderEventResponse(DateTimeOffset At, OrderStatus Status, string Note);
 
-/// <summary>An order (seed 002) with its lines and, on the detail, its timeline.</summary>
+/// <summary>
+/// An order (seed 002) with its lines and, on the detail, its timeline. <c>NextExpiration</c> is the last
+/// day the purchase runs to (inclusive, like a subscription's <c>expiresOn</c>); <c>NextTermEnd</c> is the
+/// same end stored the exclusive way, like <c>termEnd</c>.
+/// </summary>
 public sealed record OrderResponse(
     Guid Id,
     Guid OrganizationId,
@@ -31,6 +35,7 @@ public sealed record OrderResponse(
     Guid? SubscriptionId,
     string? PlacedBy,
     DateOnly? NextExpiration,
+    DateOnly? NextTermEnd,
     Guid? InvoiceId,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
@@ -39,7 +44,7 @@ public sealed record OrderResponse(
     public static OrderResponse From(Order o) =>
         new(o.Id, o.OrganizationId, o.Reference, o.Type, o.Status, o.Quantity, o.QuantityUnit, o.Description, o.Currency,
             o.Lines.Select(QuoteLineResponse.From).ToList(), o.Subtotal, o.Tax, o.Total, o.ProrationNote, o.SubscriptionId, o.PlacedBy,
-            o.NextExpiration, o.InvoiceId, o.CreatedAt, o.CompletedAt,
+            Accrue.Domain.Billing.EndDates.LastDay(o.NextExpiration), o.NextExpiration, o.InvoiceId, o.CreatedAt, o.CompletedAt,
             o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new OrderEventResponse(e.At, e.Status, e.Note)).ToList());
 }
 

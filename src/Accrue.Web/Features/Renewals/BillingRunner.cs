@@ -361,7 +361,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             };
             if (type is null) continue;
             var row = read[change.Id];
-            await db.PublishWebhookAsync(organizationId, type, new SubscriptionSnapshot(change.Id, row.PlanId, change.Status, change.TermStart, change.TermEnd,
+            await db.PublishWebhookAsync(organizationId, type, new SubscriptionSnapshot(change.Id, row.PlanId, change.Status, change.TermStart, change.TermEnd, EndDates.LastDay(change.TermEnd),
                 row.AutoRenew, change.CancelAtPeriodEnd, change.CancelledOn, row.Quantity), ct);
         }
         foreach (var (invoice, _) in batch.Invoices)

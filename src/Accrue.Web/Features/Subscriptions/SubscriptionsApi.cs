@@ -18,8 +18,9 @@ public sealed record AddOnResponse(Guid? PlanId, string Name, DateOnly AddedOn);
 public sealed record PhysicalGoodResponse(Guid? ProductId, string Name, int Quantity, string? SerialNumber, DateOnly AddedOn);
 
 /// <summary>
-/// A subscription as the Subscriptions tab shows it (seed 004). <c>TermEnd</c> is exclusive;
-/// <c>ExpiresOn</c> is the last day of the term, the date customers see.
+/// A subscription as the Subscriptions tab shows it (seed 004). <c>TermEnd</c> is exclusive (the first
+/// day after the term, as stored); <c>ExpiresOn</c> is the last day of the term, the date customers see
+/// ("until 2029-09-02"): always <c>TermEnd</c> − 1 day. <c>TrialEndsOn</c> is exclusive like <c>TermEnd</c>.
 /// </summary>
 public sealed record SubscriptionResponse(
     Guid Id,
@@ -44,10 +45,15 @@ public sealed record SubscriptionResponse(
     IReadOnlyList<PhysicalGoodResponse> PhysicalGoods,
     DateTimeOffset CreatedAt);
 
+/// <summary>
+/// One line of a quote, an order or an invoice. <c>PeriodEnd</c> is exclusive (the first day no longer
+/// covered, as stored); <c>PeriodLastDay</c> is the last day covered, the one pages, emails and PDFs show.
+/// </summary>
 public sealed record QuoteLineResponse(string Description, decimal Quantity, decimal UnitPrice, decimal Amount, decimal TaxRate, decimal Tax,
-    DateOnly? PeriodStart, DateOnly? PeriodEnd)
+    DateOnly? PeriodStart, DateOnly? PeriodEnd, DateOnly? PeriodLastDay)
 {
-    public static QuoteLineResponse From(ChargeLine l) => new(l.Description, l.Quantity, l.UnitPrice, l.Amount, l.TaxRate, l.Tax, l.PeriodStart, l.PeriodEnd);
+    public static QuoteLineResponse From(ChargeLine l) =>
+        new(l.Description, l.Quantity, l.UnitPrice, l.Amount, l.TaxRate, l.Tax, l.PeriodStart, l.PeriodEnd, EndDates.LastDay(l.PeriodEnd));
 }
 
 /// <summary>The days of the term a mid-term change pays for: <c>DaysLeft</c> of <c>DaysInTerm</c>, also told as months and days.</summary>

@@ -9,7 +9,7 @@ namespace Accrue.Web.Features.Webhooks;
 public static class WebhookData
 {
     public static SubscriptionSnapshot Subscription(Subscription s) =>
-        new(s.Id, s.PlanId, s.Status, s.TermStart, s.TermEnd, s.AutoRenew, s.CancelAtPeriodEnd, s.CancelledOn, s.Quantity);
+        new(s.Id, s.PlanId, s.Status, s.TermStart, s.TermEnd, Domain.Billing.EndDates.LastDay(s.TermEnd), s.AutoRenew, s.CancelAtPeriodEnd, s.CancelledOn, s.Quantity);
 
     public static OrderSnapshot Order(Order o) =>
         new(o.Id, o.Number, o.Type, o.Status, o.Description, o.Currency, o.Total, o.SubscriptionId);
@@ -20,7 +20,8 @@ public static class WebhookData
     public static MemberSnapshot Member(Member m) => new(m.Id, m.Name, m.Email, m.Role);
 }
 
-public sealed record SubscriptionSnapshot(Guid Id, Guid PlanId, SubscriptionStatus Status, DateOnly TermStart, DateOnly TermEnd,
+/// <summary>A subscription in an event; <c>TermEnd</c> is exclusive, <c>ExpiresOn</c> the last day of the term (<c>TermEnd</c> − 1).</summary>
+public sealed record SubscriptionSnapshot(Guid Id, Guid PlanId, SubscriptionStatus Status, DateOnly TermStart, DateOnly TermEnd, DateOnly ExpiresOn,
     bool AutoRenew, bool CancelAtPeriodEnd, DateOnly? CancelledOn, int Quantity);
 
 public sealed record OrderSnapshot(Guid Id, long Number, OrderType Type, OrderStatus Status, string Description, string Currency, decimal Total, Guid? SubscriptionId);

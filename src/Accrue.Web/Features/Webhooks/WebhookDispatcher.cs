@@ -10,7 +10,8 @@ namespace Accrue.Web.Features.Webhooks;
 
 /// <summary>
 /// POSTs due deliveries. Rows are claimed with a conditional UPDATE before sending (as the email
-/// outbox does), so several app instances never send one delivery twice at once; a failure is retried
+/// outbox does) that re-checks status, due time and lease atomically, so several app instances never
+/// send one delivery twice, nor before its retry is due; a failure is retried
 /// with exponential back-off until the delivery's retry window closes, then it is Failed.
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -37,13 +38,17 @@ public sealed class WebhookDispatcher(
             .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
 
-        var leasedUntil = now + Lease;
         var handled = 0;
         foreach (var id in due)
         {
-            // Claim the row: only one instance's update matches.
+            // Claim the row: only one instance's update matches. The list above may be stale by now (another
+            // instance may have attempted the delivery and scheduled its retry meanwhile), so the claim checks
+            // again, in the same statement, that the delivery is still pending, due and not leased.
+            var claimAt = clock.GetUtcNow();
+            var leasedUntil = claimAt + Lease;
             var claimed = await db.WebhookDeliveries.IgnoreQueryFilters()
-                .Where(d => d.Id == id && d.Status == WebhookDeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
+                .Where(d => d.Id == id && d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= claimAt
+                    && (d.LockedUntil == null || d.LockedUntil < claimAt))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, leasedUntil), cancellationToken);
             if (claimed == 0) continue;
 

@@ -9,7 +9,20 @@ namespace Accrue.Web.Infrastructure.Email;
 /// </summary>
 public static partial class EmailTemplates
 {
-    public sealed record Template(string Key, string Subject, string Body);
+    /// <summary>
+    /// A message. <see cref="Secrets"/> names the placeholders whose values only the recipient may read
+    /// (single-use links, voucher codes): the mail log and the API show the message with them hidden
+    /// (<see cref="Render"/>'s <c>Log</c> text), whatever the delivery mode.
+    /// </summary>
+    public sealed record Template(string Key, string Subject, string Body)
+    {
+        public IReadOnlyList<string> Secrets { get; init; } = [];
+    }
+
+    /// <summary>What the mail log shows instead of a secret value.</summary>
+    public static string Hidden(string placeholder) => placeholder == "Codes"
+        ? "[voucher codes hidden: only the recipient can read them]"
+        : "[single-use link hidden: only the recipient can open it]";
 
     public static readonly Template PasswordReset = new("password-reset",
         "Reset your {{Operator}} password",
@@ -21,7 +34,51 @@ public static partial class EmailTemplates
         {{Link}}
 
         The link works once and expires in 60 minutes. If you did not ask for this, ignore this message: your password stays as it is.
+        """)
+    { Secrets = ["Link"] };
+
+    public static readonly Template SignInLocked = new("sign-in-locked",
+        "Sign-in to your {{Operator}} account was paused",
+        """
+        Hello {{Name}},
+
+        Someone typed a wrong password for your {{Operator}} account {{Failures}} times from {{Source}}; the last try was at {{At}} UTC. Sign-in from there is paused for {{Minutes}} minutes. From anywhere else you sign in as usual.
+
+        If it was you, wait or choose a new password here:
+
+        {{Link}}
+
+        If it wasn't you, your password held. Consider choosing a longer one and turning on two-factor sign-in in your settings.
         """);
+
+    public static readonly Template PasswordChanged = new("password-changed",
+        "Your {{Operator}} password was changed",
+        """
+        Hello {{Name}},
+
+        The password of your {{Operator}} account was changed on {{At}} UTC ({{How}}).
+
+        If this was you, there is nothing to do.
+
+        This wasn't me: reset your password here, which signs out every session:
+
+        {{Link}}
+        """);
+
+    public static readonly Template EmailChanged = new("email-changed",
+        "The email address of your {{Operator}} account was changed",
+        """
+        Hello {{Name}},
+
+        The email address you sign in to your {{Operator}} account with was changed on {{At}} UTC, from this address to {{NewEmail}}. Messages about the account now go there.
+
+        If this was you, there is nothing to do.
+
+        This wasn't me: restore this address and choose a new password here (the link works for 7 days, once), which signs out every session:
+
+        {{Link}}
+        """)
+    { Secrets = ["Link"] };
 
     public static readonly Template BillReminder = new("bill-reminder",
         "Bill {{Invoice}} is due on {{DueOn}}",
@@ -76,7 +133,8 @@ public static partial class EmailTemplates
         {{Codes}}
 
         Each code redeems once, in the portal under Vouchers. Keep them safe: the portal shows only their last symbols from now on.
-        """);
+        """)
+    { Secrets = ["Codes"] };
 
     public static readonly Template Invitation = new("invitation",
         "You're invited to {{Organization}} on {{Operator}}",
@@ -88,7 +146,8 @@ public static partial class EmailTemplates
         {{Link}}
 
         The link expires in 7 days.
-        """);
+        """)
+    { Secrets = ["Link"] };
 
     public static readonly Template ConfirmEmailChange = new("confirm-email-change",
         "Confirm your new email address",
@@ -100,7 +159,8 @@ public static partial class EmailTemplates
         {{Link}}
 
         Until you confirm, you keep signing in with your current address.
-        """);
+        """)
+    { Secrets = ["Link"] };
 
     public static readonly Template OwnershipTransferred = new("ownership-transferred",
         "You are now the owner of {{Organization}}",
@@ -125,11 +185,11 @@ public static partial class EmailTemplates
         """);
 
     public static readonly Template RenewalUpcoming = new("renewal-upcoming",
-        "{{Subscription}} renews on {{RenewsOn}}",
+        "{{Subscription}} renews after {{LastDay}}",
         """
         Hello {{Name}},
 
-        {{Subscription}} for {{Organization}} renews automatically on {{RenewsOn}} for {{Amount}}, {{PaidBy}}.
+        {{Subscription}} for {{Organization}} runs until {{LastDay}} ({{When}}) and then renews automatically for {{Amount}}, {{PaidBy}}.
 
         Nothing to do if that suits you. To change seats or the term, or to stop the renewal, go to:
 
@@ -139,11 +199,11 @@ public static partial class EmailTemplates
         """);
 
     public static readonly Template SubscriptionExpiring = new("subscription-expiring",
-        "{{Subscription}} expires on {{EndsOn}}",
+        "{{Subscription}} runs until {{LastDay}}",
         """
         Hello {{Name}},
 
-        {{Subscription}} for {{Organization}} does not renew automatically: it expires on {{EndsOn}}, {{DaysLeft}} day(s) from now, and what it includes stops then.
+        {{Subscription}} for {{Organization}} does not renew automatically: it runs until {{LastDay}} ({{When}}), and what it includes stops after that day.
 
         Renew it before then to keep it:
 
@@ -153,11 +213,11 @@ public static partial class EmailTemplates
         """);
 
     public static readonly Template TrialEnding = new("trial-ending",
-        "Your trial of {{Subscription}} ends on {{EndsOn}}",
+        "Your trial of {{Subscription}} runs until {{LastDay}}",
         """
         Hello {{Name}},
 
-        The trial of {{Subscription}} for {{Organization}} ends on {{EndsOn}}, {{DaysLeft}} day(s) from now. {{Then}}
+        The trial of {{Subscription}} for {{Organization}} runs until {{LastDay}} ({{When}}). {{Then}}
 
         {{Link}}
         """);
@@ -242,16 +302,20 @@ public static partial class EmailTemplates
         {{Link}}
         """);
 
-    public static IReadOnlyList<Template> All { get; } = [PasswordReset, Invitation, ConfirmEmailChange, OwnershipTransferred];
+    public static IReadOnlyList<Template> All { get; } = [PasswordReset, Invitation, ConfirmEmailChange, OwnershipTransferred, SignInLocked, PasswordChanged, EmailChanged];
 
-    public static (string Subject, string Text, string Html) Render(Template template, IReadOnlyDictionary<string, string> values)
+    /// <summary>The message as sent (subject, text, HTML) and its text as the mail log shows it, secrets hidden.</summary>
+    public static (string Subject, string Text, string Html, string Log) Render(Template template, IReadOnlyDictionary<string, string> values)
     {
         var subject = Fill(template.Subject, values, encode: false);
         var text = Fill(template.Body, values, encode: false);
         var html = "<div style=\"font-family:system-ui,sans-serif;font-size:15px;line-height:1.5\">"
             + string.Join("", Fill(template.Body, values, encode: true).Split("\n\n").Select(p => $"<p>{Linkify(p.Trim())}</p>"))
             + "</div>";
-        return (subject, text, html);
+        var shown = new Dictionary<string, string>(values);
+        foreach (var secret in template.Secrets) shown[secret] = Hidden(secret);
+        var log = Fill(template.Body, shown, encode: false);
+        return (subject, text, html, log);
     }
 
     private static string Fill(string text, IReadOnlyDictionary<string, string> values, bool encode) =>

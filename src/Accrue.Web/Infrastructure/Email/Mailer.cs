@@ -13,7 +13,7 @@ public sealed class Mailer(AccrueDb db, TimeProvider clock)
     {
         var operatorName = await db.Operators.Select(o => o.Name).FirstOrDefaultAsync() ?? "Accrue";
         var all = new Dictionary<string, string>(values) { ["Operator"] = operatorName };
-        var (subject, text, html) = EmailTemplates.Render(template, all);
+        var (subject, text, html, log) = EmailTemplates.Render(template, all);
         var now = clock.GetUtcNow();
         db.Outbox.Add(new OutboxMessage
         {
@@ -23,6 +23,7 @@ public sealed class Mailer(AccrueDb db, TimeProvider clock)
             Subject = subject,
             TextBody = text,
             HtmlBody = html,
+            LogTextBody = log,
             CreatedAt = now,
             NextAttemptAt = now,
         });

@@ -264,7 +264,7 @@ public sealed class InvoicePdf
         public static Row For(ChargeLine line, SKFont font)
         {
             // PeriodEnd is exclusive (the first day of the next term); people read the last day covered.
-            var period = line is { PeriodStart: { } start, PeriodEnd: { } end } ? $"{Date(start)} – {Date(end.AddDays(-1))}" : null;
+            var period = Accrue.Domain.Billing.EndDates.Period(line.PeriodStart, line.PeriodEnd);
             return new Row(line, Wrap(line.Description, font, DescriptionWidth), period);
         }
     }

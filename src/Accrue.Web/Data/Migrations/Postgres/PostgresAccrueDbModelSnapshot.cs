@@ -2408,6 +2408,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LogTextBody")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 

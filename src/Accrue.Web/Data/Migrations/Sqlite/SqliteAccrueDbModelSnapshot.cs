@@ -2401,6 +2401,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LogTextBody")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 

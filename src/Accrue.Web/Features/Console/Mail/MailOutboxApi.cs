@@ -15,7 +15,7 @@ public sealed record MailMessageResponse(Guid Id, Guid? OrganizationId, string T
         new(m.Id, m.OrganizationId, m.To, m.Subject, m.Template, m.Status, m.Attempts, m.LastError, m.CreatedAt, m.SentAt);
 }
 
-/// <summary>One message with its text body, single-use tokens in links hidden as the console hides them.</summary>
+/// <summary>One message with its text body; single-use links and voucher codes are hidden, as the console hides them.</summary>
 public sealed record MailMessageDetailResponse(MailMessageResponse Message, string? OrganizationName, string TextBody);
 
 /// <summary>
@@ -31,7 +31,7 @@ public static class MailOutboxApi
             .WithSummary("Every outgoing email, oldest first, with its delivery status; filter by recipient (contains) and status.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetMailMessage")
-            .WithSummary("One email with its text body; links' single-use tokens are hidden unless the message was written to a file.")
+            .WithSummary("One email with its text body; single-use links and voucher codes are hidden whatever the delivery mode.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Accrue.Web.Data;
+using Accrue.Web.Infrastructure.Email;
 
 namespace Accrue.Web.Features.Console.Mail;
 
@@ -27,14 +28,15 @@ public static partial class MailQueries
     }
 
     /// <summary>
-    /// A message's text body as staff may read it. Links in sent mail carry live single-use tokens (password
-    /// reset, invitation) that would let whoever reads the log take over the account, so they are hidden; mail
-    /// written to files because no SMTP server is configured reached nobody, and the log is how the
-    /// operator delivers it, so it is shown whole.
+    /// A message's text body as staff and API keys may read it. Single-use links (password reset, invitation,
+    /// email confirmation, account recovery) and voucher codes would let whoever reads the log take over the
+    /// account or spend the codes, so they are hidden whatever the delivery mode: the recipient reads them in
+    /// their mailbox, and a developer without SMTP opens the .eml file in the pickup directory.
     /// </summary>
     public static string ReadableBody(OutboxMessage message) =>
-        message.Status == OutboxStatus.WrittenToFile ? message.TextBody : Token().Replace(message.TextBody, "token=(hidden)");
+        message.LogTextBody ?? TokenLink().Replace(message.TextBody, EmailTemplates.Hidden("Link"));
 
-    [GeneratedRegex(@"token=[^\s&]+")]
-    private static partial Regex Token();
+    /// <summary>Any link whose query carries a token (the shape of every single-use link Accrue sends).</summary>
+    [GeneratedRegex(@"https?://\S*[?&](token|code)=\S*", RegexOptions.IgnoreCase)]
+    private static partial Regex TokenLink();
 }

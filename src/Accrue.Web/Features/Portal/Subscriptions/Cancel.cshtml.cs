@@ -1,4 +1,5 @@
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Catalog;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
@@ -41,7 +42,7 @@ public sealed class CancelModel(AccrueDb db, SubscriptionCommands subscriptions,
         }
         var s = result.Value!;
         TempData["Flash"] = s.CancelAtPeriodEnd
-            ? $"{View.Name} will be cancelled at the end of the term, on {s.Term.LastDay:yyyy-MM-dd}."
+            ? $"{View.Name} will be cancelled at the end of the term: it runs {EndDates.Until(s.TermEnd)}."
             : $"{View.Name} was cancelled.";
         return Redirect("/portal/subscriptions");
     }

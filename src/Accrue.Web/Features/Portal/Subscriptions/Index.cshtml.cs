@@ -1,4 +1,5 @@
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
@@ -35,11 +36,11 @@ public sealed class IndexModel(AccrueDb db, SubscriptionCommands subscriptions, 
         ChangeAsync(id, org => subscriptions.PauseAsync(org, id), s => $"The subscription is paused from {s.PausedOn:yyyy-MM-dd}.");
 
     public Task<IActionResult> OnPostResumeAsync(Guid id) =>
-        ChangeAsync(id, org => subscriptions.ResumeAsync(org, id), s => $"The subscription resumed; it now runs until {s.Term.LastDay:yyyy-MM-dd}.");
+        ChangeAsync(id, org => subscriptions.ResumeAsync(org, id), s => $"The subscription resumed; it now runs {EndDates.Until(s.TermEnd)}.");
 
     public Task<IActionResult> OnPostAutoRenewAsync(Guid id, bool on) =>
         ChangeAsync(id, org => subscriptions.SetAutoRenewAsync(org, id, on),
-            s => s.AutoRenew ? "Auto-renew is on." : $"Auto-renew is off: the subscription expires on {s.Term.LastDay:yyyy-MM-dd}.");
+            s => s.AutoRenew ? "Auto-renew is on." : $"Auto-renew is off: the subscription runs {EndDates.Until(s.TermEnd)}, then expires.");
 
     private async Task<IActionResult> ChangeAsync(Guid id, Func<Guid, Task<Result<Subscription>>> change, Func<Subscription, string> done)
     {

@@ -1,4 +1,5 @@
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Catalog;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
@@ -18,11 +19,11 @@ public sealed record SubscriptionView(Subscription Subscription, Plan Plan, IRea
     public IEnumerable<string> ScheduledChanges()
     {
         var s = Subscription;
-        if (s.Status == SubscriptionStatus.Trial && s.TrialEndsOn is { } trialEnds) yield return $"Trial ends on {trialEnds.AddDays(-1):yyyy-MM-dd}.";
+        if (s.Status == SubscriptionStatus.Trial && s.TrialEndsOn is { } trialEnds) yield return $"The trial runs {EndDates.Until(trialEnds)}.";
         if (s.Status == SubscriptionStatus.Paused && s.PausedOn is { } paused) yield return $"Paused since {paused:yyyy-MM-dd}; the paused days are added to the term when it resumes.";
-        if (s.CancelAtPeriodEnd) yield return $"Cancels at the end of the term, on {s.Term.LastDay:yyyy-MM-dd}.";
+        if (s.CancelAtPeriodEnd) yield return $"Cancels at the end of the term: it runs {EndDates.Until(s.TermEnd)}, then ends.";
         else if (!s.AutoRenew && s.Status is not (SubscriptionStatus.Cancelled or SubscriptionStatus.Expired))
-            yield return $"Auto-renew is off: expires on {s.Term.LastDay:yyyy-MM-dd}.";
+            yield return $"Auto-renew is off: it runs {EndDates.Until(s.TermEnd)}, then expires.";
     }
 }
 

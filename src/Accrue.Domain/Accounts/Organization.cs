@@ -45,12 +45,11 @@ public sealed class Organization : Entity, IOrganizationOwned
             .Limit("BillingAddress.City", details.BillingAddress.City, "City", 100)
             .Limit("BillingAddress.Region", details.BillingAddress.Region, "Region", 100)
             .Limit("BillingAddress.PostalCode", details.BillingAddress.PostalCode, "Postal code", 20);
-        if (!Countries.IsKnown(details.Country))
-            errors.Add(nameof(details.Country), $"'{details.Country}' is not an ISO 3166 country code.");
-        if (!Currencies.IsKnown(details.Currency))
-            errors.Add(nameof(details.Currency), $"'{details.Currency}' is not an ISO 4217 currency code.");
-        if (string.IsNullOrWhiteSpace(details.TimeZone) || !isKnownTimeZone(details.TimeZone))
-            errors.Add(nameof(details.TimeZone), $"'{details.TimeZone}' is not an IANA time zone.");
+        if (Countries.Problem(details.Country) is { } country) errors.Add(nameof(details.Country), country);
+        if (Currencies.Problem(details.Currency) is { } currency) errors.Add(nameof(details.Currency), currency);
+        if (string.IsNullOrWhiteSpace(details.TimeZone)) errors.Add(nameof(details.TimeZone), "Choose a time zone.");
+        else if (!isKnownTimeZone(details.TimeZone))
+            errors.Add(nameof(details.TimeZone), $"“{details.TimeZone}” isn't a time zone we know. Choose one from the list (e.g. Europe/Berlin).");
         return errors;
     }
 

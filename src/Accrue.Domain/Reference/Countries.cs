@@ -55,7 +55,6 @@ public static class Countries
         ["CN"] = "China",
         ["CO"] = "Colombia",
         ["CR"] = "Costa Rica",
-        ["CS"] = "Serbia",
         ["CU"] = "Cuba",
         ["CV"] = "Cape Verde",
         ["CW"] = "Curaçao",
@@ -115,7 +114,6 @@ public static class Countries
         ["IR"] = "Iran",
         ["IS"] = "Iceland",
         ["IT"] = "Italy",
-        ["IV"] = "Invariant Country",
         ["JE"] = "Jersey",
         ["JM"] = "Jamaica",
         ["JO"] = "Jordan",
@@ -258,6 +256,12 @@ public static class Countries
     };
 
     public static bool IsKnown(string? code) => code is not null && All.ContainsKey(code);
+
+    /// <summary>Why <paramref name="code"/> can't be an organization's country, in the user's words; null when it can.</summary>
+    public static string? Problem(string? code) =>
+        string.IsNullOrWhiteSpace(code) ? "Choose a country."
+        : IsKnown(code) ? null
+        : $"“{code}” isn't a country we know. Choose one from the list (two-letter ISO code, e.g. DE).";
 
     public static string NameOf(string code) => All.TryGetValue(code, out var name) ? name : code;
 }

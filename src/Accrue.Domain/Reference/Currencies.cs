@@ -162,6 +162,12 @@ public static class Currencies
     }.ToDictionary(c => c.Code, StringComparer.Ordinal);
 
     public static bool IsKnown(string? code) => code is not null && All.ContainsKey(code);
+
+    /// <summary>Why <paramref name="code"/> can't be used as a currency, in the user's words; null when it can.</summary>
+    public static string? Problem(string? code) =>
+        string.IsNullOrWhiteSpace(code) ? "Choose a currency."
+        : IsKnown(code) ? null
+        : $"“{code}” isn't a currency we know. Choose one from the list (three-letter ISO code, e.g. EUR).";
 }
 
 public sealed record Currency(string Code, string Name, int MinorUnits);

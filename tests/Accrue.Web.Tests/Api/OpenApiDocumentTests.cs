@@ -94,6 +94,10 @@ public abstract class OpenApiDocumentTests(AccrueApp app)
         Assert.NotEmpty(scripts);
         Assert.All(scripts, src => Assert.DoesNotContain("//", src, StringComparison.Ordinal));
         Assert.Empty(page.QuerySelectorAll("link[href^='http']"));
+        // The vendor's promotions (AI agent, MCP server, hosted client, developer toolbar) and telemetry are off.
+        var html = page.DocumentElement.OuterHtml;
+        foreach (var setting in new[] { "\"hideClientButton\":true", "\"telemetry\":false", "\"showDeveloperTools\":\"never\"", "\"agent\":{\"disabled\":true}", "\"mcp\":{\"disabled\":true}" })
+            Assert.Contains(setting, html, StringComparison.Ordinal);
         foreach (var src in scripts)
         {
             var script = await app.Browser().GetAsync(new Uri(new Uri("https://localhost/api-reference/"), src));

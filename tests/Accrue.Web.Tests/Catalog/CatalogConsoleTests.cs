@@ -137,7 +137,7 @@ public abstract class CatalogConsoleTests(AccrueApp app)
 
         var page = await PageOfAsync(response);
         Assert.Equal("The price can't be negative.", ErrorFor(page, "Prices[0].Amount"));
-        Assert.Equal("'XYZ' is not an ISO 4217 currency code.", ErrorFor(page, "Prices[3].Currency"));
+        Assert.Equal("“XYZ” isn't a currency we know. Choose one from the list (three-letter ISO code, e.g. EUR).", ErrorFor(page, "Prices[3].Currency"));
         Assert.Equal("-5", page.QuerySelector("input[name='Prices[0].Amount']")?.GetAttribute("value"));
         Assert.Equal(versions, await app.CountAsync<PlanVersion>());
     }
@@ -194,7 +194,7 @@ public abstract class CatalogConsoleTests(AccrueApp app)
             ["Input.Country"] = "QQ", ["Input.Name"] = "VAT", ["Input.RatePercent"] = "10",
         });
         page = await PageOfAsync(response);
-        Assert.Equal("'QQ' is not an ISO 3166 country code.", ErrorFor(page, "Input.Country"));
+        Assert.Equal("“QQ” isn't a country we know. Choose one from the list (two-letter ISO code, e.g. DE).", ErrorFor(page, "Input.Country"));
 
         response = await staff.SubmitFormAsync("/console/tax-rates", new Dictionary<string, string>
         {

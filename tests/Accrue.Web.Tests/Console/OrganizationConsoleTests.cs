@@ -41,6 +41,32 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task The_create_form_offers_real_countries_labelled_time_zones_and_the_tax_each_country_implies()
+    {
+        var staff = await app.SignedInAsync(ConsoleSteps.Operator);
+
+        var page = await staff.GetPageAsync("/console/organizations/new");
+
+        var countries = page.QuerySelectorAll("select[name='Input.Country'] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.DoesNotContain("IV", countries);
+        Assert.DoesNotContain("CS", countries);
+        Assert.Single(countries, c => c == "RS");
+        Assert.Equal("Invoices carry VAT 19 %.", page.QuerySelector("select[name='Input.Country'] option[value='DE']")?.GetAttribute("data-tax"));
+        Assert.Equal("Invoices carry GST 10 %.", page.QuerySelector("select[name='Input.Country'] option[value='AU']")?.GetAttribute("data-tax"));
+        Assert.Equal("Choose a country to see the tax its invoices carry.", page.QuerySelector("#country-tax")?.TextContent.Trim());
+        Assert.Equal("UTC+09:00 · Tokyo", page.QuerySelector("#time-zones option[value='Asia/Tokyo']")?.GetAttribute("label"));
+        Assert.Equal("UTC-03:30 · St Johns", page.QuerySelector("#time-zones option[value='America/St_Johns']")?.GetAttribute("label"));
+
+        var empty = Http.Parse(await (await staff.SubmitFormAsync("/console/organizations/new", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "No choices", ["Input.Country"] = "", ["Input.Currency"] = "", ["Input.TimeZone"] = "", ["OwnerName"] = "O", ["OwnerEmail"] = "o@example.com",
+        })).Content.ReadAsStringAsync());
+        Assert.Equal("Choose a country.", empty.QuerySelector("[data-valmsg-for='Input.Country']")?.TextContent.Trim());
+        Assert.Equal("Choose a currency.", empty.QuerySelector("[data-valmsg-for='Input.Currency']")?.TextContent.Trim());
+        Assert.Equal("Choose a time zone.", empty.QuerySelector("[data-valmsg-for='Input.TimeZone']")?.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Creating_with_bad_input_shows_each_error_beside_its_field_and_writes_nothing()
     {
         var staff = await app.SignedInAsync(ConsoleSteps.Operator);
@@ -61,10 +87,11 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = Http.Parse(await response.Content.ReadAsStringAsync());
         string? ErrorFor(string field) => page.QuerySelector($"[data-valmsg-for='{field}']")?.TextContent.Trim();
-        Assert.Equal("'XX' is not an ISO 3166 country code.", ErrorFor("Input.Country"));
-        Assert.Equal("'ABC' is not an ISO 4217 currency code.", ErrorFor("Input.Currency"));
-        Assert.Equal("'Mars/Base' is not an IANA time zone.", ErrorFor("Input.TimeZone"));
+        Assert.Equal("“XX” isn't a country we know. Choose one from the list (two-letter ISO code, e.g. DE).", ErrorFor("Input.Country"));
+        Assert.Equal("“ABC” isn't a currency we know. Choose one from the list (three-letter ISO code, e.g. EUR).", ErrorFor("Input.Currency"));
+        Assert.Equal("“Mars/Base” isn't a time zone we know. Choose one from the list (e.g. Europe/Berlin).", ErrorFor("Input.TimeZone"));
         Assert.Equal("Enter a valid email address, like name@example.com.", ErrorFor("OwnerEmail"));
+        Assert.Equal("No tax rate is set for this country: invoices carry no tax.", page.QuerySelector("#country-tax")?.TextContent.Trim());
         // What was typed stays in the form.
         Assert.Equal("Mars/Base", page.QuerySelector("input[name='Input.TimeZone']")?.GetAttribute("value"));
         Assert.Equal(organizations, await app.CountAsync<Organization>());
@@ -244,7 +271,7 @@ public abstract class OrganizationConsoleTests(AccrueApp app)
             new Dictionary<string, string> { ["Input.Currency"] = "ABC", ["Input.Name"] = "Renamed" }, "#organization-form");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = Http.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("'ABC' is not an ISO 4217 currency code.", page.QuerySelector("[data-valmsg-for='Input.Currency']")?.TextContent.Trim());
+        Assert.Equal("“ABC” isn't a currency we know. Choose one from the list (three-letter ISO code, e.g. EUR).", page.QuerySelector("[data-valmsg-for='Input.Currency']")?.TextContent.Trim());
         var organization = await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().SingleAsync(o => o.Id == created.Id));
         Assert.Equal((created.Name, "EUR"), (organization.Name, organization.Currency));
     }

@@ -115,6 +115,8 @@ public abstract class MembersTests(AccrueApp app)
         await member.GetPageAsync("/portal/members", HttpStatusCode.Forbidden);
 
         var owner = await app.SignedInAsync("owner@acme.test");
+        // The form says what each permission allows: Manage account is the one that buys and pays (DESIGN §1).
+        Assert.Contains("Buy, renew, add seats and pay", (await owner.GetPageAsync("/portal/members/permission-sets")).Body!.TextContent, StringComparison.Ordinal);
         var name = Http.Unique("Team leads");
         var created = await owner.SubmitFormAsync("/portal/members/permission-sets", new Dictionary<string, string>
         {

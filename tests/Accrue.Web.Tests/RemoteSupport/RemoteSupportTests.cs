@@ -271,6 +271,11 @@ public abstract class RemoteSupportTests(AccrueApp app, MovableClock clock)
         Assert.Contains("Checking the TV Max bill", row, StringComparison.Ordinal);
         Assert.Contains("Active", row, StringComparison.Ordinal);
         Assert.Contains("Dana Operator (remote support as Olga Owner)", activity.QuerySelector(".activity-table")?.TextContent ?? "", StringComparison.Ordinal);
+        // What happened reads as a sentence ("Changed a member"), not the event name ("Member.Updated").
+        var what = activity.QuerySelectorAll(".activity-table tbody tr td:nth-child(3)").Select(td => td.TextContent.Trim()).ToList();
+        Assert.NotEmpty(what);
+        Assert.All(what, w => Assert.DoesNotMatch(@"^[A-Za-z]+\.[A-Za-z]+$", w));
+        Assert.Contains(what, w => w.StartsWith("Changed a", StringComparison.Ordinal));
 
         var organization = await app.OrganizationAsync(customer.OrganizationId);
         var member = await app.NewMemberAsync(organization.Name, PermissionSet.AdministratorId);

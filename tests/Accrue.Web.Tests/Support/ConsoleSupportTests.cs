@@ -297,6 +297,22 @@ public abstract class ConsoleSupportTests(AccrueApp app, MovableClock clock)
     }
 
     [Fact]
+    public async Task Attachment_sizes_read_the_same_in_the_portal_and_the_console()
+    {
+        var member = await app.NewMemberAsync(ConsoleSupportSteps.Acme);
+        var raised = await app.RaiseAsync(member, uploads: [new Upload("shot.png", SupportSteps.Png(1536)), new Upload("big.png", SupportSteps.Png(3 * 1024 * 1024 / 2))]);
+
+        static List<string> Sizes(AngleSharp.Html.Dom.IHtmlDocument page) =>
+            page.QuerySelectorAll("a[href*='/attachments/'] + span").Select(s => s.TextContent.Trim()).Order(StringComparer.Ordinal).ToList();
+        var portal = Sizes(await (await app.SignedInAsync(member.Email, member.Password)).GetPageAsync($"/portal/support/{raised.Id}"));
+        var console = Sizes(await (await app.SignedInAsync(ConsoleSupportSteps.Operator)).GetPageAsync($"/console/support/{raised.Id}"));
+
+        // 1,536 B = 1.5 KB; 1,572,864 B = 1.5 MB.
+        Assert.Equal(["(image/png, 1.5 KB)", "(image/png, 1.5 MB)"], portal);
+        Assert.Equal(portal, console);
+    }
+
+    [Fact]
     public async Task An_executable_attached_to_a_reply_is_refused_and_nothing_is_written()
     {
         var raised = await app.RaiseAsync(await app.NewMemberAsync(ConsoleSupportSteps.Acme));

@@ -125,7 +125,9 @@ public static class ApiSetup
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.
-        app.MapScalarApiReference("/api-reference", o => o.WithTitle("Accrue API").DisableDefaultFonts());
+        // The vendor's own offers (AI agent, MCP, hosted client, telemetry) stay off an operator's API reference.
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("Accrue API").DisableDefaultFonts()
+            .DisableAgent().DisableMcp().DisableTelemetry().HideClientButton().HideDeveloperTools());
         return app;
     }
 

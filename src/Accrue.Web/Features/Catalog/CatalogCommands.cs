@@ -336,7 +336,7 @@ public sealed class CatalogCommands(AccrueDb db)
             var price = prices[i];
             var prefix = $"Prices[{i}].";
             var currency = price.Currency?.Trim().ToUpperInvariant();
-            if (!Currencies.IsKnown(currency)) errors.Add(prefix + nameof(PriceInput.Currency), $"'{price.Currency}' is not an ISO 4217 currency code.");
+            if (Currencies.Problem(currency) is { } problem) errors.Add(prefix + nameof(PriceInput.Currency), problem);
             foreach (var (field, messages) in new Price(model, price.Amount, price.Tiers ?? [], price.PackageSize).Validate(prefix).ToFailure().Errors ?? new Dictionary<string, string[]>())
                 foreach (var message in messages) errors.Add(field, message);
             foreach (var (code, amount) in price.SeatPrices ?? [])
@@ -440,7 +440,7 @@ public sealed class CatalogCommands(AccrueDb db)
     private static FieldErrors ValidateTaxRate(TaxRateInput input, string country)
     {
         var errors = new FieldErrors();
-        if (!Countries.IsKnown(country)) errors.Add(nameof(TaxRateInput.Country), $"'{input.Country}' is not an ISO 3166 country code.");
+        if (Countries.Problem(country) is { } problem) errors.Add(nameof(TaxRateInput.Country), problem);
         errors.Require(nameof(TaxRateInput.Name), input.Name?.Trim(), "Name", 40);
         if (input.RatePercent is < 0 or > 100) errors.Add(nameof(TaxRateInput.RatePercent), "The rate must be between 0 and 100 %.");
         else if (decimal.Round(input.RatePercent, 4) != input.RatePercent) errors.Add(nameof(TaxRateInput.RatePercent), "Give the rate with at most 4 decimals.");

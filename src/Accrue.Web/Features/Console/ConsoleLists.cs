@@ -14,10 +14,21 @@ public static class ConsoleLists
         [.. Accrue.Domain.Reference.Currencies.All.Values.OrderBy(c => c.Code, StringComparer.Ordinal).Select(c => new SelectListItem($"{c.Code} · {c.Name}", c.Code))];
 
     /// <summary>IANA ids only: those are what organizations store and what billing dates are computed in.</summary>
-    public static IReadOnlyList<string> TimeZones { get; } =
-        [.. TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).Select(z => z.Id).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<TimeZoneChoice> TimeZones { get; } =
+        [.. TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId).OrderBy(z => z.Id, StringComparer.Ordinal).Select(TimeZoneChoice.From)];
 
     public static string CountryName(string code) => Accrue.Domain.Reference.Countries.All.TryGetValue(code, out var name) ? name : code;
+}
+
+/// <summary>A time zone as the picker offers it: "Europe/Berlin", labelled "UTC+01:00 · Berlin".</summary>
+public sealed record TimeZoneChoice(string Id, string Label)
+{
+    public static TimeZoneChoice From(TimeZoneInfo zone)
+    {
+        var offset = zone.BaseUtcOffset;
+        var city = zone.Id[(zone.Id.LastIndexOf('/') + 1)..].Replace('_', ' ');
+        return new(zone.Id, $"UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset:hh\\:mm} · {city}");
+    }
 }
 
 /// <summary>One page of a longer list: "26–50 of 112".</summary>

@@ -6,7 +6,7 @@ public static class PermissionNames
 {
     public static readonly IReadOnlyList<(Permissions Permission, string Name, string Description)> All =
     [
-        (Permissions.ManageAccount, "Manage account", "Change the organization's settings and API keys."),
+        (Permissions.ManageAccount, "Manage account", "Buy, renew, add seats and pay (wallet, card, vouchers); change the card on file, webhooks and API keys."),
         (Permissions.ManageMembers, "Manage members", "Add, change and remove members; define permission sets."),
         (Permissions.ViewBilling, "View billing", "See invoices, payments and the balance."),
         (Permissions.ManageSupport, "Manage support", "Open and follow support tickets."),

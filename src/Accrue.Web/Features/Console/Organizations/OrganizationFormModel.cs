@@ -15,6 +15,14 @@ public abstract class OrganizationFormModel(AccrueDb db) : PageModel
 
     public IReadOnlyList<Partner> Partners { get; private set; } = [];
 
+    /// <summary>The tax each country implies (seed 001: "Country: determines the tax applied"), e.g. DE → "MwSt 19 %".</summary>
+    public IReadOnlyDictionary<string, string> TaxByCountry { get; private set; } = new Dictionary<string, string>();
+
+    public string TaxText(string? country) =>
+        string.IsNullOrEmpty(country) ? "Choose a country to see the tax its invoices carry."
+        : TaxByCountry.TryGetValue(country, out var tax) ? $"Invoices carry {tax}."
+        : "No tax rate is set for this country: invoices carry no tax.";
+
     /// <summary>Partner staff always work under their own partner; only operator staff choose.</summary>
     public virtual bool ShowPartner => false;
 
@@ -23,6 +31,9 @@ public abstract class OrganizationFormModel(AccrueDb db) : PageModel
     protected async Task LoadListsAsync(CancellationToken ct)
     {
         if (ShowPartner) Partners = await db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
+        var rates = await db.TaxRates.AsNoTracking().Select(r => new { r.Country, r.Name, r.Rate }).ToListAsync(ct);
+        TaxByCountry = rates.GroupBy(r => r.Country).ToDictionary(g => g.Key,
+            g => $"{g.First().Name} {(g.First().Rate * 100m).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} %");
     }
 
     /// <summary>

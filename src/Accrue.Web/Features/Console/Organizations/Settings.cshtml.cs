@@ -37,6 +37,7 @@ public sealed class SettingsModel(AccrueDb db, OrganizationCommands organization
         var organization = await Db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null) return false;
         Organization = organization;
+        await LoadListsAsync(ct);
         return true;
     }
 }

@@ -69,6 +69,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<VoucherAttempt> VoucherAttempts => Set<VoucherAttempt>();
+    public DbSet<Infrastructure.Security.SignInAttempt> SignInAttempts => Set<Infrastructure.Security.SignInAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SupportTeam> SupportTeams => Set<SupportTeam>();
     public DbSet<SupportTeamMember> SupportTeamMembers => Set<SupportTeamMember>();
@@ -495,6 +496,14 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             a.Property(x => x.Ip).HasMaxLength(64);
             a.HasIndex(x => new { x.OrganizationId, x.At });
             a.HasIndex(x => new { x.Ip, x.At });
+        });
+
+        builder.Entity<Infrastructure.Security.SignInAttempt>(a =>
+        {
+            a.Property(x => x.Account).HasMaxLength(254);
+            a.Property(x => x.Source).HasMaxLength(64);
+            a.HasIndex(x => new { x.Account, x.Source, x.At });
+            a.HasIndex(x => x.At);
         });
 
         builder.Entity<IdempotencyRecord>(r =>

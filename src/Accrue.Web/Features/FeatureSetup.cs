@@ -18,6 +18,7 @@ public static class FeatureSetup
 {
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<Account.AccountNotices>();
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<PermissionSetCommands>();

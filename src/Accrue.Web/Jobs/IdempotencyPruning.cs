@@ -46,5 +46,10 @@ public sealed class IdempotencyPruningJob(IServiceScopeFactory scopes, IOptions<
 {
     protected override string Name => "idempotency-pruning";
     protected override TimeSpan Interval => options.Value.PollInterval;
-    protected override Task RunAsync(IServiceProvider services, CancellationToken ct) => services.GetRequiredService<IdempotencyPruning>().RunAsync(ct);
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await services.GetRequiredService<IdempotencyPruning>().RunAsync(ct);
+        // Sign-in attempts older than the lock-out window count for nothing any more.
+        await services.GetRequiredService<Infrastructure.Security.SignInLockout>().PruneAsync(ct);
+    }
 }

@@ -41,8 +41,7 @@ public abstract class SignInTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = Http.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains("The email or password is not right.", page.Errors());
-        var failures = await app.DbAsync(db => db.Users.Where(u => u.Email == "member@globex.test").Select(u => u.AccessFailedCount).SingleAsync());
-        Assert.Equal(1, failures);
+        Assert.Equal(1, await app.DbAsync(db => db.SignInAttempts.CountAsync(a => a.Account == "member@globex.test")));
     }
 
     [Fact]

@@ -116,12 +116,12 @@ public abstract class MailSecretsTests(AccrueApp app)
 
 public sealed class MailSecretsBySmtpOnSqlite(SqliteApp app) : MailSecretsTests(app), IClassFixture<SqliteApp>
 {
-    protected override async Task<string> RecipientTextAsync(OutboxMessage message) => (await MailDev.WaitForAsync(message.To, "Reset your")).Text;
+    protected override async Task<string> RecipientTextAsync(OutboxMessage message) => (await MailDev.WaitForAsync(message.To, "Reset your", TimeSpan.FromSeconds(60))).Text;
 }
 
 public sealed class MailSecretsBySmtpOnPostgres(PostgresApp app) : MailSecretsTests(app), IClassFixture<PostgresApp>
 {
-    protected override async Task<string> RecipientTextAsync(OutboxMessage message) => (await MailDev.WaitForAsync(message.To, "Reset your")).Text;
+    protected override async Task<string> RecipientTextAsync(OutboxMessage message) => (await MailDev.WaitForAsync(message.To, "Reset your", TimeSpan.FromSeconds(60))).Text;
 }
 
 public sealed class MailSecretsInFilesOnSqlite(SqliteAppWithoutSmtp app) : MailSecretsTests(app), IClassFixture<SqliteAppWithoutSmtp>

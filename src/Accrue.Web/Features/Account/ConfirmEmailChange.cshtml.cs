@@ -10,10 +10,10 @@ namespace Accrue.Web.Features.Account;
 
 /// <summary>
 /// Completes an email change from the link sent to the new address: the sign-in name, the user's email
-/// and the member's email all switch together.
+/// and the member's email all switch together, and the old address is told, with a link to undo it.
 /// </summary>
 [Shared.NotDuringRemoteSupport("confirming an email change", IncludeGet = true)]
-public sealed class ConfirmEmailChangeModel(UserManager<User> users, SignInManager<User> signIn, AccrueDb db) : PageModel
+public sealed class ConfirmEmailChangeModel(UserManager<User> users, SignInManager<User> signIn, AccrueDb db, AccountNotices notices) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "user")]
     public Guid UserId { get; set; }
@@ -49,6 +49,7 @@ public sealed class ConfirmEmailChangeModel(UserManager<User> users, SignInManag
         if (member is not null) member.Email = email;
         await users.SetUserNameAsync(user, email);
         db.Audit("User.EmailChanged", nameof(User), user.Id, user.OrganizationId, new { From = previous, To = email });
+        if (previous is not null) await notices.EmailChangedAsync(user, previous, email);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
 

@@ -22,12 +22,16 @@ public sealed class ForgotPasswordModel(UserManager<User> users, AccrueDb db, Ma
 
     public bool Sent { get; private set; }
 
-    public void OnGet() { }
+    /// <summary>The "this wasn't me" links of account notices fill in the address.</summary>
+    public void OnGet(string? email)
+    {
+        if (!string.IsNullOrWhiteSpace(email)) Input.Email = email.Trim();
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return Page();
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress?.ToString(), Input.Email))
+        if (!throttle.TryAcquire(SignInSource.Of(HttpContext), Input.Email))
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             ModelState.AddModelError(string.Empty, "Too many attempts. Wait a minute and try again.");

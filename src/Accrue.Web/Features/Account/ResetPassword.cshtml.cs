@@ -1,5 +1,6 @@
 using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Auditing;
+using Accrue.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +12,7 @@ namespace Accrue.Web.Features.Account;
 /// reset changes, so a link works once; it also lifts a lockout, since the person proved they own the mailbox.
 /// </summary>
 [Shared.NotDuringRemoteSupport("setting a password")]
-public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db) : PageModel
+public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db, AccountNotices notices, SignInLockout lockout) : PageModel
 {
     public const string InvalidLink = "This link is invalid or has expired. Ask for a new one.";
 
@@ -52,7 +53,9 @@ public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db) : P
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         db.Audit("User.PasswordReset", nameof(User), user.Id, user.OrganizationId);
+        await notices.PasswordChangedAsync(user, "with a reset link sent to this address");
         await db.SaveChangesAsync();
+        await lockout.ClearAsync(user.Email!);
         TempData["Flash"] = "Your password was changed. Sign in with it.";
         return Redirect("/account/signin");
     }

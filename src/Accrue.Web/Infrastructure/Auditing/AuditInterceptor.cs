@@ -58,6 +58,8 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, We
             if (entry.Entity is OutboxMessage) { outbox.NoteQueued(); continue; }
             if (entry.Entity is AuditEntry explicitEntry) { if (explicitEntry.At == default) explicitEntry.At = now; continue; }
             if (entry.Entity is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey) continue;
+            // Sign-in attempts carry whatever address was typed; the outcome is audited as User.SignedIn / SignInLocked.
+            if (entry.Entity is Security.SignInAttempt) continue;
             if (entry.Entity is Entity stamped)
             {
                 if (entry.State == EntityState.Added) { stamped.CreatedAt = now; stamped.CreatedBy = actor.Name; }

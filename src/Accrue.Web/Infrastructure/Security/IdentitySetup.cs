@@ -29,6 +29,8 @@ public static class IdentitySetup
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
+                // Identity's own lock-out (per account, anywhere) now counts only wrong two-factor codes, reached
+                // with the right password; wrong passwords lock per account and source (SignInLockout).
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
@@ -77,6 +79,8 @@ public static class IdentitySetup
             o.Cookie.SecurePolicy = secure;
             o.Cookie.HttpOnly = true;
         });
+        services.Configure<SignInLockoutOptions>(builder.Configuration.GetSection("Security"));
+        services.AddScoped<SignInLockout>();
         services.AddSingleton(new SignInThrottle(
             builder.Configuration.GetValue("Security:SignInPerIpPerMinute", 30),
             builder.Configuration.GetValue("Security:SignInPerAccountPerMinute", 10)));

@@ -2840,6 +2840,34 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.ToTable("SandboxCharges");
                 });
 
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.SignInAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Account", "Source", "At");
+
+                    b.ToTable("SignInAttempts");
+                });
+
             modelBuilder.Entity("Accrue.Web.Infrastructure.Web.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")

@@ -18,7 +18,7 @@ namespace Accrue.Web.Features.Portal.Settings;
 
 /// <summary>The signed-in member's own profile, password and email. Each form posts to its own handler.</summary>
 [NotDuringRemoteSupport("changing the password, email or remote-support setting", Handlers = ["Password", "Email", "RemoteSupport"])]
-public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManager<User> signIn, Mailer mailer, AppUrls urls, PortalContext portal, RemoteSupportCommands remoteSupport) : PageModel
+public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManager<User> signIn, Mailer mailer, AppUrls urls, PortalContext portal, RemoteSupportCommands remoteSupport, AccountNotices notices) : PageModel
 {
     [BindProperty]
     public ProfileInput Profile { get; set; } = new();
@@ -84,6 +84,7 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
             return Page();
         }
         db.Audit("User.PasswordChanged", nameof(User), user.Id, user.OrganizationId);
+        await notices.PasswordChangedAsync(user, "in the portal's settings");
         await db.SaveChangesAsync();
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Your password was changed.";

@@ -2539,6 +2539,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AbandonedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("AsOf")
                         .HasColumnType("TEXT");
 
@@ -2549,6 +2552,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeartbeatAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Host")

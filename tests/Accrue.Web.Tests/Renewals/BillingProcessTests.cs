@@ -38,12 +38,21 @@ public abstract partial class BillingProcessTests(AccrueApp app)
         Assert.InRange(renewed, 1, 2 * PerCustomer - 1);
         Assert.Equal(renewed, await InvoicesAsync(prepaid, postpaid));
         await AssertWalletAsync(prepaid);
+        // Its record is still open (nothing ran to close it), with the counts of the batches it committed.
+        var open = await app.DbAsync(db => db.BillingRuns.AsNoTracking().Where(r => r.FinishedAt == null && r.AbandonedAt == null).ToListAsync());
+        var killedRun = Assert.Single(open);
+        Assert.Equal((BillingTriggers.CommandLine, renewed, renewed), (killedRun.Trigger, killedRun.Renewed, killedRun.Invoiced));
 
         var rerun = Start();
         await rerun.WaitForExitAsync();
         Assert.True(rerun.ExitCode == 0, await rerun.StandardError.ReadToEndAsync());
 
         await AssertBilledOnceAsync(prepaid, postpaid);
+        // The rerun found the killed run's process gone: abandoned, with what it achieved; the rerun counted only the rest.
+        var runs = await app.DbAsync(db => db.BillingRuns.AsNoTracking().Where(r => r.StartedAt >= killedRun.StartedAt).OrderBy(r => r.StartedAt).ToListAsync());
+        Assert.Equal(2, runs.Count);
+        Assert.Equal((killedRun.Id, BillingRunStatus.Abandoned, renewed, renewed), (runs[0].Id, runs[0].Status, runs[0].Renewed, runs[0].Invoiced));
+        Assert.Equal((BillingRunStatus.Finished, 2 * PerCustomer - renewed, 2 * PerCustomer - renewed), (runs[1].Status, runs[1].Renewed, runs[1].Invoiced));
     }
 
     [Fact]

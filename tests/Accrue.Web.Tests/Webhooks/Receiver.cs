@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -28,7 +29,7 @@ public sealed class Receiver : IAsyncDisposable
     /// <paramref name="answer"/> maps the 1-based request number to the status code to answer;
     /// <paramref name="delay"/> to how long to wait before answering.
     /// </summary>
-    public static async Task<Receiver> StartAsync(Func<int, int>? answer = null, Func<int, TimeSpan>? delay = null)
+    public static async Task<Receiver> StartAsync(Func<int, int>? answer = null, Func<int, TimeSpan>? delay = null, string? reasonPhrase = null, string? body = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -41,13 +42,29 @@ public sealed class Receiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver._requests.Enqueue(new Request(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, DateTimeOffset.UtcNow));
             var n = Interlocked.Increment(ref receiver._count);
-            if (delay?.Invoke(n) is { } wait && wait > TimeSpan.Zero) await Task.Delay(wait);
+            if (delay?.Invoke(n) is { } wait && wait > TimeSpan.Zero)
+            {
+                try { await Task.Delay(wait, context.RequestAborted); }
+                catch (OperationCanceledException) { return; }
+            }
             context.Response.StatusCode = answer?.Invoke(n) ?? 200;
+            if (reasonPhrase is not null) context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = reasonPhrase;
+            if (body is not null) await context.Response.WriteAsync(body);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Url = $"{address.TrimEnd('/')}/hook";
         return receiver;
+    }
+
+    /// <summary>A loopback port nothing listens on (connections to it are refused).</summary>
+    public static int ClosedPort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     public async ValueTask DisposeAsync()

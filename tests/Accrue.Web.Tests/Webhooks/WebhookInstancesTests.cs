@@ -119,6 +119,7 @@ public static class WithoutWebhookDispatcher
 
 public sealed class WebhookInstancesSqliteApp : ClockedSqliteApp
 {
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Webhooks:AllowPrivateTargets"] = "true" };
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -128,6 +129,7 @@ public sealed class WebhookInstancesSqliteApp : ClockedSqliteApp
 
 public sealed class WebhookInstancesPostgresApp : ClockedPostgresApp
 {
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Webhooks:AllowPrivateTargets"] = "true" };
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

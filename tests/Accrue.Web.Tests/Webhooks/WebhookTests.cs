@@ -4,10 +4,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Accrue.Web.Features.Webhooks;
+using Accrue.Web.Infrastructure.Net;
 using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Infrastructure;
 using Accrue.Web.Tests.Orders;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Accrue.Web.Tests.Webhooks;
 
@@ -287,6 +291,81 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
         Assert.Equal(before, await app.CountAsync<WebhookEndpoint>());
     }
 
+    [Fact]
+    public async Task The_delivery_log_shows_the_status_code_and_an_error_class_never_the_receivers_reason_phrase_or_body()
+    {
+        const string secret = "db-7.corp.internal:5432";
+        await using var receiver = await Receiver.StartAsync(_ => 500, reasonPhrase: $"Upstream {secret} down", body: $"<h1>stack trace from {secret}</h1>");
+        await using var slow = await Receiver.StartAsync(delay: _ => TimeSpan.FromSeconds(30));
+        // In Acme, whose Owner signs in to the portal below; an event type no other test here triggers (only test events are sent).
+        var orgId = await app.OrganizationIdAsync(ApiKeysForTests.Acme);
+        var api = await app.OrganizationApiAsync(ApiKeysForTests.Acme);
+        string[] types = [WebhookEvents.VoucherRedeemed];
+        var status = await CreateAsync(api, orgId, receiver.Url, types);
+        var refused = await CreateAsync(api, orgId, $"http://127.0.0.1:{Receiver.ClosedPort()}/hook", types);
+        var tls = await CreateAsync(api, orgId, receiver.Url.Replace("http://", "https://", StringComparison.Ordinal), types);
+        var timeout = await CreateAsync(api, orgId, slow.Url, types);
+        var unresolved = await InsertEndpointAsync(orgId, "https://missing.hooks.test/hook", WebhookEvents.VoucherRedeemed);
+
+        foreach (var id in new[] { status.Id, refused.Id, tls.Id, timeout.Id, unresolved })
+            Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/v1/organizations/{orgId}/webhooks/{id}/test", null)).StatusCode);
+
+        async Task<JsonElement> FailedAttemptAsync(Guid endpointId)
+        {
+            await WaitForAsync(endpointId, d => d.Status == WebhookDeliveryStatus.Failed);
+            var log = await (await api.GetAsync($"/api/v1/organizations/{orgId}/webhooks/{endpointId}/deliveries")).Content.ReadAsStringAsync();
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+            Assert.DoesNotContain("refused (", log, StringComparison.OrdinalIgnoreCase);
+            var delivery = Assert.Single(JsonDocument.Parse(log).RootElement.GetProperty("items").EnumerateArray());
+            var attempt = Assert.Single(delivery.GetProperty("attemptLog").EnumerateArray());
+            Assert.Equal(attempt.GetProperty("error").GetString(), delivery.GetProperty("lastError").GetString());
+            return attempt;
+        }
+        static string Outcome(JsonElement attempt) =>
+            $"{(attempt.GetProperty("statusCode").ValueKind == JsonValueKind.Null ? "-" : attempt.GetProperty("statusCode").GetInt32())} {attempt.GetProperty("error").GetString()}";
+
+        Assert.Equal("500 http_status", Outcome(await FailedAttemptAsync(status.Id)));
+        Assert.Equal("- connection_refused", Outcome(await FailedAttemptAsync(refused.Id)));
+        Assert.Equal("- tls_error", Outcome(await FailedAttemptAsync(tls.Id)));
+        Assert.Equal("- timeout", Outcome(await FailedAttemptAsync(timeout.Id)));
+        Assert.Equal("- dns_error", Outcome(await FailedAttemptAsync(unresolved)));
+
+        // The portal's delivery log says the same in words, without the receiver's text.
+        var owner = await app.SignedInAsync("owner@acme.test");
+        var page = await owner.GetPageAsync($"/portal/webhooks/{status.Id}");
+        var logText = page.QuerySelector(".delivery-log")!.TextContent;
+        Assert.DoesNotContain(secret, logText, StringComparison.Ordinal);
+        Assert.Equal("http_status", page.QuerySelector(".delivery-log .attempt-error")!.TextContent);
+        Assert.Contains("500", logText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_name_is_resolved_checked_and_connected_to_at_the_address_that_was_checked()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var (orgId, _) = await app.CreateOrganizationAsync();
+        var api = await app.ApiAsync(orgId, null);
+        // pinned.hooks.test exists only in the test's resolver (127.0.0.1): the connection goes to what it answered.
+        var port = new Uri(receiver.Url).Port;
+        var endpoint = await InsertEndpointAsync(orgId, $"http://pinned.hooks.test:{port}/hook");
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/v1/organizations/{orgId}/webhooks/{endpoint}/test", null)).StatusCode);
+        var delivery = await WaitForAsync(endpoint, d => d.Status == WebhookDeliveryStatus.Succeeded);
+        Assert.Equal(200, delivery.LastStatusCode);
+        Assert.Equal($"pinned.hooks.test:{port}", Assert.Single(receiver.Requests).Headers["Host"]);
+    }
+
+    private Task<Guid> InsertEndpointAsync(Guid orgId, string url, string type = WebhookEvents.MemberAdded) => InsertEndpointAsync(app, orgId, url, type);
+
+    /// <summary>An endpoint written as it stands (a URL registration would refuse, or one registered before a configuration change).</summary>
+    internal static Task<Guid> InsertEndpointAsync(AccrueApp app, Guid orgId, string url, string type = WebhookEvents.MemberAdded) => app.DbAsync(async db =>
+    {
+        var operatorId = await db.Organizations.IgnoreQueryFilters().Where(o => o.Id == orgId).Select(o => o.OperatorId).SingleAsync();
+        var endpoint = new WebhookEndpoint { OperatorId = operatorId, OrganizationId = orgId, Url = url, Secret = "whsec_test", EventTypes = [type] };
+        db.WebhookEndpoints.Add(endpoint);
+        await db.SaveChangesAsync();
+        return endpoint.Id;
+    });
+
     private sealed record Endpoint(Guid Id, string Secret);
 
     private static async Task<Endpoint> CreateAsync(HttpClient api, Guid orgId, string url, string[] types)
@@ -305,7 +384,9 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
         return (await response.JsonAsync()).GetProperty("id").GetGuid();
     }
 
-    private async Task<WebhookDelivery> WaitForAsync(Guid endpointId, Func<WebhookDelivery, bool> condition)
+    private Task<WebhookDelivery> WaitForAsync(Guid endpointId, Func<WebhookDelivery, bool> condition) => WaitForAsync(app, endpointId, condition);
+
+    internal static async Task<WebhookDelivery> WaitForAsync(AccrueApp app, Guid endpointId, Func<WebhookDelivery, bool> condition)
     {
         var until = DateTime.UtcNow + Patience;
         while (true)
@@ -331,14 +412,35 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
     }
 }
 
+/// <summary>The receivers are on loopback, so private targets are allowed here; *.hooks.test names resolve to 127.0.0.1.</summary>
 public sealed class WebhookSqliteApp : ClockedSqliteApp
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Webhooks:PollInterval"] = "00:00:00.100" };
+    protected override IReadOnlyDictionary<string, string?> Settings => WebhookSettings.AllowingPrivateTargets;
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(s => s.AddSingleton<HostResolver, TestResolver>());
+    }
 }
 
 public sealed class WebhookPostgresApp : ClockedPostgresApp
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Webhooks:PollInterval"] = "00:00:00.100" };
+    protected override IReadOnlyDictionary<string, string?> Settings => WebhookSettings.AllowingPrivateTargets;
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(s => s.AddSingleton<HostResolver, TestResolver>());
+    }
+}
+
+public static class WebhookSettings
+{
+    public static IReadOnlyDictionary<string, string?> AllowingPrivateTargets => new Dictionary<string, string?>
+    {
+        ["Webhooks:PollInterval"] = "00:00:00.100",
+        ["Webhooks:AllowPrivateTargets"] = "true",
+        ["Webhooks:Timeout"] = "00:00:03",
+    };
 }
 
 public sealed class WebhookTestsOnSqlite(WebhookSqliteApp app) : WebhookTests(app, app.Clock), IClassFixture<WebhookSqliteApp>;

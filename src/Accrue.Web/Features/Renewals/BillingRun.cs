@@ -10,6 +10,13 @@ public sealed class BillingRun
     public required string Host { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>
+    /// Written with every batch the run commits (with its counts, in the batch's transaction): a run whose
+    /// heartbeat is older than <see cref="BillingOptions.RunLease"/> is taken for dead.
+    /// </summary>
+    public DateTimeOffset HeartbeatAt { get; set; }
+    /// <summary>When the run was found stopped (killed, crashed, cancelled) before it finished; its counts are what it committed.</summary>
+    public DateTimeOffset? AbandonedAt { get; set; }
     /// <summary>Renewals paid or billed, trial conversions included.</summary>
     public int Renewed { get; set; }
     public int Invoiced { get; set; }
@@ -19,7 +26,12 @@ public sealed class BillingRun
     public int Expired { get; set; }
     /// <summary>Due subscriptions left alone: paused, suspended, or of a suspended or closed organization.</summary>
     public int Skipped { get; set; }
+
+    public BillingRunStatus Status =>
+        FinishedAt is not null ? BillingRunStatus.Finished : AbandonedAt is not null ? BillingRunStatus.Abandoned : BillingRunStatus.Running;
 }
+
+public enum BillingRunStatus { Running, Finished, Abandoned }
 
 /// <summary>A renewal reminder sent: one per subscription, term and threshold, so it is never sent twice.</summary>
 public sealed class RenewalReminder : Domain.Common.IOrganizationOwned

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
@@ -34,6 +35,11 @@ public sealed class BillingOptions
     public int BatchSize { get; set; } = 20000;
     /// <summary>A renewal still unpaid this many days after its term ended expires.</summary>
     public int PastDueDays { get; set; } = 30;
+    /// <summary>
+    /// A run that has not committed anything (nor sent a heartbeat) for this long is taken for dead and
+    /// marked abandoned by the next run; a run of this machine whose process has gone is marked at once.
+    /// </summary>
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 public sealed record BillingProgress(long Done, long Total);
@@ -52,6 +58,9 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
     IOptions<BillingOptions> options, ILogger<BillingRunner> logger)
 {
     private static readonly string[] DueStatuses = [nameof(SubscriptionStatus.Trial), nameof(SubscriptionStatus.Active), nameof(SubscriptionStatus.PastDue)];
+    /// <summary>The runs of this process still going: a run of this host and process that is not here has stopped.</summary>
+    private static readonly ConcurrentDictionary<Guid, byte> Running = new();
+    private DateTimeOffset _lastBeat;
 
     /// <summary>
     /// Bills everything due by <paramref name="asOf"/>; without a date, by each organization's today
@@ -59,14 +68,108 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
     /// </summary>
     public async Task<BillingRun> RunAsync(DateOnly? asOf, string trigger, IProgress<BillingProgress>? progress = null, CancellationToken ct = default)
     {
+        await AbandonStoppedRunsAsync(ct);
+        var started = clock.GetUtcNow();
         var run = new BillingRun
         {
-            AsOf = asOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), Trigger = trigger,
-            Host = $"{Environment.MachineName}:{Environment.ProcessId}", StartedAt = clock.GetUtcNow(),
+            AsOf = asOf ?? DateOnly.FromDateTime(started.UtcDateTime), Trigger = trigger,
+            Host = $"{Environment.MachineName}:{Environment.ProcessId}", StartedAt = started, HeartbeatAt = started,
         };
         db.BillingRuns.Add(run);
         await db.SaveChangesAsync(ct);
+        _lastBeat = started;
+        Running[run.Id] = 0;
+        try
+        {
+            return await BillAsync(run, asOf, progress, ct);
+        }
+        catch
+        {
+            // Stopped by an error or a cancellation: the record says so at once, with what was committed.
+            await AbandonAsync(run.Id, null, CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            Running.TryRemove(run.Id, out _);
+        }
+    }
 
+    /// <summary>
+    /// Marks abandoned the runs that stopped without finishing (killed, crashed): a run of this machine
+    /// whose process is gone (or, in this process, that is no longer running), or any run whose heartbeat
+    /// is older than <see cref="BillingOptions.RunLease"/>. Their counts stay what their committed batches wrote.
+    /// </summary>
+    public async Task<int> AbandonStoppedRunsAsync(CancellationToken ct)
+    {
+        var stale = clock.GetUtcNow() - options.Value.RunLease;
+        var running = await db.BillingRuns.AsNoTracking().Where(r => r.FinishedAt == null && r.AbandonedAt == null)
+            .Select(r => new { r.Id, r.Host, r.HeartbeatAt }).ToListAsync(ct);
+        var abandoned = 0;
+        foreach (var run in running.Where(r => r.HeartbeatAt < stale || HasStopped(r.Host, r.Id)))
+        {
+            if (!await AbandonAsync(run.Id, run.HeartbeatAt, ct)) continue;
+            abandoned++;
+            logger.LogWarning("Billing run {Run} on {Host} stopped without finishing (last heartbeat {Heartbeat:u}): marked abandoned", run.Id, run.Host, run.HeartbeatAt);
+        }
+        return abandoned;
+    }
+
+    /// <summary>Abandons a run still open; with <paramref name="heartbeat"/>, only if it has not beaten since (it was not alive after all).</summary>
+    private async Task<bool> AbandonAsync(Guid runId, DateTimeOffset? heartbeat, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            return await db.BillingRuns.Where(r => r.Id == runId && r.FinishedAt == null && r.AbandonedAt == null && (heartbeat == null || r.HeartbeatAt == heartbeat))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.AbandonedAt, now), ct) == 1;
+        }
+        catch (Exception e) when (heartbeat is null)
+        {
+            // Best effort on the way out of a failed run: the next run will find it by its heartbeat.
+            logger.LogWarning(e, "Could not mark billing run {Run} abandoned", runId);
+            return false;
+        }
+    }
+
+    /// <summary>A run of this machine whose process is gone; in this process, one that is not running any more.</summary>
+    private static bool HasStopped(string host, Guid runId)
+    {
+        var colon = host.LastIndexOf(':');
+        if (colon < 0 || !string.Equals(host[..colon], Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+            || !int.TryParse(host[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var processId)) return false;
+        if (processId == Environment.ProcessId) return !Running.ContainsKey(runId);
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return process.HasExited;
+        }
+        catch (ArgumentException) { return true; }
+        catch (InvalidOperationException) { return true; }
+    }
+
+    /// <summary>
+    /// Adds what a batch did to the run's record and beats its heartbeat, in the caller's transaction: the record
+    /// counts exactly what was committed, so a run killed at any point leaves the counts it achieved.
+    /// </summary>
+    private async Task RecordAsync(Guid runId, int renewed, int invoiced, int failed, int expired, int skipped, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.BillingRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Renewed, r => r.Renewed + renewed).SetProperty(r => r.Invoiced, r => r.Invoiced + invoiced)
+            .SetProperty(r => r.Failed, r => r.Failed + failed).SetProperty(r => r.Expired, r => r.Expired + expired)
+            .SetProperty(r => r.Skipped, r => r.Skipped + skipped).SetProperty(r => r.HeartbeatAt, now), ct);
+        _lastBeat = now;
+    }
+
+    /// <summary>A heartbeat while a run walks organizations with nothing due (each one commits nothing).</summary>
+    private async Task BeatAsync(Guid runId, CancellationToken ct)
+    {
+        if (clock.GetUtcNow() - _lastBeat >= options.Value.RunLease / 4) await RecordAsync(runId, 0, 0, 0, 0, 0, ct);
+    }
+
+    private async Task<BillingRun> BillAsync(BillingRun run, DateOnly? asOf, IProgress<BillingProgress>? progress, CancellationToken ct)
+    {
         var writes = RenewalWrites.For(db);
         await using var session = await writes.BeginRunAsync(ct);
         var organizations = await db.Organizations.IgnoreQueryFilters().AsNoTracking().OrderBy(o => o.Id).ToListAsync(ct);
@@ -80,17 +183,21 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             if (organization.Status != OrganizationStatus.Active)
             {
                 var left = await Due(day).CountAsync(s => s.OrganizationId == organization.Id, ct);
+                if (left > 0) await RecordAsync(run.Id, 0, 0, 0, 0, left, ct);
                 run.Skipped += left;
                 done += left;
                 continue;
             }
             done = await BillOrganizationAsync(writes, organization, day, catalog, run, done, total, progress, ct);
             await ChargeCardsAsync(organization, run, ct);
+            await BeatAsync(run.Id, ct);
         }
         progress?.Report(new BillingProgress(total, total));
 
         db.ChangeTracker.Clear();
-        run.FinishedAt = clock.GetUtcNow();
+        run.FinishedAt = run.HeartbeatAt = clock.GetUtcNow();
+        // Taken for dead while it was in fact still going (a lease too short for a batch): it finished after all.
+        run.AbandonedAt = null;
         db.BillingRuns.Update(run);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Billing run {Run} as of {AsOf}: {Renewed} renewed, {Invoiced} invoiced, {Failed} failed, {Expired} expired, {Skipped} skipped",
@@ -132,6 +239,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
                     batch = await PlanAsync(rows, account, catalog, asOf, ct);
                     await WriteAsync(writes, batch, account, ct);
                     if (account.HasWebhooks) await PublishAsync(batch, rows, organization.Id, ct);
+                    await RecordAsync(run.Id, batch.Renewed, batch.Invoices.Count, batch.Failed, batch.Expired, batch.Skipped, ct);
                     await transaction.CommitAsync(ct);
                 }
                 catch (ConcurrentChangeException e) when (++retries <= 5)
@@ -441,6 +549,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             var charged = await bills.ChargeAsync(organization.Id, [invoice], null, card, ct);
             if (charged.Value is not { Status: PaymentStatus.Succeeded })
             {
+                await RecordAsync(run.Id, 0, 0, 1, 0, 0, ct);
                 run.Failed++;
                 logger.LogInformation("Card renewal of {Invoice} not paid: {Reason}", invoice.Number, charged.Failure?.Message ?? charged.Value?.Status.ToString());
             }

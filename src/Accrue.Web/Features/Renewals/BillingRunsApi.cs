@@ -7,11 +7,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Renewals;
 
-public sealed record BillingRunResponse(Guid Id, DateOnly AsOf, string Trigger, string Host, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
-    int Renewed, int Invoiced, int Failed, int Expired, int Skipped)
+/// <summary>
+/// A billing run: <c>status</c> is Running, Finished, or Abandoned (it stopped before finishing: killed, crashed or
+/// cancelled; <c>abandonedAt</c> is when that was noticed). The counts are what the run committed, batch by batch.
+/// </summary>
+public sealed record BillingRunResponse(Guid Id, DateOnly AsOf, string Trigger, string Host, BillingRunStatus Status, DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt, DateTimeOffset HeartbeatAt, DateTimeOffset? AbandonedAt, int Renewed, int Invoiced, int Failed, int Expired, int Skipped)
 {
     public static BillingRunResponse From(BillingRun r) =>
-        new(r.Id, r.AsOf, r.Trigger, r.Host, r.StartedAt, r.FinishedAt, r.Renewed, r.Invoiced, r.Failed, r.Expired, r.Skipped);
+        new(r.Id, r.AsOf, r.Trigger, r.Host, r.Status, r.StartedAt, r.FinishedAt, r.HeartbeatAt, r.AbandonedAt, r.Renewed, r.Invoiced, r.Failed, r.Expired, r.Skipped);
 }
 
 public sealed record StartBillingRunRequest(DateOnly? AsOf);

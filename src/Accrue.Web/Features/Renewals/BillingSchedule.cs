@@ -17,6 +17,8 @@ public sealed class BillingSchedule(IServiceScopeFactory scopes, IOptions<Billin
     protected override async Task RunAsync(IServiceProvider services, CancellationToken ct)
     {
         var runner = services.GetRequiredService<BillingRunner>();
+        // Even when nothing is due: a run killed earlier is marked abandoned once its lease has expired.
+        await runner.AbandonStoppedRunsAsync(ct);
         if (await runner.AnyDueAsync(ct)) await runner.RunAsync(null, BillingTriggers.Schedule, null, ct);
     }
 }

@@ -3,6 +3,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
+using Accrue.Web.Infrastructure.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +43,7 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
     public async Task<Result<WebhookEndpoint>> CreateAsync(Guid? organizationId, WebhookEndpointInput input, CancellationToken ct)
     {
         if (await CheckAccessAsync(organizationId, ct) is { } failure) return failure;
-        if (Validate(input) is { } invalid) return invalid;
+        if (Validate(input, options.Value.AllowPrivateTargets) is { } invalid) return invalid;
         var operatorId = organizationId is { } orgId
             ? await db.Organizations.Where(o => o.Id == orgId).Select(o => o.OperatorId).SingleAsync(ct)
             : await db.Operators.Select(o => o.Id).FirstAsync(ct);
@@ -65,7 +66,7 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
     {
         var found = await FindAsync(organizationId, id, ct);
         if (found.Failure is { } failure) return failure;
-        if (Validate(input) is { } invalid) return invalid;
+        if (Validate(input, options.Value.AllowPrivateTargets) is { } invalid) return invalid;
         var endpoint = found.Value!;
         endpoint.Url = input.Url!.Trim();
         endpoint.EventTypes = Normalize(input.EventTypes);
@@ -147,7 +148,26 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
         return delivery;
     }
 
-    public static Failure? Validate(WebhookEndpointInput input)
+    /// <summary>
+    /// Null when the URL's host may be registered, otherwise why not: an IP literal in any form (decimal, octal,
+    /// hex, IPv6, IPv4-mapped) or <c>localhost</c> that is not a public address, unless the operator allows private
+    /// targets. A host name is checked again after DNS resolution at each delivery (<see cref="GuardedConnections"/>).
+    /// </summary>
+    public static string? RefuseHost(Uri uri, bool allowPrivateTargets, out bool loopback)
+    {
+        loopback = false;
+        var host = uri.IdnHost;
+        AddressKind kind;
+        if (NetworkAddresses.TryParseLiteral(host, out var address)) kind = NetworkAddresses.Classify(address);
+        else if (NetworkAddresses.EndsInNumber(host)) return $"\"{uri.Host}\" is neither a valid IP address nor a host name.";
+        else if (NetworkAddresses.IsLocalhostName(host)) kind = AddressKind.Loopback;
+        else return null;
+        loopback = kind == AddressKind.Loopback;
+        if (kind == AddressKind.Public || allowPrivateTargets) return null;
+        return $"Webhooks are only sent to public internet addresses: {uri.Host} is {NetworkAddresses.Describe(kind)}.";
+    }
+
+    public static Failure? Validate(WebhookEndpointInput input, bool allowPrivateTargets)
     {
         var errors = new FieldErrors();
         var url = input.Url?.Trim();
@@ -155,10 +175,12 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
         else if (url.Length > WebhookEndpoint.UrlMaxLength) errors.Add("Url", $"URL must be at most {WebhookEndpoint.UrlMaxLength} characters.");
         else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Host.Length == 0)
             errors.Add("Url", "Enter an absolute http:// or https:// URL, like https://example.com/webhooks/accrue.");
-        else if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
-            errors.Add("Url", "Use https:// (plain http:// is allowed only for localhost while testing).");
         else if (!string.IsNullOrEmpty(uri.UserInfo))
             errors.Add("Url", "Don't put a user name or password in the URL; verify the signature instead.");
+        else if (RefuseHost(uri, allowPrivateTargets, out var loopback) is { } refused)
+            errors.Add("Url", refused);
+        else if (uri.Scheme == Uri.UriSchemeHttp && !loopback)
+            errors.Add("Url", "Use https:// (plain http:// is allowed only for localhost while testing).");
 
         var types = input.EventTypes?.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToList() ?? [];
         if (types.Count == 0) errors.Add("EventTypes", "Choose at least one event type.");

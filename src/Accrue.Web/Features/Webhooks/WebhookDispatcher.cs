@@ -58,7 +58,7 @@ public sealed class WebhookDispatcher(
             if (!endpoint.Enabled)
             {
                 // Disabled while this was waiting: stop retrying; it can be replayed once the endpoint is enabled again.
-                (delivery.Status, delivery.LastError, delivery.LockedUntil) = (WebhookDeliveryStatus.Failed, "The endpoint is disabled.", null);
+                (delivery.Status, delivery.LastError, delivery.LockedUntil) = (WebhookDeliveryStatus.Failed, WebhookErrors.EndpointDisabled, null);
                 await db.SaveChangesAsync(cancellationToken);
                 continue;
             }
@@ -75,6 +75,7 @@ public sealed class WebhookDispatcher(
         var timestamp = started.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         int? status = null;
         string? error = null;
+        Exception? exception = null;
         var watch = Stopwatch.StartNew();
         try
         {
@@ -91,22 +92,23 @@ public sealed class WebhookDispatcher(
             var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode) error = $"The endpoint answered {status} {response.ReasonPhrase}.";
+            // Only the status code: the reason phrase and the body are the receiver's, and may describe its network.
+            if (!response.IsSuccessStatusCode) error = WebhookErrors.HttpStatus;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            error = $"No answer within {settings.Timeout.TotalSeconds:0} s.";
+            (error, exception) = (WebhookErrors.Timeout, e);
         }
         catch (HttpRequestException e)
         {
-            error = e.Message;
+            (error, exception) = (WebhookErrors.Classify(e), e);
         }
         watch.Stop();
 
         var now = clock.GetUtcNow();
         delivery.Attempts++;
         delivery.LastStatusCode = status;
-        delivery.LastError = error is { Length: > 500 } ? error[..500] : error;
+        delivery.LastError = error;
         delivery.LockedUntil = null;
         if (error is null)
         {
@@ -118,7 +120,8 @@ public sealed class WebhookDispatcher(
             var next = now + RetryDelay(delivery.Attempts, settings);
             if (next > delivery.RetryUntil) delivery.Status = WebhookDeliveryStatus.Failed;
             else delivery.NextAttemptAt = next;
-            logger.LogWarning("Webhook {Delivery} to {Url} failed (attempt {Attempt}): {Error}", delivery.Id, endpoint.Url, delivery.Attempts, error);
+            // The operator's log keeps the exception; the customer-visible log only the class.
+            logger.LogWarning(exception, "Webhook {Delivery} to {Url} failed (attempt {Attempt}): {Error} {Status}", delivery.Id, endpoint.Url, delivery.Attempts, error, status);
         }
         db.WebhookAttempts.Add(new WebhookAttempt
         {

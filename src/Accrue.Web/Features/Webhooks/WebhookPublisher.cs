@@ -77,4 +77,9 @@ public sealed class WebhookOptions
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromDays(3);
     /// <summary>Deliveries claimed per round by one instance.</summary>
     public int BatchSize { get; set; } = 20;
+    /// <summary>
+    /// Lets endpoints target loopback, private, link-local, unique-local, CGNAT … addresses (at registration
+    /// and at delivery). Off by default: a customer's endpoint must never reach the operator's own network.
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
 }

@@ -19,9 +19,10 @@ public sealed record WebhookEndpointResponse(
         new(e.Id, e.OrganizationId, e.Url, e.Secret, e.EventTypes, e.Enabled, e.Description, e.CreatedAt);
 }
 
+/// <summary>One POST: the status code the receiver answered and, when it failed, the error class (<c>timeout</c>, <c>connection_refused</c>, <c>tls_error</c>, <c>dns_error</c>, <c>blocked_address</c>, <c>http_status</c>, <c>connection_error</c>).</summary>
 public sealed record WebhookAttemptResponse(DateTimeOffset At, int? StatusCode, string? Error, int DurationMs)
 {
-    public static WebhookAttemptResponse From(WebhookAttempt a) => new(a.At, a.StatusCode, a.Error, a.DurationMs);
+    public static WebhookAttemptResponse From(WebhookAttempt a) => new(a.At, a.StatusCode, WebhookErrors.Public(a.Error, a.StatusCode), a.DurationMs);
 }
 
 /// <summary>One event for one endpoint: the JSON body sent (<c>payload</c>), where it stands, and every attempt.</summary>
@@ -43,7 +44,7 @@ public sealed record WebhookDeliveryResponse(
     public static WebhookDeliveryResponse From(WebhookDelivery d, IEnumerable<WebhookAttempt> attempts) =>
         new(d.Id, d.EventId, d.EventType, d.OrganizationId, d.Status, d.Attempts,
             d.Status == WebhookDeliveryStatus.Pending ? d.NextAttemptAt : null,
-            d.LastStatusCode, d.LastError, d.DeliveredAt, d.CreatedAt, d.Payload,
+            d.LastStatusCode, WebhookErrors.Public(d.LastError, d.LastStatusCode), d.DeliveredAt, d.CreatedAt, d.Payload,
             attempts.Where(a => a.DeliveryId == d.Id).Select(WebhookAttemptResponse.From).ToList());
 }
 

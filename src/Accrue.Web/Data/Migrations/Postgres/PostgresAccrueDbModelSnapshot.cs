@@ -2549,6 +2549,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AbandonedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateOnly>("AsOf")
                         .HasColumnType("date");
 
@@ -2559,6 +2562,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Host")

@@ -2542,6 +2542,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AbandonedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("AsOf")
                         .HasColumnType("TEXT");
 
@@ -2552,6 +2555,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeartbeatAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Host")

@@ -20,6 +20,7 @@ await Cli.PrepareDatabaseAsync(app);
 
 app.UseForwardedHeaders(new() { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
 app.UseExceptionHandler();
+app.UseRunToCompletion();
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
 app.UseStaticFiles();

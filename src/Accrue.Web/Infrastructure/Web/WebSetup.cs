@@ -21,6 +21,8 @@ public static class WebSetup
         services.AddScoped<CurrentActor>();
         services.AddScoped<AppUrls>();
         services.Configure<AppOptions>(builder.Configuration.GetSection("App"));
+        services.Configure<IdempotencyOptions>(builder.Configuration.GetSection("Idempotency"));
+        services.TryAddSingleton<FaultPoints>();
 
         services.AddRazorPages(o =>
         {

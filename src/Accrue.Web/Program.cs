@@ -21,6 +21,7 @@ await Cli.PrepareDatabaseAsync(app);
 app.UseForwardedHeaders(new() { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
 app.UseExceptionHandler();
 app.UseRunToCompletion();
+app.Use(TextInput.ReadFormsLenientlyAsync);
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
 app.UseStaticFiles();

@@ -29,6 +29,8 @@ public static class WebSetup
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Console", IdentitySetup.ConsolePolicy);
             o.Conventions.AuthorizeFolder("/Portal", IdentitySetup.PortalPolicy);
+            // Control characters and broken Unicode in any form or query string: a 400 page, before the handler.
+            o.Conventions.ConfigureFilter(new TextInputPageFilter());
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddRetryAfter);
         services.AddExceptionHandler<UnexpectedExceptionHandler>();

@@ -21,6 +21,8 @@ await Cli.PrepareDatabaseAsync(app);
 
 app.UseForwardedHeaders(new() { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
 app.UseErrorPages();
+app.UseRunToCompletion();
+app.Use(TextInput.ReadFormsLenientlyAsync);
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();

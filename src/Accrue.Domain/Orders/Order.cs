@@ -40,6 +40,8 @@ public sealed class Order : Entity, IOrganizationOwned
     public Guid? InvoiceId { get; set; }
     /// <summary>Removed from the customer's history (never a succeeded order: its invoice is a legal record).</summary>
     public DateTimeOffset? DeletedAt { get; private set; }
+    /// <summary>The Idempotency-Key (hashed with its caller) of the API request that placed the order, unique: a retried request finds its order instead of placing another.</summary>
+    public string? RequestKey { get; set; }
 
     /// <summary>Bumped by every status change; two payments of one order can't both save.</summary>
     public int Revision { get; private set; }
@@ -161,4 +163,6 @@ public sealed class Payment : Entity, IOrganizationOwned
     public string? CardLast4 { get; set; }
     public string? Message { get; set; }
     public DateTimeOffset? SettledAt { get; set; }
+    /// <summary>The Idempotency-Key (hashed with its caller) of the API request that started the payment: a retried request continues it.</summary>
+    public string? RequestKey { get; set; }
 }

@@ -32,6 +32,24 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
 
     public Actor Actor => actor.Value;
 
+    /// <summary>
+    /// The Idempotency-Key the request this context serves holds (set by <see cref="Idempotency"/>): every
+    /// SaveChanges then records, in its own transaction, that the request's work committed.
+    /// </summary>
+    public IdempotencyClaim? Claim { get; set; }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        Claim?.MarkEffect(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        Claim?.MarkEffect(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     public DbSet<Operator> Operators => Set<Operator>();
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<Organization> Organizations => Set<Organization>();
@@ -316,6 +334,8 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             o.HasIndex(x => x.Number).IsUnique();
             o.HasIndex(x => new { x.OrganizationId, x.CreatedAt });
             o.HasIndex(x => new { x.Status, x.CreatedAt });
+            o.Property(x => x.RequestKey).HasMaxLength(64);
+            o.HasIndex(x => x.RequestKey).IsUnique();
         });
         builder.Entity<OrderEvent>(e =>
         {
@@ -332,6 +352,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             p.Property(x => x.CardBrand).HasMaxLength(20);
             p.Property(x => x.CardLast4).HasMaxLength(4);
             p.Property(x => x.Message).HasMaxLength(300);
+            p.Property(x => x.RequestKey).HasMaxLength(64);
             p.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId);
             p.HasIndex(x => x.IdempotencyKey).IsUnique();
             // At most one successful payment per order: a doubled request can't charge twice.

@@ -45,6 +45,9 @@ public abstract class AccrueApp : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
+    /// <summary>Where API clients send their requests: the in-memory test server, or a real socket (<see cref="KestrelSqliteApp"/>).</summary>
+    public virtual Uri ApiBaseAddress => new("https://localhost");
+
     /// <summary>A browser-like client: cookies kept, redirects not followed, over https so Secure cookies flow.</summary>
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions
     {

@@ -91,7 +91,7 @@ public static class ApiSetup
 
     public static WebApplication MapApi(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.UseApiRateLimits().Use(RefuseOversizedBodyAsync).Use(Idempotency.HandleAsync));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), api => api.UseApiRateLimits().Use(RefuseOversizedBodyAsync).Use(TextInput.RefuseInApiAsync).Use(Idempotency.HandleAsync));
 
         var group = app.MapGroup(Prefix)
             .RequireAuthorization(IdentitySetup.ApiPolicy)

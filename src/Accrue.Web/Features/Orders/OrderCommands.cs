@@ -11,6 +11,7 @@ using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Accrue.Web.Features.Webhooks;
 
@@ -30,17 +31,21 @@ public sealed record PaymentOutcome(Order Order, Payment Payment);
 /// </summary>
 public sealed class OrderCommands(
     AccrueDb db, MemberCommands members, IPaymentGateway gateway, Fulfiller fulfiller, Invoicing invoicing,
-    Mailer mailer, WalletLedger wallet, TimeProvider clock, ILogger<OrderCommands> logger)
+    Mailer mailer, WalletLedger wallet, TimeProvider clock, FaultPoints faults, ILogger<OrderCommands> logger)
 {
     public const string AcknowledgementText = "I am authorized to purchase on behalf of my organization";
 
     /// <summary>
     /// Writes the order, waiting for payment. Customers must hold Manage account (the Owner does) and
-    /// tick the acknowledgement (seed 003); operator and partner staff act for the operator.
+    /// tick the acknowledgement (seed 003); operator and partner staff act for the operator. Under an
+    /// Idempotency-Key the order carries the key (unique), and a retry of an interrupted request gets
+    /// the order it placed back instead of a second one.
     /// </summary>
     public async Task<Result<Order>> PlaceAsync(Purchase purchase, bool acknowledged, CancellationToken ct = default)
     {
         if (await CheckBuyerAsync(acknowledged, ct) is { } failure) return failure;
+        var requestKey = db.Claim?.TakeOrderReference();
+        if (requestKey is not null && await PlacedUnderAsync(requestKey, ct) is { } placed) return placed;
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == purchase.OrganizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
         if (organization.Status != OrganizationStatus.Active) return Failure.Conflict($"The organization is {organization.Status.ToString().ToLowerInvariant()}: nothing can be bought.");
@@ -54,8 +59,20 @@ public sealed class OrderCommands(
         order.SubscriptionId = purchase.Fulfilment.SubscriptionId ?? purchase.Fulfilment.SubscriptionIds.Cast<Guid?>().FirstOrDefault();
         order.PlacedByMemberId = db.Actor.MemberId;
         order.PlacedBy = db.Actor.Name;
+        order.RequestKey = requestKey;
         db.Orders.Add(order);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (requestKey is not null)
+        {
+            // The interrupted first attempt of this request, still running after all, placed it meanwhile.
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            if (await PlacedUnderAsync(requestKey, ct) is { } first) return first;
+            throw;
+        }
         // Nothing to pay (a downgrade's credit covers it), or billed on account (postpaid, seed 004): fulfil at once.
         if (order.Total <= 0 || organization.BillingMode == BillingMode.Postpaid)
         {
@@ -63,7 +80,30 @@ public sealed class OrderCommands(
             await SettleAsync(order, null, ct);
         }
         await transaction.CommitAsync(ct);
+        await faults.ReachedAsync(FaultPoints.OrderPlaced, ct);
         return order;
+    }
+
+    private async Task<Order?> PlacedUnderAsync(string requestKey, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().Include(o => o.Events).SingleOrDefaultAsync(o => o.RequestKey == requestKey, ct);
+
+    /// <summary>
+    /// The payment this order's Idempotency-Key request already started, when the request is a retry of
+    /// one that was interrupted; an order has at most one payment (its key is <c>order-{id}</c>).
+    /// </summary>
+    private async Task<Payment?> StartedUnderClaimAsync(Guid orderId, CancellationToken ct)
+    {
+        if (db.Claim?.Reference is not { } requestKey) return null;
+        var key = $"order-{orderId}";
+        return await db.Payments.SingleOrDefaultAsync(p => p.IdempotencyKey == key && p.RequestKey == requestKey, ct);
+    }
+
+    private async Task<PaymentOutcome> OutcomeAsync(Guid orderId, Guid paymentId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return new PaymentOutcome(
+            await db.Orders.AsNoTracking().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct),
+            await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct));
     }
 
     /// <summary>
@@ -92,36 +132,43 @@ public sealed class OrderCommands(
         }
         else if (card.Validate(today) is { Any: true } errors) return errors.ToFailure();
 
-        var now = clock.GetUtcNow();
-        if (order.StartPayment(now, $"Payment by {(saved is null ? card!.ToString() : $"the card on file, {saved}")} started.") is { } failure) return failure;
-        var payment = new Payment
+        // A retry of an interrupted request carries on with the payment it started: the gateway answers
+        // the payment's key with its first answer, so a card charged then is not charged again.
+        var payment = await StartedUnderClaimAsync(order.Id, ct);
+        if (payment is not null && payment.Status is not (PaymentStatus.Pending or PaymentStatus.Unknown)) return await OutcomeAsync(orderId, payment.Id, ct);
+        if (payment is null)
         {
-            OrganizationId = order.OrganizationId, OrderId = order.Id, Gateway = gateway.Name, IdempotencyKey = $"order-{order.Id}",
-            Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Pending, Source = saved is null ? PaymentSource.Card : PaymentSource.CardOnFile,
-            CardLast4 = saved?.Last4 ?? card!.Last4, CardBrand = saved?.Brand,
-        };
-        db.Payments.Add(payment);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request started paying this order first (order revision or idempotency key).
-            return Failure.Conflict($"Order {order.Reference} is already being paid.");
+            var now = clock.GetUtcNow();
+            if (order.StartPayment(now, $"Payment by {(saved is null ? card!.ToString() : $"the card on file, {saved}")} started.") is { } failure) return failure;
+            payment = new Payment
+            {
+                OrganizationId = order.OrganizationId, OrderId = order.Id, Gateway = gateway.Name, IdempotencyKey = $"order-{order.Id}",
+                Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Pending, Source = saved is null ? PaymentSource.Card : PaymentSource.CardOnFile,
+                CardLast4 = saved?.Last4 ?? card!.Last4, CardBrand = saved?.Brand, RequestKey = db.Claim?.Reference,
+            };
+            db.Payments.Add(payment);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request started paying this order first (order revision or idempotency key).
+                return Failure.Conflict($"Order {order.Reference} is already being paid.");
+            }
+            await faults.ReachedAsync(FaultPoints.PaymentStarted, ct);
         }
 
         var result = await gateway.ChargeAsync(new ChargeRequest(payment.IdempotencyKey, payment.Amount, payment.Currency, card, order.Description)
         {
             SavedCardToken = saved?.Token,
         }, ct);
+        await faults.ReachedAsync(FaultPoints.PaymentCharged, ct);
         logger.LogInformation("Order {Order} payment {Outcome} (card ending {Last4})", order.Number, result.Outcome, payment.CardLast4);
         await ApplyAsync(order, payment, result, ct);
+        await faults.ReachedAsync(FaultPoints.PaymentSettled, ct);
         // Settling may have started again from fresh rows; answer with what was stored.
-        db.ChangeTracker.Clear();
-        return new PaymentOutcome(
-            await db.Orders.AsNoTracking().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct),
-            await db.Payments.AsNoTracking().SingleAsync(p => p.Id == payment.Id, ct));
+        return await OutcomeAsync(orderId, payment.Id, ct);
     }
 
     /// <summary>
@@ -132,6 +179,8 @@ public sealed class OrderCommands(
     public async Task<Result<PaymentOutcome>> PayFromWalletAsync(Guid orderId, CancellationToken ct = default)
     {
         if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        // A wallet payment commits whole, so one this request already made is its answer.
+        if (await StartedUnderClaimAsync(orderId, ct) is { } made) return await OutcomeAsync(orderId, made.Id, ct);
         Guid paymentId;
         for (var attempt = 1; ; attempt++)
         {
@@ -148,6 +197,7 @@ public sealed class OrderCommands(
             {
                 OrganizationId = order.OrganizationId, OrderId = order.Id, Source = PaymentSource.Wallet, Gateway = "Wallet",
                 IdempotencyKey = $"order-{order.Id}", Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Succeeded, SettledAt = now,
+                RequestKey = db.Claim?.Reference,
             };
             db.Payments.Add(payment);
             try
@@ -173,6 +223,7 @@ public sealed class OrderCommands(
                 return Failure.Conflict($"The wallet holds {Money.Format(balance, order.Currency)}; the order needs {Money.Format(order.Total, order.Currency)} — top up or pay by card.");
             }
             order.Record(now, $"Paid {Money.Format(order.Total, order.Currency)} from the wallet.");
+            await faults.ReachedAsync(FaultPoints.WalletDebited, ct);
             try
             {
                 await SettleAsync(order, payment, ct);
@@ -186,10 +237,8 @@ public sealed class OrderCommands(
                 logger.LogInformation("Order {Order}: the subscription changed while fulfilling; retrying", order.Number);
             }
         }
-        db.ChangeTracker.Clear();
-        return new PaymentOutcome(
-            await db.Orders.AsNoTracking().Include(o => o.Events).SingleAsync(o => o.Id == orderId, ct),
-            await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct));
+        await faults.ReachedAsync(FaultPoints.PaymentSettled, ct);
+        return await OutcomeAsync(orderId, paymentId, ct);
     }
 
     /// <summary>

@@ -80,10 +80,11 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
         errors.Require("Reason", reason, "A reason", MaxReasonLength);
         if (errors.Any) return errors.ToFailure();
 
+        if (await PostedUnderClaimAsync(organizationId, ct) is { } earlier) return earlier;
         var credit = direction == WalletDirection.Credit;
         return await PostAuditedAsync("Wallet.Adjusted", new WalletPosting(organizationId,
             credit ? WalletEntryKind.Adjustment : WalletEntryKind.AdjustmentDebit, amount!.Value,
-            credit ? "Credit adjustment by the operator" : "Debit adjustment by the operator") { Reason = reason!.Trim() }, ct);
+            credit ? "Credit adjustment by the operator" : "Debit adjustment by the operator") { Reason = reason!.Trim(), UniqueKey = ClaimEntryKey }, ct);
     }
 
     /// <summary>
@@ -100,11 +101,12 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
         errors.Require("Reason", reason, "A reason", MaxReasonLength);
         if (errors.Any) return errors.ToFailure();
 
+        if (await PostedUnderClaimAsync(organizationId, ct) is { } earlier) return earlier;
         var withdraw = amount ?? (await ledger.FindAsync(organizationId, ct))?.Balance ?? 0m;
         if (withdraw <= 0) return Failure.Conflict("The wallet is empty: there is nothing to withdraw.");
         // "All" read the balance without the lock; if it moved meanwhile the ledger refuses the debit rather than guessing.
         return await PostAuditedAsync("Wallet.Withdrawn", new WalletPosting(organizationId, WalletEntryKind.Withdrawal, withdraw,
-            "Refund of remaining credit") { Reason = reason!.Trim() }, ct);
+            "Refund of remaining credit") { Reason = reason!.Trim(), UniqueKey = ClaimEntryKey }, ct);
     }
 
     /// <summary>
@@ -133,6 +135,13 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
     /// Posts with its audit entry saved by the ledger's own SaveChanges: one round trip less while the
     /// wallet's row is locked. A refused posting takes its audit entry back.
     /// </summary>
+    /// <summary>An operator posting under an Idempotency-Key is unique by the key, so a resumed request finds it instead of posting twice.</summary>
+    private string? ClaimEntryKey => db.Claim is { } claim ? $"request:{claim.Reference}" : null;
+
+    private async Task<WalletEntry?> PostedUnderClaimAsync(Guid organizationId, CancellationToken ct) => ClaimEntryKey is { } key
+        ? await db.WalletEntries.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(e => e.OrganizationId == organizationId && e.UniqueKey == key, ct)
+        : null;
+
     private async Task<Result<WalletEntry>> PostAuditedAsync(string action, WalletPosting posting, CancellationToken ct)
     {
         db.Audit(action, nameof(Domain.Wallets.Wallet), posting.OrganizationId, posting.OrganizationId,

@@ -72,6 +72,8 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, We
                 continue;
             }
             if (entry.Entity is WebhookAttempt) continue;
+            // Idempotency-Key claims are plumbing (and hold whole request answers); the work they guard is audited itself.
+            if (entry.Entity is Web.IdempotencyRecord) continue;
             if (entry.Metadata.IsOwned() || entry.Metadata.ClrType.Name.StartsWith("IdentityUser", StringComparison.Ordinal)) continue;
 
             var changed = entry.State == EntityState.Modified

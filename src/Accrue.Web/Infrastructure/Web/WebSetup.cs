@@ -21,12 +21,16 @@ public static class WebSetup
         services.AddScoped<CurrentActor>();
         services.AddScoped<AppUrls>();
         services.Configure<AppOptions>(builder.Configuration.GetSection("App"));
+        services.Configure<IdempotencyOptions>(builder.Configuration.GetSection("Idempotency"));
+        services.TryAddSingleton<FaultPoints>();
 
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Console", IdentitySetup.ConsolePolicy);
             o.Conventions.AuthorizeFolder("/Portal", IdentitySetup.PortalPolicy);
+            // Control characters and broken Unicode in any form or query string: a 400 page, before the handler.
+            o.Conventions.ConfigureFilter(new TextInputPageFilter());
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddRetryAfter);
         services.AddExceptionHandler<UnexpectedExceptionHandler>();

@@ -44,10 +44,12 @@ public sealed record SubscriptionResponse(
     IReadOnlyList<PhysicalGoodResponse> PhysicalGoods,
     DateTimeOffset CreatedAt);
 
-public sealed record QuoteLineResponse(string Description, decimal Quantity, decimal UnitPrice, decimal Amount, decimal TaxRate, decimal Tax,
+/// <summary>One line in the currency of its quote, order or invoice; <c>taxRate</c> is a fraction (0.19).</summary>
+public sealed record QuoteLineResponse(string Description, decimal Quantity, Amount UnitPrice, Amount Amount, decimal TaxRate, Amount Tax,
     DateOnly? PeriodStart, DateOnly? PeriodEnd)
 {
-    public static QuoteLineResponse From(ChargeLine l) => new(l.Description, l.Quantity, l.UnitPrice, l.Amount, l.TaxRate, l.Tax, l.PeriodStart, l.PeriodEnd);
+    public static QuoteLineResponse From(ChargeLine l, string currency) =>
+        new(l.Description, l.Quantity, l.UnitPrice.ToAmount(currency), l.Amount.ToAmount(currency), l.TaxRate, l.Tax.ToAmount(currency), l.PeriodStart, l.PeriodEnd);
 }
 
 /// <summary>The days of the term a mid-term change pays for: <c>DaysLeft</c> of <c>DaysInTerm</c>, also told as months and days.</summary>
@@ -60,9 +62,9 @@ public sealed record QuoteResponse(
     int Quantity,
     string QuantityUnit,
     IReadOnlyList<QuoteLineResponse> Lines,
-    decimal Subtotal,
-    decimal Tax,
-    decimal Total,
+    Amount Subtotal,
+    Amount Tax,
+    Amount Total,
     string Currency,
     ProrationResponse? Proration,
     string? TaxNote,
@@ -72,8 +74,8 @@ public sealed record QuoteResponse(
     {
         var q = p.Quote;
         var proration = q.Proration is { } r ? new ProrationResponse(r.EffectiveDate, r.DaysLeft, r.DaysInTerm, r.Months, r.Days, r.Describe()) : null;
-        return new(p.Type, p.Description, p.Quantity, p.QuantityUnit, q.Lines.Select(QuoteLineResponse.From).ToList(),
-            q.Subtotal, q.Tax, q.Total, q.Currency, proration, p.TaxNote, OrderCommands.AcknowledgementText);
+        return new(p.Type, p.Description, p.Quantity, p.QuantityUnit, q.Lines.Select(l => QuoteLineResponse.From(l, q.Currency)).ToList(),
+            q.Subtotal.ToAmount(q.Currency), q.Tax.ToAmount(q.Currency), q.Total.ToAmount(q.Currency), q.Currency, proration, p.TaxNote, OrderCommands.AcknowledgementText);
     }
 }
 

@@ -51,6 +51,7 @@ public static class ApiSetup
             o.SerializerOptions.Converters.Add(new DecimalStringJsonConverter());
         });
         builder.Services.AddApiRateLimits();
+        builder.Services.Configure<ApiLicenseOptions>(builder.Configuration.GetSection("Api:License"));
         builder.Services.AddOpenApi(o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith(Prefix[1..], StringComparison.Ordinal) == true;
@@ -69,6 +70,8 @@ public static class ApiSetup
                 };
                 return Task.CompletedTask;
             });
+            o.AddDocumentTransformer(ApiDocument.DescribeAsync);
+            o.AddOperationTransformer(ApiDocument.DeclareIdempotencyKeyAsync);
             o.AddSchemaTransformer(WireSchemas.DescribeNumbersAsync);
             // Every problem this API writes carries traceId, and validation problems their field errors: declare both.
             o.AddSchemaTransformer((schema, context, _) =>

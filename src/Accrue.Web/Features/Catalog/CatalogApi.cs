@@ -82,8 +82,8 @@ public static class CatalogApi
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
     {
         var products = api.MapGroup("/products").WithTags("Catalog");
-        products.MapGet("/", ListProductsAsync).WithName("ListProducts").ProducesProblem(StatusCodes.Status400BadRequest);
-        products.MapGet("/{id:guid}", GetProductAsync).WithName("GetProduct").ProducesProblem(StatusCodes.Status404NotFound);
+        products.MapGet("/", ListProductsAsync).WithName("ListProducts").WithSummary("Lists the products of the catalog. The catalog is public to every key.").ProducesProblem(StatusCodes.Status400BadRequest);
+        products.MapGet("/{id:guid}", GetProductAsync).WithName("GetProduct").WithSummary("One product of the catalog.").ProducesProblem(StatusCodes.Status404NotFound);
         products.MapPost("/", CreateProductAsync).WithName("CreateProduct").WithSummary("Creates a product. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         products.MapPut("/{id:guid}", UpdateProductAsync).WithName("UpdateProduct").WithSummary("Edits a product. Operator keys only.")
@@ -93,7 +93,7 @@ public static class CatalogApi
         plans.MapGet("/", ListPlansAsync).WithName("ListPlans")
             .WithSummary("Lists plans with their seat types and current prices; organization keys see active plans only.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        plans.MapGet("/{id:guid}", GetPlanAsync).WithName("GetPlan").ProducesProblem(StatusCodes.Status404NotFound);
+        plans.MapGet("/{id:guid}", GetPlanAsync).WithName("GetPlan").WithSummary("One plan with its seat types and current prices; organization keys see active plans only.").ProducesProblem(StatusCodes.Status404NotFound);
         plans.MapPost("/", CreatePlanAsync).WithName("CreatePlan")
             .WithSummary("Creates a plan, with seat types and first prices if given. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);

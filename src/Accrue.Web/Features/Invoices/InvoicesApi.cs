@@ -54,7 +54,7 @@ public static class InvoicesApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var group = api.MapGroup("/invoices").WithTags("Invoices");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice").WithSummary("One invoice or credit note as issued, with its lines and tax.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/pdf", PdfAsync).WithName("GetInvoicePdf")
             .WithSummary("The invoice as a PDF, rendered from the stored invoice.")

@@ -70,7 +70,7 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var group = api.MapGroup("/orders").WithTags("Orders");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder").WithSummary("One order with its lines and timeline.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/pay", PayAsync).WithName("PayOrder")
             .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md), with the card on file with {\"source\": \"CardOnFile\"}, or from the prepaid wallet with {\"source\": \"Wallet\"}. An order is paid at most once.")

@@ -103,9 +103,9 @@ public static class SubscriptionsApi
     {
         var group = api.MapGroup("/organizations/{orgId:guid}/subscriptions").WithTags("Subscriptions");
 
-        group.MapGet("/", ListAsync).WithName("ListSubscriptions")
+        group.MapGet("/", ListAsync).WithName("ListSubscriptions").WithSummary("Lists the organization's subscriptions, oldest first; filter by status.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetSubscription")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetSubscription").WithSummary("One subscription with its term, seats (purchased and assigned), add-ons and physical goods.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         Purchase<SubscribeRequest>(group, "/", "Subscribe", "activates a plan for the chosen seats or quantity and months",
@@ -127,11 +127,11 @@ public static class SubscriptionsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         Change(group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelSubscription")
             .WithSummary("Cancels at the period end or at once, as the plan's rule says; operator keys may cancel at once."));
-        Change(group.MapPost("/{id:guid}/undo-cancel", UndoCancelAsync).WithName("UndoCancelSubscription"));
-        Change(group.MapPost("/{id:guid}/pause", PauseAsync).WithName("PauseSubscription"));
+        Change(group.MapPost("/{id:guid}/undo-cancel", UndoCancelAsync).WithName("UndoCancelSubscription").WithSummary("Withdraws a cancellation scheduled for the period end."));
+        Change(group.MapPost("/{id:guid}/pause", PauseAsync).WithName("PauseSubscription").WithSummary("Pauses an active subscription; the paused days are added to the term on resume."));
         Change(group.MapPost("/{id:guid}/resume", ResumeAsync).WithName("ResumeSubscription")
             .WithSummary("Resumes a paused subscription; the paused days are added to the term."));
-        Change(group.MapPut("/{id:guid}/auto-renew", SetAutoRenewAsync).WithName("SetAutoRenew"));
+        Change(group.MapPut("/{id:guid}/auto-renew", SetAutoRenewAsync).WithName("SetAutoRenew").WithSummary("Turns automatic renewal on or off."));
         Change(group.MapPut("/{id:guid}/seats", SetSeatsAsync).WithName("SetSeats")
             .WithSummary("Sets seat counts mid-term, reductions included, without charge or credit. Operator keys only; customers add seats or choose fewer at renewal."));
         group.MapPost("/{id:guid}/deliveries", RecordDeliveryAsync).WithName("RecordDelivery")

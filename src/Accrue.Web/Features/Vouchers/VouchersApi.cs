@@ -55,8 +55,8 @@ public static class VouchersApi
         batches.MapPost("/", CreateAsync).WithName("CreateVoucherBatch")
             .WithSummary("Issues a batch of single-use codes (operator only): online (sold in the portal) or print (exported for a print house).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        batches.MapGet("/{id:guid}", GetAsync).WithName("GetVoucherBatch").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").WithSummary("Lists the voucher batches with how many codes are available, sold and redeemed (operator keys only).").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        batches.MapGet("/{id:guid}", GetAsync).WithName("GetVoucherBatch").WithSummary("One voucher batch with its codes; sold online codes are masked (operator keys only).").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:guid}/export.csv", ExportAsync).WithName("ExportVoucherBatch")
             .WithSummary("The codes of a print batch as CSV for the print house; marks the batch exported (audited).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")

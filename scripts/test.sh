@@ -18,6 +18,9 @@
 #   ACCRUE_TEST_MAILDEV_URL  maildev web/REST base URL (GET /api/email, DELETE /api/email/all)
 #   ACCRUE_TEST_CHROMIUM     chromium executable (/usr/bin/chromium)
 #
+#   ACCRUE_OPENAPI_FILE      where a Web test saves the served /openapi/v1.json; after the test projects,
+#                            Redocly and Spectral lint it (scripts/lint-openapi.sh), each counted as a test
+#
 # The last line of output is always "tests: N passed, N failed[, N skipped]".
 # TRX files and per-project logs of the last run are copied to TestResults/ (git-ignored).
 set -euo pipefail
@@ -167,17 +170,27 @@ maildev_js() { # path of maildev's CLI entry (from its package.json "bin"), empt
     } catch { }' "$TOOLS"
 }
 
+# Node tools in .tools/: maildev (SMTP catcher) and the two OpenAPI linters (issue 15 §34).
+NPM_TOOLS=(maildev@3 @redocly/cli@2 @stoplight/spectral-cli@6)
+npm_tool_ok() { # package major -> 0 when .tools has that major version installed
+  node -e '
+    try {
+      const pkg = require(require("path").join(process.argv[1], "node_modules", process.argv[2], "package.json"));
+      process.exit(pkg.version.split(".")[0] === process.argv[3] ? 0 : 1);
+    } catch { process.exit(1); }' "$TOOLS" "$1" "$2"
+}
 MAILDEV_JS="$(maildev_js)"
-if [ -z "$MAILDEV_JS" ] || [ ! -f "$MAILDEV_JS" ]; then
-  say "installing maildev@3 into .tools/"
+if [ -z "$MAILDEV_JS" ] || [ ! -f "$MAILDEV_JS" ] || ! npm_tool_ok @redocly/cli 2 || ! npm_tool_ok @stoplight/spectral-cli 6; then
+  say "installing ${NPM_TOOLS[*]} into .tools/"
   mkdir -p "$TOOLS"
   [ -f "$TOOLS/package.json" ] || echo '{ "name": "accrue-tools", "private": true }' >"$TOOLS/package.json"
   NPM_LOG="$(mktemp -t accrue-npm.XXXXXX.log)"
-  (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error maildev@3) >"$NPM_LOG" 2>&1 \
-    || { cat "$NPM_LOG" >&2; rm -f "$NPM_LOG"; die "npm install maildev@3 failed"; }
+  (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error "${NPM_TOOLS[@]}") >"$NPM_LOG" 2>&1 \
+    || { cat "$NPM_LOG" >&2; rm -f "$NPM_LOG"; die "npm install ${NPM_TOOLS[*]} failed"; }
   rm -f "$NPM_LOG"
   MAILDEV_JS="$(maildev_js)"
   [ -n "$MAILDEV_JS" ] && [ -f "$MAILDEV_JS" ] || die "maildev installed but its CLI was not found"
+  [ -x "$TOOLS/node_modules/.bin/redocly" ] && [ -x "$TOOLS/node_modules/.bin/spectral" ] || die "the OpenAPI linters were installed but their CLIs were not found"
 fi
 
 # ---------------------------------------------------------------- services
@@ -263,6 +276,7 @@ export ACCRUE_TEST_SMTP_HOST=127.0.0.1
 export ACCRUE_TEST_SMTP_PORT="$SMTP_PORT"
 export ACCRUE_TEST_MAILDEV_URL="http://127.0.0.1:$WEB_PORT"
 export ACCRUE_TEST_CHROMIUM="$CHROMIUM"
+export ACCRUE_OPENAPI_FILE="$RESULTS/openapi.json"
 
 if [ "$SERVICES_ONLY" -eq 1 ]; then
   echo "export ACCRUE_TEST_POSTGRES='$ACCRUE_TEST_POSTGRES'"
@@ -310,6 +324,7 @@ FAILED=0
 SKIPPED=0
 FAILED_NAMES=()
 PROJECTS=0
+WEB_RAN=0
 
 for proj in tests/*/*.csproj; do
   [ -f "$proj" ] || continue
@@ -322,6 +337,7 @@ for proj in tests/*/*.csproj; do
     [ "$match" -eq 1 ] || continue
   fi
   PROJECTS=$(( PROJECTS + 1 ))
+  [ "$name" = Accrue.Web.Tests ] && WEB_RAN=1
   trx="$RESULTS/$name.trx"
   log="$RESULTS/$name.log"
   filter_args=()
@@ -377,9 +393,32 @@ done
 
 [ "$PROJECTS" -gt 0 ] || die "no test project matched under tests/"
 
+# The OpenAPI document the app serves (saved by OpenApiDocumentTests), linted: zero errors, each linter one test.
+for linter in redocly spectral; do
+  if [ ! -s "$ACCRUE_OPENAPI_FILE" ]; then
+    # Only worth counting when the Web tests ran (a filter left OpenApiDocumentTests out); other projects don't serve it.
+    if [ "$WEB_RAN" -eq 1 ]; then
+      SKIPPED=$(( SKIPPED + 1 ))
+      echo "==> openapi lint ($linter): skipped, no document was saved (TEST_FILTER left out OpenApiDocumentOnSqlite)"
+    fi
+    continue
+  fi
+  t=$SECONDS
+  if "$REPO/scripts/lint-openapi.sh" "$ACCRUE_OPENAPI_FILE" "$linter" >"$RESULTS/openapi-$linter.log" 2>&1; then
+    PASSED=$(( PASSED + 1 ))
+    echo "==> openapi lint ($linter): no errors ($(grep -c -i 'warning' "$RESULTS/openapi-$linter.log" || true) warning lines, $(( SECONDS - t ))s)"
+  else
+    FAILED=$(( FAILED + 1 ))
+    FAILED_NAMES+=("openapi lint ($linter)")
+    echo "==> openapi lint ($linter): ERRORS ($(( SECONDS - t ))s)"
+    grep -i -E 'error' "$RESULTS/openapi-$linter.log" | head -n 60 | sed 's/^/    /'
+  fi
+done
+
 rm -rf "$REPO/TestResults"
 mkdir -p "$REPO/TestResults"
 cp "$RESULTS"/*.trx "$RESULTS"/*.log "$WORK/build.log" "$REPO/TestResults/" 2>/dev/null || true
+cp "$ACCRUE_OPENAPI_FILE" "$REPO/TestResults/" 2>/dev/null || true
 
 if [ "${#FAILED_NAMES[@]}" -gt 0 ]; then
   echo "failed tests:"

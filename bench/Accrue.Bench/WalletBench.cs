@@ -32,7 +32,7 @@ public static class WalletBench
         for (var i = 0; i < 200; i++)
         {
             var one = Stopwatch.StartNew();
-            var response = await api.PostAsJsonAsync(url, new { direction = "Credit", amount = 0.01m, reason = "warm-up" }, ct);
+            var response = await api.PostAsJsonAsync(url, new { direction = "Credit", amount = "0.01", reason = "warm-up" }, ct);
             if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
             if (i >= 50) sequential.Add(one.Elapsed.TotalMilliseconds);
         }
@@ -53,7 +53,7 @@ public static class WalletBench
                 var credit = random.Next(100) < 48;
                 var amount = random.Next(1, 2_000) / 100m;
                 var one = Stopwatch.StartNew();
-                var response = await http.PostAsJsonAsync(url, new { direction = credit ? "Credit" : "Debit", amount, reason = "load" }, ct);
+                var response = await http.PostAsJsonAsync(url, new { direction = credit ? "Credit" : "Debit", amount = amount.ToString(System.Globalization.CultureInfo.InvariantCulture), reason = "load" }, ct);
                 latencies[client].Add(one.Elapsed.TotalMilliseconds);
                 if (response.StatusCode == HttpStatusCode.Created) { accepted++; signed += credit ? amount : -amount; }
                 else if (response.StatusCode == HttpStatusCode.Conflict) refused++;

@@ -70,7 +70,7 @@ public sealed class WalletAlerts(
                     ["Name"] = member.Name, ["Organization"] = organization.Name, ["Balance"] = Money.Format(wallet.Balance, wallet.Currency),
                     ["Threshold"] = Money.Format(wallet.LowBalanceThreshold, wallet.Currency), ["Link"] = urls.Absolute("/portal/wallet/top-up"),
                 });
-            await db.PublishWebhookAsync(organizationId, WebhookEvents.WalletLow, new WalletLowEvent(wallet.Currency, wallet.Balance, wallet.LowBalanceThreshold), ct);
+            await db.PublishWebhookAsync(organizationId, WebhookEvents.WalletLow, new WalletLowEvent(wallet.Currency, wallet.Balance.ToAmount(wallet.Currency), wallet.LowBalanceThreshold.ToAmount(wallet.Currency)), ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             alerted++;

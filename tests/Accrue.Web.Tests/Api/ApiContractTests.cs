@@ -113,7 +113,7 @@ public abstract class ApiContractTests(AccrueApp app)
 
         // Every operation with ids that don't exist and an empty body: the errors each one can give.
         foreach (var route in routes)
-            await CallAsync(operatorApi, route, route.Url(name => name switch { "country" => "ZZ", "idOrSlug" => "no-such-article", _ => Guid.NewGuid().ToString() }));
+            await CallAsync(operatorApi, route, route.Url(name => name switch { "country" => "ZZ", _ => Guid.NewGuid().ToString() }));
         // Every read with real ids, as the operator and as a customer's key (which sees 403/404 where it may not look):
         // lists first, then each detail with the first id its list handed out (/orders/{id} takes one from …/orders).
         var firstIds = new Dictionary<string, string>();
@@ -129,7 +129,7 @@ public abstract class ApiContractTests(AccrueApp app)
             var segments = route.Pattern.Split('/');
             var idAt = Array.FindIndex(segments, s => s.StartsWith("{id", StringComparison.Ordinal));
             var real = idAt > 0 ? firstIds.GetValueOrDefault(segments[idAt - 1]) : null;
-            var url = route.Url(name => name is "id" or "idOrSlug" && real is not null ? real : values[name]);
+            var url = route.Url(name => name == "id" && real is not null ? real : values[name]);
             await CallAsync(operatorApi, route, url);
             await CallAsync(acmeApi, route, url);
         }
@@ -154,7 +154,7 @@ public abstract class ApiContractTests(AccrueApp app)
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{declined}/pay", Card(DeclinedCard), "contract-declined");
         await CallAsync(customer.Api, Route("DELETE", "DeleteOrder"), $"/api/v1/orders/{declined}");
         await CallAsync(customer.Api, Route("POST", "TopUpWallet"), $"/api/v1/organizations/{org}/wallet/top-ups",
-            new { amount = 25m, card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true });
+            new { amount = "25", card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true });
         await CallAsync(customer.Api, Route("GET", "GetWallet"), $"/api/v1/organizations/{org}/wallet");
         await CallAsync(customer.Api, Route("GET", "ListWalletEntries"), $"/api/v1/organizations/{org}/wallet/entries");
         var invoice = await app.DbAsync(db => db.Invoices.IgnoreQueryFilters().Where(i => i.OrderId == orderId).Select(i => i.Id).SingleAsync());
@@ -162,7 +162,7 @@ public abstract class ApiContractTests(AccrueApp app)
         await CallAsync(customer.Api, Route("GET", "GetInvoicePdf"), $"/api/v1/invoices/{invoice}/pdf");
         await CallAsync(customer.Api, Route("POST", "CreateCreditNote"), $"/api/v1/invoices/{invoice}/credit-notes", new { lines = new[] { 1 }, reason = "Goodwill" });
         await CallAsync(operatorApi, Route("POST", "CreateCreditNote"), $"/api/v1/invoices/{invoice}/credit-notes", new { lines = new[] { 1 }, reason = "Goodwill" });
-        await CallAsync(operatorApi, Route("POST", "AdjustWallet"), $"/api/v1/organizations/{org}/wallet/adjustments", new { direction = "Credit", amount = 5m, reason = "Contract test" });
+        await CallAsync(operatorApi, Route("POST", "AdjustWallet"), $"/api/v1/organizations/{org}/wallet/adjustments", new { direction = "Credit", amount = "5", reason = "Contract test" });
         await CallAsync(operatorApi, Route("POST", "CreateOrganization"), "/api/v1/organizations", ApiKeysForTests.NewOrganization());
 
         Assert.True(errors.Count == 0, $"{errors.Count} answers differ from the OpenAPI document:\n" + string.Join("\n", errors.Distinct().Take(80)));
@@ -202,7 +202,6 @@ public abstract class ApiContractTests(AccrueApp app)
             ["id"] = (await db.Invoices.IgnoreQueryFilters().OrderBy(i => i.OrganizationId != acme).ThenBy(i => i.Id).Select(i => (Guid?)i.Id).FirstOrDefaultAsync() ?? Guid.NewGuid()).ToString(),
             ["memberId"] = (await db.Members.IgnoreQueryFilters().Where(m => m.OrganizationId == acme).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync()).ToString(),
             ["attachmentId"] = Guid.NewGuid().ToString(),
-            ["idOrSlug"] = await db.FaqArticles.IgnoreQueryFilters().OrderBy(a => a.Id).Select(a => a.Slug).FirstOrDefaultAsync() ?? "no-such-article",
             ["country"] = "DE",
         });
     }

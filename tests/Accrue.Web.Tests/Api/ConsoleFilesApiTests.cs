@@ -204,7 +204,7 @@ public abstract class ConsoleFilesApiTests(AccrueApp app)
         var expires = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
         async Task<Guid> BatchAsync(object body) => (await (await operatorKey.PostAsJsonAsync("/api/v1/voucher-batches", body)).JsonAsync()).GetProperty("id").GetGuid();
         var print = await BatchAsync(new { name = Http.Unique("Print"), kind = "Print", units = 50, meter = "sms", count = 2, expiresOn = expires });
-        var online = await BatchAsync(new { name = Http.Unique("Online"), kind = "Online", amount = 10m, currency = "EUR", price = 10m, priceCurrency = "EUR", count = 2, expiresOn = expires });
+        var online = await BatchAsync(new { name = Http.Unique("Online"), kind = "Online", amount = "10", currency = "EUR", price = "10", priceCurrency = "EUR", count = 2, expiresOn = expires });
         var customer = await app.NewCustomerAsync();
         var partnerKey = await app.PartnerApiAsync();
         var audit = await app.CountAsync<Accrue.Web.Data.AuditEntry>();
@@ -224,8 +224,8 @@ public abstract class ConsoleFilesApiTests(AccrueApp app)
         var customer = await app.NewCustomerAsync();
         var operatorKey = await app.OperatorApiAsync();
         var adjustments = $"/api/v1/organizations/{customer.OrganizationId}/wallet/adjustments";
-        Assert.Equal(HttpStatusCode.Created, (await operatorKey.PostAsJsonAsync(adjustments, new { direction = "Credit", amount = 25.5m, reason = "=HYPERLINK(\"x\")" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await operatorKey.PostAsJsonAsync(adjustments, new { direction = "Debit", amount = 5m, reason = "Correction" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await operatorKey.PostAsJsonAsync(adjustments, new { direction = "Credit", amount = "25.5", reason = "=HYPERLINK(\"x\")" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await operatorKey.PostAsJsonAsync(adjustments, new { direction = "Debit", amount = "5", reason = "Correction" })).StatusCode);
         var url = $"/api/v1/organizations/{customer.OrganizationId}/wallet/export.csv";
 
         var csv = await customer.Api.GetAsync(url);

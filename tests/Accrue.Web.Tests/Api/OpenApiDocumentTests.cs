@@ -80,6 +80,125 @@ public abstract class OpenApiDocumentTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task No_amount_is_a_json_number_and_integers_are_only_integers()
+    {
+        var document = await DocumentAsync();
+
+        // Anywhere in the document: no number (float) type, no double or float format, no integer that also accepts a string.
+        var offenders = new List<string>();
+        Walk(document, "#", (path, node) =>
+        {
+            var types = Types(node);
+            if (types.Contains("number")) offenders.Add($"{path}: type number");
+            if (types.Contains("integer") && types.Contains("string")) offenders.Add($"{path}: integer or string");
+            if (node.TryGetProperty("format", out var format) && format.GetString() is "double" or "float") offenders.Add($"{path}: format {format.GetString()}");
+        });
+        Assert.True(offenders.Count == 0, string.Join("\n", offenders));
+
+        var amount = document.GetProperty("components").GetProperty("schemas").GetProperty("Amount");
+        Assert.Equal(("string", DecimalPattern), (amount.GetProperty("type").GetString(), amount.GetProperty("pattern").GetString()));
+
+        // Every property that names money is an Amount or a decimal string; a count of units may be an integer. Never text.
+        string[] money = ["amount", "total", "subtotal", "tax", "balance", "balanceAfter", "unitPrice", "price", "flatFee", "walletBalance", "threshold", "credited", "value"];
+        var checkedProperties = 0;
+        foreach (var schema in document.GetProperty("components").GetProperty("schemas").EnumerateObject())
+        {
+            if (!schema.Value.TryGetProperty("properties", out var properties)) continue;
+            foreach (var property in properties.EnumerateObject().Where(p => money.Contains(p.Name)))
+            {
+                checkedProperties++;
+                var value = property.Value;
+                var isAmount = References(value).Contains("#/components/schemas/Amount");
+                var isDecimal = Types(value).Contains("string") && value.TryGetProperty("pattern", out var pattern) && pattern.GetString() == DecimalPattern;
+                var isCount = Types(value).Contains("integer");
+                Assert.True(isAmount || isDecimal || isCount, $"{schema.Name}.{property.Name} is neither an amount nor a decimal string: {value.GetRawText()}");
+            }
+        }
+        Assert.True(checkedProperties >= 30, $"only {checkedProperties} money properties found");
+        foreach (var (schema, property) in new[] { ("WalletResponse", "balance"), ("OrderResponse", "total"), ("QuoteLineResponse", "unitPrice"), ("RedeemVoucherResponse", "walletBalance") })
+            Assert.Contains("#/components/schemas/Amount", References(document.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").GetProperty(property)));
+    }
+
+    [Fact]
+    public async Task Every_operation_has_a_summary_and_described_tags_and_every_money_moving_post_declares_the_idempotency_key()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        var tags = document.GetProperty("tags").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("name").GetString()!, t => t.TryGetProperty("description", out var d) ? d.GetString() : null);
+
+        var problems = new List<string>();
+        foreach (var path in paths.EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "delete" or "patch"))
+            {
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                if (!operation.Value.TryGetProperty("summary", out var summary) || string.IsNullOrWhiteSpace(summary.GetString())) problems.Add($"{name}: no summary");
+                var used = operation.Value.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
+                if (used.Count == 0) problems.Add($"{name}: no tag");
+                problems.AddRange(used.Where(u => string.IsNullOrWhiteSpace(tags.GetValueOrDefault(u))).Select(u => $"{name}: tag '{u}' has no description"));
+                var declaresKey = operation.Value.TryGetProperty("parameters", out var parameters)
+                    && parameters.EnumerateArray().Any(p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+                var idempotent = app.Routes().Any(r => r.IsIdempotent && r.DocumentPath == path.Name && r.Method == operation.Name.ToUpperInvariant());
+                if (declaresKey != idempotent) problems.Add($"{name}: Idempotency-Key {(idempotent ? "not declared" : "declared but not honoured")}");
+            }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(app.Routes().Count(r => r.IsIdempotent) >= 16, "the idempotent routes were not found");
+
+        // No two paths that differ only by their parameters' names (/faq/articles/{idOrSlug} beside /faq/articles/{id}).
+        var shapes = paths.EnumerateObject().GroupBy(p => System.Text.RegularExpressions.Regex.Replace(p.Name, "\\{[^}]+\\}", "{}")).Where(g => g.Count() > 1);
+        Assert.Empty(shapes.Select(g => string.Join(" = ", g.Select(p => p.Name))));
+        Assert.True(paths.TryGetProperty("/api/v1/faq/articles/{id}", out var article) && article.TryGetProperty("get", out _) && article.TryGetProperty("put", out _));
+
+        Assert.All(document.GetProperty("servers").EnumerateArray(), s => Assert.False(s.GetProperty("url").GetString()!.EndsWith('/'), s.GetRawText()));
+        Assert.False(string.IsNullOrWhiteSpace(document.GetProperty("info").GetProperty("license").GetProperty("name").GetString()));
+    }
+
+    /// <summary>
+    /// scripts/test.sh lints the document the app serves with Redocly and Spectral (zero errors): this test saves it to
+    /// ACCRUE_OPENAPI_FILE (the SQLite run's copy; the document doesn't depend on the database).
+    /// </summary>
+    [Fact]
+    public async Task The_served_document_is_saved_for_the_linters()
+    {
+        var response = await app.Browser().GetAsync("/openapi/v1.json");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("3.1", JsonDocument.Parse(text).RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        if (Environment.GetEnvironmentVariable("ACCRUE_OPENAPI_FILE") is { Length: > 0 } file && app.Provider == "Sqlite")
+            await File.WriteAllTextAsync(file, text);
+    }
+
+    private const string DecimalPattern = "^-?[0-9]+(\\.[0-9]+)?$";
+
+    private static void Walk(JsonElement node, string path, Action<string, JsonElement> visit)
+    {
+        if (node.ValueKind == JsonValueKind.Object)
+        {
+            visit(path, node);
+            foreach (var child in node.EnumerateObject()) Walk(child.Value, $"{path}/{child.Name}", visit);
+        }
+        else if (node.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var child in node.EnumerateArray()) Walk(child, $"{path}[{i++}]", visit);
+        }
+    }
+
+    private static List<string> Types(JsonElement schema) =>
+        !schema.TryGetProperty("type", out var type) ? []
+        : type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToList()
+        : type.ValueKind == JsonValueKind.String ? [type.GetString()!]
+        : []; // an object: a property that happens to be named "type" 
+
+    /// <summary>The $refs of a schema, directly or inside a nullable oneOf/anyOf/allOf.</summary>
+    private static List<string> References(JsonElement schema)
+    {
+        var found = new List<string>();
+        Walk(schema, "", (_, node) => { if (node.TryGetProperty("$ref", out var r)) found.Add(r.GetString()!); });
+        return found;
+    }
+
+    [Fact]
     public async Task The_reference_ui_is_served_from_our_own_server()
     {
         // Scalar answers the bare path with a redirect to the trailing-slash form, so its relative asset paths resolve.

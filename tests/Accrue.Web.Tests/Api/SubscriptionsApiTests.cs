@@ -37,11 +37,11 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         while (today.AddMonths(months + 1) <= erp.Term.End) months++;
         var days = erp.Term.End.DayNumber - today.AddMonths(months).DayNumber;
         var line = Assert.Single(quote.GetProperty("lines").EnumerateArray());
-        Assert.Equal((3m, 162.00m, amount, 0.19m, tax), (line.GetProperty("quantity").GetDecimal(), line.GetProperty("unitPrice").GetDecimal(),
-            line.GetProperty("amount").GetDecimal(), line.GetProperty("taxRate").GetDecimal(), line.GetProperty("tax").GetDecimal()));
+        Assert.Equal((3m, 162.00m, amount, 0.19m, tax), (line.GetProperty("quantity").GetMoney(), line.GetProperty("unitPrice").GetMoney(),
+            line.GetProperty("amount").GetMoney(), line.GetProperty("taxRate").GetMoney(), line.GetProperty("tax").GetMoney()));
         Assert.Equal((today, erp.Term.End), (DateOnly.Parse(line.GetProperty("periodStart").GetString()!), DateOnly.Parse(line.GetProperty("periodEnd").GetString()!)));
-        Assert.Equal((amount, tax, amount + tax, "EUR"), (quote.GetProperty("subtotal").GetDecimal(), quote.GetProperty("tax").GetDecimal(),
-            quote.GetProperty("total").GetDecimal(), quote.GetProperty("currency").GetString()));
+        Assert.Equal((amount, tax, amount + tax, "EUR"), (quote.GetProperty("subtotal").GetMoney(), quote.GetProperty("tax").GetMoney(),
+            quote.GetProperty("total").GetMoney(), quote.GetProperty("currency").GetString()));
         var proration = quote.GetProperty("proration");
         Assert.Equal((daysLeft, daysInTerm, months, days), (proration.GetProperty("daysLeft").GetInt32(), proration.GetProperty("daysInTerm").GetInt32(),
             proration.GetProperty("months").GetInt32(), proration.GetProperty("days").GetInt32()));
@@ -54,7 +54,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         var order = await placed.JsonAsync();
         var orderId = order.GetProperty("id").GetGuid();
         Assert.Equal($"/api/v1/orders/{orderId}", placed.Headers.Location?.OriginalString);
-        Assert.Equal(("Processing", "Seats", amount + tax), (order.GetProperty("status").GetString(), order.GetProperty("type").GetString(), order.GetProperty("total").GetDecimal()));
+        Assert.Equal(("Processing", "Seats", amount + tax), (order.GetProperty("status").GetString(), order.GetProperty("type").GetString(), order.GetProperty("total").GetMoney()));
         Assert.Equal(2, await app.SeatsAsync(erp.Id, finance));
 
         var paid = await customer.Api.PostAsJsonAsync($"/api/v1/orders/{orderId}/pay", Card(GoodCard));
@@ -69,7 +69,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         Assert.Equal((invoiceId, amount + tax, InvoiceStatus.Paid), (stored.Id, stored.Total, stored.Status));
 
         var invoice = await (await customer.Api.GetAsync($"/api/v1/invoices/{invoiceId}")).JsonAsync();
-        Assert.Equal((stored.Number, amount + tax), (invoice.GetProperty("number").GetString(), invoice.GetProperty("total").GetDecimal()));
+        Assert.Equal((stored.Number, amount + tax), (invoice.GetProperty("number").GetString(), invoice.GetProperty("total").GetMoney()));
         var listed = await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/invoices")).JsonAsync();
         Assert.Equal([invoiceId], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
         var pdf = await customer.Api.GetAsync($"/api/v1/invoices/{invoiceId}/pdf");
@@ -251,7 +251,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
 
         var quote = await (await customer.Api.PostAsJsonAsync(url + "/quote", body)).JsonAsync();
         // EUR 13.50 × 12 months × 2 seats = 324.00, VAT 19 % = 61.56; a whole term is not prorated.
-        Assert.Equal((324.00m, 61.56m, 385.56m), (quote.GetProperty("subtotal").GetDecimal(), quote.GetProperty("tax").GetDecimal(), quote.GetProperty("total").GetDecimal()));
+        Assert.Equal((324.00m, 61.56m, 385.56m), (quote.GetProperty("subtotal").GetMoney(), quote.GetProperty("tax").GetMoney(), quote.GetProperty("total").GetMoney()));
         Assert.Equal(JsonValueKind.Null, quote.GetProperty("proration").ValueKind);
         var order = await (await customer.Api.PostAsJsonAsync(url, body)).JsonAsync();
         var outcome = await (await customer.Api.PostAsJsonAsync($"/api/v1/orders/{order.GetProperty("id").GetGuid()}/pay", Card(GoodCard))).JsonAsync();
@@ -272,7 +272,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         var credited = await op.PostAsJsonAsync(creditUrl, new { lines = new[] { 0 }, reason = "Goodwill" });
         Assert.Equal(HttpStatusCode.Created, credited.StatusCode);
         var note = await credited.JsonAsync();
-        Assert.Equal(("CreditNote", -385.56m, invoiceId), (note.GetProperty("kind").GetString(), note.GetProperty("total").GetDecimal(), note.GetProperty("correctsInvoiceId").GetGuid()));
+        Assert.Equal(("CreditNote", -385.56m, invoiceId), (note.GetProperty("kind").GetString(), note.GetProperty("total").GetMoney(), note.GetProperty("correctsInvoiceId").GetGuid()));
         Assert.Equal(2, await app.DbAsync(db => db.Invoices.IgnoreQueryFilters().CountAsync(i => i.OrganizationId == customer.OrganizationId)));
     }
 }

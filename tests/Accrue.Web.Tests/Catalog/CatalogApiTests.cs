@@ -34,13 +34,13 @@ public abstract class CatalogApiTests(AccrueApp app)
             productId = await ProductIdAsync(api), code = planCode, name = "Office", period = "Year", model = "PerSeat", trialDays = 0,
             cancellationRule = "AtPeriodEnd", minimumTermMonths = 12,
             seatTypes = new[] { new { code = "basic", name = "Basic", modules = new[] { "Mail" }, sortOrder = 0 }, new { code = "pro", name = "Pro", modules = new[] { "Mail", "Files" }, sortOrder = 1 } },
-            prices = new[] { new { currency = "GBP", amount = 100m, seatPrices = new Dictionary<string, decimal> { ["basic"] = 80m, ["pro"] = 150m } } },
+            prices = new[] { new { currency = "GBP", amount = "100", seatPrices = new Dictionary<string, string> { ["basic"] = "80", ["pro"] = "150" } } },
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.JsonAsync();
         var planId = created.GetProperty("id").GetGuid();
         Assert.Equal(1, created.GetProperty("currentVersion").GetProperty("number").GetInt32());
-        Assert.Equal(150m, created.GetProperty("currentVersion").GetProperty("prices")[0].GetProperty("seatPrices").GetProperty("pro").GetDecimal());
+        Assert.Equal(150m, created.GetProperty("currentVersion").GetProperty("prices")[0].GetProperty("seatPrices").GetProperty("pro").GetMoney());
 
         var plan = await app.DbAsync(db => db.Plans.Include(p => p.SeatTypes).SingleAsync(p => p.Id == planId));
         Assert.Equal((BillingPeriod.Year, PricingModel.PerSeat, 12), (plan.Period, plan.Model, plan.MinimumTermMonths));
@@ -48,7 +48,7 @@ public abstract class CatalogApiTests(AccrueApp app)
         var v1 = await app.DbAsync(db => db.PlanVersions.SingleAsync(v => v.Id == plan.CurrentVersionId));
         Assert.Equal(80m, v1.PriceIn("GBP")!.SeatPrice(plan.SeatTypes.Single(s => s.Code == "basic").Id));
 
-        response = await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "GBP", amount = 110m } } });
+        response = await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "GBP", amount = "110" } } });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(2, (await response.JsonAsync()).GetProperty("currentVersion").GetProperty("number").GetInt32());
         var amounts = await app.DbAsync(db => db.PlanVersions.Where(v => v.PlanId == planId).OrderBy(v => v.Number).ToListAsync());
@@ -75,7 +75,7 @@ public abstract class CatalogApiTests(AccrueApp app)
         var standard = all.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("code").GetString() == "erp-standard");
         Assert.Equal(["finance", "operations", "mobile", "full"], standard.GetProperty("seatTypes").EnumerateArray().Select(s => s.GetProperty("code").GetString()));
         var usd = standard.GetProperty("currentVersion").GetProperty("prices").EnumerateArray().Single(p => p.GetProperty("currency").GetString() == "USD");
-        Assert.Equal(30m, usd.GetProperty("seatPrices").GetProperty("full").GetDecimal());
+        Assert.Equal(30m, usd.GetProperty("seatPrices").GetProperty("full").GetMoney());
 
         var second = await (await api.GetAsync($"/api/v1/plans?limit=2&cursor={cursor}")).JsonAsync();
         Assert.DoesNotContain(second.GetProperty("items")[0].GetProperty("id").GetGuid(), first.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
@@ -100,8 +100,8 @@ public abstract class CatalogApiTests(AccrueApp app)
         foreach (var api in new[] { organization, partner })
         {
             await (await api.PostAsJsonAsync("/api/v1/products", new { code = Http.Unique("x"), name = "X", kind = "Service" })).ProblemAsync(403);
-            await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "USD", amount = 1m } } })).ProblemAsync(403);
-            await (await api.PutAsJsonAsync("/api/v1/tax-rates/DE", new { name = "VAT", ratePercent = 1m })).ProblemAsync(403);
+            await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "USD", amount = "1" } } })).ProblemAsync(403);
+            await (await api.PutAsJsonAsync("/api/v1/tax-rates/DE", new { name = "VAT", ratePercent = "1" })).ProblemAsync(403);
         }
 
         Assert.Equal(products, await app.CountAsync<Product>());
@@ -131,8 +131,8 @@ public abstract class CatalogApiTests(AccrueApp app)
             productId, code = Http.Unique("tiers"), name = "Tiered", model = "Tiered",
             prices = new object[]
             {
-                new { currency = "EUR", amount = 0m, tiers = new[] { new { upTo = (int?)10, unitPrice = 2m }, new { upTo = (int?)5, unitPrice = 1m }, new { upTo = (int?)null, unitPrice = 0.5m } } },
-                new { currency = "XYZ", amount = -1m, tiers = new[] { new { upTo = (int?)null, unitPrice = 1m } } },
+                new { currency = "EUR", amount = "0", tiers = new[] { new { upTo = (int?)10, unitPrice = "2" }, new { upTo = (int?)5, unitPrice = "1" }, new { upTo = (int?)null, unitPrice = "0.5" } } },
+                new { currency = "XYZ", amount = "-1", tiers = new[] { new { upTo = (int?)null, unitPrice = "1" } } },
             },
         })).ProblemAsync(400);
         Assert.Equal(["prices[0].tiers", "prices[1].amount", "prices[1].currency"], problem.ErrorKeys().Order());
@@ -142,14 +142,14 @@ public abstract class CatalogApiTests(AccrueApp app)
         Assert.Equal(["code"], problem.ErrorKeys());
 
         var planId = await app.DbAsync(db => db.Plans.Where(p => p.Code == "reporting-monthly").Select(p => p.Id).SingleAsync());
-        problem = await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "USD", amount = -3m } } })).ProblemAsync(400);
+        problem = await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = new[] { new { currency = "USD", amount = "-3" } } })).ProblemAsync(400);
         Assert.Equal(["prices[0].amount"], problem.ErrorKeys());
         problem = await (await api.PostAsJsonAsync($"/api/v1/plans/{planId}/prices", new { prices = Array.Empty<object>() })).ProblemAsync(400);
         Assert.Equal(["prices"], problem.ErrorKeys());
 
-        problem = await (await api.PutAsJsonAsync("/api/v1/tax-rates/FR", new { name = "TVA", ratePercent = 150m })).ProblemAsync(400);
+        problem = await (await api.PutAsJsonAsync("/api/v1/tax-rates/FR", new { name = "TVA", ratePercent = "150" })).ProblemAsync(400);
         Assert.Equal(["ratePercent"], problem.ErrorKeys());
-        problem = await (await api.PutAsJsonAsync("/api/v1/tax-rates/QQ", new { name = "VAT", ratePercent = 10m })).ProblemAsync(400);
+        problem = await (await api.PutAsJsonAsync("/api/v1/tax-rates/QQ", new { name = "VAT", ratePercent = "10" })).ProblemAsync(400);
         Assert.Equal(["country"], problem.ErrorKeys());
 
         Assert.Equal(products, await app.CountAsync<Product>());
@@ -162,16 +162,16 @@ public abstract class CatalogApiTests(AccrueApp app)
     public async Task Tax_rates_are_set_in_percent_and_stored_as_fractions()
     {
         var api = await app.OperatorApiAsync();
-        var response = await api.PutAsJsonAsync("/api/v1/tax-rates/fr", new { name = "TVA", ratePercent = 20m });
+        var response = await api.PutAsJsonAsync("/api/v1/tax-rates/fr", new { name = "TVA", ratePercent = "20" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0.2m, await app.DbAsync(db => db.TaxRates.Where(t => t.Country == "FR").Select(t => t.Rate).SingleAsync()));
-        response = await api.PutAsJsonAsync("/api/v1/tax-rates/FR", new { name = "TVA", ratePercent = 5.5m });
-        Assert.Equal(5.5m, (await response.JsonAsync()).GetProperty("ratePercent").GetDecimal());
+        response = await api.PutAsJsonAsync("/api/v1/tax-rates/FR", new { name = "TVA", ratePercent = "5.5" });
+        Assert.Equal(5.5m, (await response.JsonAsync()).GetProperty("ratePercent").GetMoney());
         Assert.Equal(1, await app.DbAsync(db => db.TaxRates.CountAsync(t => t.Country == "FR")));
 
         var list = (await (await api.GetAsync("/api/v1/tax-rates")).JsonAsync()).GetProperty("items");
         var france = list.EnumerateArray().Single(r => r.GetProperty("country").GetString() == "FR");
-        Assert.Equal(("France", 0.055m), (france.GetProperty("countryName").GetString(), france.GetProperty("rate").GetDecimal()));
+        Assert.Equal(("France", 0.055m), (france.GetProperty("countryName").GetString(), france.GetProperty("rate").GetMoney()));
 
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync("/api/v1/tax-rates/FR")).StatusCode);
         Assert.Equal(0, await app.DbAsync(db => db.TaxRates.CountAsync(t => t.Country == "FR")));

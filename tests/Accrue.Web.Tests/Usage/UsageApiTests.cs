@@ -23,7 +23,7 @@ public abstract class UsageApiTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var order = await placed.JsonAsync();
         // 2 × EUR 18.00 (the demo's EUR price) + 19 % German VAT.
-        Assert.Equal((36.00m, 6.84m, 42.84m), (order.GetProperty("subtotal").GetDecimal(), order.GetProperty("tax").GetDecimal(), order.GetProperty("total").GetDecimal()));
+        Assert.Equal((36.00m, 6.84m, 42.84m), (order.GetProperty("subtotal").GetMoney(), order.GetProperty("tax").GetMoney(), order.GetProperty("total").GetMoney()));
         Assert.Equal(("UnitPack", 2, "packs"), (order.GetProperty("type").GetString(), order.GetProperty("quantity").GetInt32(), order.GetProperty("quantityUnit").GetString()));
         var orderId = order.GetProperty("id").GetGuid();
         Assert.Null(await app.BalanceAsync(customer.OrganizationId, "sms"));

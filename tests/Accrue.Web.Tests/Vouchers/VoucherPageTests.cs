@@ -77,7 +77,7 @@ public abstract class VoucherPageTests(AccrueApp app)
         var acme = await AcmeAsync();
         var api = await Api.ApiKeysForTests.OperatorApiAsync(app);
         var created = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(api, "/api/v1/voucher-batches",
-            new { name = Http.Unique("Print USD"), kind = "Print", amount = 25m, currency = "USD", count = 1, expiresOn = Expiry });
+            new { name = Http.Unique("Print USD"), kind = "Print", amount = "25", currency = "USD", count = 1, expiresOn = Expiry });
         var batchId = (await Api.ApiKeysForTests.JsonAsync(created)).GetProperty("id").GetGuid();
         var code = await app.DbAsync(db => db.Vouchers.Where(v => v.BatchId == batchId).Select(v => v.Code).SingleAsync());
         var before = await app.DbAsync(db => db.Wallets.IgnoreQueryFilters().Where(w => w.OrganizationId == acme).Select(w => w.Balance).SingleOrDefaultAsync());

@@ -27,7 +27,7 @@ public abstract class VoucherTests(AccrueApp app)
     }
 
     private Task<(Guid Id, List<string> Codes)> PrintEurAsync(decimal amount = 10m, int count = 3) =>
-        BatchAsync(new { name = Http.Unique("Print EUR"), kind = "Print", amount, currency = "EUR", count, expiresOn = Expiry() });
+        BatchAsync(new { name = Http.Unique("Print EUR"), kind = "Print", amount = amount.Wire(), currency = "EUR", count, expiresOn = Expiry() });
 
     private static Task<HttpResponseMessage> RedeemAsync(Customer customer, string code) =>
         customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers/redeem", new { code });
@@ -61,13 +61,13 @@ public abstract class VoucherTests(AccrueApp app)
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd");
         (object Body, string Field)[] bad =
         [
-            (new { name = "x", kind = "Print", amount = 10m, currency = "EUR", count = 0, expiresOn = Expiry() }, "Count"),
-            (new { name = "x", kind = "Print", amount = 10m, currency = "EUR", count = 10_001, expiresOn = Expiry() }, "Count"),
-            (new { name = "x", kind = "Print", amount = 10m, currency = "EUR", count = 5, expiresOn = yesterday }, "ExpiresOn"),
-            (new { name = "x", kind = "Print", amount = 10m, currency = "EUR", units = 5, meter = "sms", count = 5, expiresOn = Expiry() }, "Amount"),
+            (new { name = "x", kind = "Print", amount = "10", currency = "EUR", count = 0, expiresOn = Expiry() }, "Count"),
+            (new { name = "x", kind = "Print", amount = "10", currency = "EUR", count = 10_001, expiresOn = Expiry() }, "Count"),
+            (new { name = "x", kind = "Print", amount = "10", currency = "EUR", count = 5, expiresOn = yesterday }, "ExpiresOn"),
+            (new { name = "x", kind = "Print", amount = "10", currency = "EUR", units = 5, meter = "sms", count = 5, expiresOn = Expiry() }, "Amount"),
             (new { name = "x", kind = "Print", count = 5, expiresOn = Expiry() }, "Amount"),
             (new { name = "x", kind = "Print", units = 5, meter = "telepathy", count = 5, expiresOn = Expiry() }, "Meter"),
-            (new { name = "x", kind = "Print", amount = 10.005m, currency = "EUR", count = 5, expiresOn = Expiry() }, "Amount"),
+            (new { name = "x", kind = "Print", amount = "10.005", currency = "EUR", count = 5, expiresOn = Expiry() }, "Amount"),
             (new { name = "x", kind = "Online", units = 5, meter = "sms", count = 5, expiresOn = Expiry() }, "Price"),
         ];
         foreach (var (body, field) in bad)
@@ -76,7 +76,7 @@ public abstract class VoucherTests(AccrueApp app)
             Assert.True(problem.GetProperty("errors").TryGetProperty(JsonNamingPolicy.CamelCase.ConvertName(field), out _), $"{field}: {problem}");
         }
         await (await (await app.OrganizationApiAsync()).PostAsJsonAsync("/api/v1/voucher-batches",
-            new { name = "x", kind = "Print", amount = 10m, currency = "EUR", count = 5, expiresOn = Expiry() })).ProblemAsync(403);
+            new { name = "x", kind = "Print", amount = "10", currency = "EUR", count = 5, expiresOn = Expiry() })).ProblemAsync(403);
         Assert.Equal(batches, await app.CountAsync<VoucherBatch>());
         Assert.Equal(vouchers, await app.CountAsync<Voucher>());
     }
@@ -112,7 +112,7 @@ public abstract class VoucherTests(AccrueApp app)
         Assert.NotNull(await app.DbAsync(db => db.VoucherBatches.Where(b => b.Id == id).Select(b => b.ExportedAt).SingleAsync()));
         Assert.Equal(1, await app.DbAsync(db => db.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == "VoucherBatch.Exported" && a.EntityId == id.ToString())));
 
-        var (online, _) = await BatchAsync(new { name = "Online", kind = "Online", amount = 5m, currency = "EUR", count = 1, expiresOn = Expiry() });
+        var (online, _) = await BatchAsync(new { name = "Online", kind = "Online", amount = "5", currency = "EUR", count = 1, expiresOn = Expiry() });
         await (await api.GetAsync($"/api/v1/voucher-batches/{online}/export.csv")).ProblemAsync(409);
         Assert.Null(await app.DbAsync(db => db.VoucherBatches.Where(b => b.Id == online).Select(b => b.ExportedAt).SingleAsync()));
     }
@@ -121,15 +121,15 @@ public abstract class VoucherTests(AccrueApp app)
     public async Task Buying_online_vouchers_by_card_sells_the_codes_without_tax_and_emails_them()
     {
         var customer = await app.NewCustomerAsync();
-        var (batchId, _) = await BatchAsync(new { name = Http.Unique("Wallet EUR 25"), kind = "Online", amount = 25m, currency = "EUR", count = 5, expiresOn = Expiry() });
+        var (batchId, _) = await BatchAsync(new { name = Http.Unique("Wallet EUR 25"), kind = "Online", amount = "25", currency = "EUR", count = 5, expiresOn = Expiry() });
 
         var response = await customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers/purchase",
             new { batchId, quantity = 2, acknowledged = true, card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" } });
 
         var body = await response.JsonAsync();
         Assert.Equal("Succeeded", body.GetProperty("order").GetProperty("status").GetString());
-        Assert.Equal(50m, body.GetProperty("order").GetProperty("total").GetDecimal());
-        Assert.Equal(0m, body.GetProperty("order").GetProperty("tax").GetDecimal());
+        Assert.Equal(50m, body.GetProperty("order").GetProperty("total").GetMoney());
+        Assert.Equal(0m, body.GetProperty("order").GetProperty("tax").GetMoney());
         var codes = body.GetProperty("codes").EnumerateArray().Select(c => c.GetString()!).ToList();
         Assert.Equal(2, codes.Count);
         var sold = await app.DbAsync(db => db.Vouchers.Where(v => v.BatchId == batchId && v.Status == VoucherStatus.Sold).ToListAsync());
@@ -152,7 +152,7 @@ public abstract class VoucherTests(AccrueApp app)
     public async Task Buying_more_vouchers_than_are_left_is_refused_before_anything_is_charged()
     {
         var customer = await app.NewCustomerAsync();
-        var (batchId, _) = await BatchAsync(new { name = Http.Unique("Scarce"), kind = "Online", amount = 5m, currency = "EUR", count = 1, expiresOn = Expiry() });
+        var (batchId, _) = await BatchAsync(new { name = Http.Unique("Scarce"), kind = "Online", amount = "5", currency = "EUR", count = 1, expiresOn = Expiry() });
         var orders = await app.CountAsync<Order>();
 
         var problem = await (await customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/vouchers/purchase",
@@ -171,7 +171,7 @@ public abstract class VoucherTests(AccrueApp app)
         var response = await RedeemAsync(customer, VoucherCode.Format(codes[0]).ToLowerInvariant());
 
         var body = await response.JsonAsync();
-        Assert.Equal(12.50m, body.GetProperty("walletBalance").GetDecimal());
+        Assert.Equal(12.50m, body.GetProperty("walletBalance").GetMoney());
         Assert.Equal(12.50m, await BalanceAsync(customer.OrganizationId));
         var entry = await app.DbAsync(db => db.WalletEntries.IgnoreQueryFilters().SingleAsync(e => e.OrganizationId == customer.OrganizationId));
         Assert.Equal((WalletEntryKind.Voucher, 12.50m, $"voucher:{codes[0]}"), (entry.Kind, entry.Amount, entry.UniqueKey));
@@ -199,7 +199,7 @@ public abstract class VoucherTests(AccrueApp app)
         var customer = await app.NewCustomerAsync();
         var (batchId, codes) = await PrintEurAsync();
         (await RedeemAsync(customer, codes[0])).EnsureSuccessStatusCode();
-        var expired = await BatchAsync(new { name = Http.Unique("Old"), kind = "Print", amount = 5m, currency = "EUR", count = 1, expiresOn = Expiry() });
+        var expired = await BatchAsync(new { name = Http.Unique("Old"), kind = "Print", amount = "5", currency = "EUR", count = 1, expiresOn = Expiry() });
         await app.DbAsync(db => db.VoucherBatches.Where(b => b.Id == expired.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.ExpiresOn, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2))));
         var entries = await EntriesAsync(customer.OrganizationId);
 

@@ -38,7 +38,7 @@ public abstract class WalletConcurrencyTests(AccrueApp app, ITestOutputHelper ou
                 // Slightly more debits than credits of similar size, so the balance keeps touching zero and some debits are refused.
                 var credit = random.Next(100) < 48;
                 var amount = random.Next(1, 2_000) / 100m;
-                var response = await api.PostAsJsonAsync(url, new { direction = credit ? "Credit" : "Debit", amount, reason = "load" });
+                var response = await api.PostAsJsonAsync(url, new { direction = credit ? "Credit" : "Debit", amount = amount.Wire(), reason = "load" });
                 if (response.StatusCode == HttpStatusCode.Created) { succeeded++; signed += credit ? amount : -amount; }
                 else if (response.StatusCode == HttpStatusCode.Conflict) refused++;
                 else throw new Xunit.Sdk.XunitException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

@@ -22,7 +22,7 @@ public abstract class WalletTests(AccrueApp app)
     };
 
     private static object TopUpBody(decimal amount, string card = GoodCard) =>
-        new { amount, card = new { number = card, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true };
+        new { amount = amount.Wire(), card = new { number = card, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true };
 
     [Fact]
     public async Task A_portal_top_up_by_card_adds_exactly_the_amount_and_issues_no_invoice()
@@ -239,7 +239,7 @@ public abstract class WalletTests(AccrueApp app)
     {
         var customer = await NewPrepaidAsync();
         var response = await (await app.OperatorApiAsync()).PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet/adjustments",
-            new { direction, amount = (decimal)amount, reason });
+            new { direction, amount = ((decimal)amount).Wire(), reason });
         Assert.Contains(field, (await response.ProblemAsync(400)).ErrorKeys());
         Assert.Empty(await EntriesAsync(customer.OrganizationId));
     }
@@ -267,7 +267,7 @@ public abstract class WalletTests(AccrueApp app)
 
         var debit = await AdjustAsync(operatorApi, customer.OrganizationId, "Debit", 10.01m, "Too much");
         Assert.Contains("can't be debited", (await debit.ProblemAsync(409)).GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var withdraw = await operatorApi.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet/withdrawals", new { amount = 11m, reason = "Too much" });
+        var withdraw = await operatorApi.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet/withdrawals", new { amount = "11", reason = "Too much" });
         await withdraw.ProblemAsync(409);
         var byCustomer = await AdjustAsync(customer.Api, customer.OrganizationId, "Credit", 100m, "Free money");
         await byCustomer.ProblemAsync(403);
@@ -275,9 +275,9 @@ public abstract class WalletTests(AccrueApp app)
 
         var all = await operatorApi.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet/withdrawals", new { reason = "Closing" });
         Assert.Equal(HttpStatusCode.Created, all.StatusCode);
-        Assert.Equal(-10.00m, (await all.JsonAsync()).GetProperty("amount").GetDecimal());
+        Assert.Equal(-10.00m, (await all.JsonAsync()).GetProperty("amount").GetMoney());
         var wallet = await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet")).JsonAsync();
-        Assert.Equal(0m, wallet.GetProperty("balance").GetDecimal());
+        Assert.Equal(0m, wallet.GetProperty("balance").GetMoney());
         var entries = await (await customer.Api.GetAsync($"/api/v1/organizations/{customer.OrganizationId}/wallet/entries?direction=Debit")).JsonAsync();
         Assert.Equal(["Withdrawal"], entries.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList());
     }
@@ -298,7 +298,7 @@ public abstract class WalletTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var body = await first.JsonAsync();
         Assert.Equal("Succeeded", body.GetProperty("order").GetProperty("status").GetString());
-        Assert.Equal(25.00m, body.GetProperty("entry").GetProperty("balanceAfter").GetDecimal());
+        Assert.Equal(25.00m, body.GetProperty("entry").GetProperty("balanceAfter").GetMoney());
         var again = await SendAsync(25.00m);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(body.GetProperty("order").GetProperty("id").GetGuid(), (await again.JsonAsync()).GetProperty("order").GetProperty("id").GetGuid());
@@ -327,7 +327,7 @@ public abstract class WalletTests(AccrueApp app)
         app.DbAsync(async db => (await db.Wallets.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(w => w.OrganizationId == organizationId))?.Balance ?? 0m);
 
     private static Task<HttpResponseMessage> AdjustAsync(HttpClient api, Guid organizationId, string? direction, decimal amount, string reason) =>
-        api.PostAsJsonAsync($"/api/v1/organizations/{organizationId}/wallet/adjustments", new { direction, amount, reason });
+        api.PostAsJsonAsync($"/api/v1/organizations/{organizationId}/wallet/adjustments", new { direction, amount = amount.Wire(), reason });
 }
 
 internal static class WalletResponses

@@ -225,6 +225,8 @@ public abstract class WebhookTests(AccrueApp app, MovableClock clock)
         var orderEvent = receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).Single(p => p.GetProperty("type").GetString() == WebhookEvents.OrderStatusChanged);
         Assert.Equal(order.Id, orderEvent.GetProperty("data").GetProperty("id").GetGuid());
         Assert.Equal("Succeeded", orderEvent.GetProperty("data").GetProperty("status").GetString());
+        // Amounts travel as decimal strings with the currency's digits, in webhook payloads too (issue 15 §32).
+        Assert.Equal(order.Total.ToString("F2", System.Globalization.CultureInfo.InvariantCulture), orderEvent.GetProperty("data").GetMoneyText("total"));
         var invoiceEvent = receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).Single(p => p.GetProperty("type").GetString() == WebhookEvents.InvoiceIssued);
         Assert.Equal(order.Id, invoiceEvent.GetProperty("data").GetProperty("orderId").GetGuid());
     }

@@ -46,8 +46,12 @@ public static class ApiSetup
             var lenient = o.SerializerOptions.Converters.OfType<JsonStringEnumConverter>().ToList();
             foreach (var converter in lenient) o.SerializerOptions.Converters.Remove(converter);
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // Integers are JSON integers ("12" is refused); every decimal is a decimal string (docs/api.md, "Numbers and money").
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new DecimalStringJsonConverter());
         });
         builder.Services.AddApiRateLimits();
+        builder.Services.Configure<ApiLicenseOptions>(builder.Configuration.GetSection("Api:License"));
         builder.Services.AddOpenApi(o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith(Prefix[1..], StringComparison.Ordinal) == true;
@@ -66,12 +70,16 @@ public static class ApiSetup
                 };
                 return Task.CompletedTask;
             });
+            o.AddDocumentTransformer(ApiDocument.DescribeAsync);
+            o.AddOperationTransformer(ApiDocument.DeclareIdempotencyKeyAsync);
+            o.AddSchemaTransformer(WireSchemas.DescribeNumbersAsync);
             // Every problem this API writes carries traceId, and validation problems their field errors: declare both.
             o.AddSchemaTransformer((schema, context, _) =>
             {
                 if (!typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type)) return Task.CompletedTask;
                 schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
                 schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String };
+                schema.Properties["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A stable machine-readable name of the error, such as `validation_failed`." };
                 schema.Properties["errors"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Object,

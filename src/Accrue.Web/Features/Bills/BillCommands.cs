@@ -3,6 +3,7 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
+using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
@@ -170,7 +171,7 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
             case ChargeOutcome.Declined:
                 (payment.Status, payment.SettledAt) = (PaymentStatus.Declined, now);
                 await db.PublishWebhookAsync(payment.OrganizationId, WebhookEvents.PaymentFailed,
-                    new PaymentFailedEvent(payment.Id, null, ids, payment.Currency, payment.Amount, payment.Message), ct);
+                    new PaymentFailedEvent(payment.Id, null, ids, payment.Currency, payment.Amount.ToAmount(payment.Currency), payment.Message), ct);
                 foreach (var invoice in invoices)
                 {
                     invoice.PaymentId = null;

@@ -19,15 +19,19 @@ public sealed record ProductResponse(
 public sealed record SeatTypeResponse(Guid Id, string Code, string Name, IReadOnlyList<string> Modules, int SortOrder);
 
 /// <summary>A price in one currency; seat prices are keyed by seat type code.</summary>
-public sealed record PriceResponse(string Currency, decimal Amount, IReadOnlyList<PriceTier> Tiers, int PackageSize, IReadOnlyDictionary<string, decimal>? SeatPrices);
+public sealed record PriceResponse(string Currency, Amount Amount, IReadOnlyList<PriceTierResponse> Tiers, int PackageSize, IReadOnlyDictionary<string, Amount>? SeatPrices);
+
+/// <summary>A tier up to and including <c>upTo</c> units (null: no limit), in the price's currency.</summary>
+public sealed record PriceTierResponse(int? UpTo, Amount UnitPrice, Amount FlatFee);
 
 public sealed record PlanVersionResponse(Guid Id, int Number, IReadOnlyList<PriceResponse> Prices, DateTimeOffset CreatedAt)
 {
     public static PlanVersionResponse From(PlanVersion v, IReadOnlyList<SeatType> seats)
     {
         var codes = seats.ToDictionary(s => s.Id, s => s.Code);
-        return new(v.Id, v.Number, [.. v.Prices.Select(p => new PriceResponse(p.Currency, p.Amount, p.Tiers, p.PackageSize,
-            p.SeatPrices?.Where(s => codes.ContainsKey(s.Key)).ToDictionary(s => codes[s.Key], s => s.Value)))], v.CreatedAt);
+        return new(v.Id, v.Number, [.. v.Prices.Select(p => new PriceResponse(p.Currency, p.Amount.ToAmount(p.Currency),
+            [.. p.Tiers.Select(t => new PriceTierResponse(t.UpTo, t.UnitPrice.ToAmount(p.Currency), t.FlatFee.ToAmount(p.Currency)))], p.PackageSize,
+            p.SeatPrices?.Where(s => codes.ContainsKey(s.Key)).ToDictionary(s => codes[s.Key], s => s.Value.ToAmount(p.Currency))))], v.CreatedAt);
     }
 }
 
@@ -78,8 +82,8 @@ public static class CatalogApi
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
     {
         var products = api.MapGroup("/products").WithTags("Catalog");
-        products.MapGet("/", ListProductsAsync).WithName("ListProducts").ProducesProblem(StatusCodes.Status400BadRequest);
-        products.MapGet("/{id:guid}", GetProductAsync).WithName("GetProduct").ProducesProblem(StatusCodes.Status404NotFound);
+        products.MapGet("/", ListProductsAsync).WithName("ListProducts").WithSummary("Lists the products of the catalog. The catalog is public to every key.").ProducesProblem(StatusCodes.Status400BadRequest);
+        products.MapGet("/{id:guid}", GetProductAsync).WithName("GetProduct").WithSummary("One product of the catalog.").ProducesProblem(StatusCodes.Status404NotFound);
         products.MapPost("/", CreateProductAsync).WithName("CreateProduct").WithSummary("Creates a product. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         products.MapPut("/{id:guid}", UpdateProductAsync).WithName("UpdateProduct").WithSummary("Edits a product. Operator keys only.")
@@ -89,7 +93,7 @@ public static class CatalogApi
         plans.MapGet("/", ListPlansAsync).WithName("ListPlans")
             .WithSummary("Lists plans with their seat types and current prices; organization keys see active plans only.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        plans.MapGet("/{id:guid}", GetPlanAsync).WithName("GetPlan").ProducesProblem(StatusCodes.Status404NotFound);
+        plans.MapGet("/{id:guid}", GetPlanAsync).WithName("GetPlan").WithSummary("One plan with its seat types and current prices; organization keys see active plans only.").ProducesProblem(StatusCodes.Status404NotFound);
         plans.MapPost("/", CreatePlanAsync).WithName("CreatePlan")
             .WithSummary("Creates a plan, with seat types and first prices if given. Operator keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);

@@ -48,7 +48,8 @@ public static class FaqApi
         faq.MapGet("/articles", ListArticlesAsync).WithName("ListFaqArticles")
             .WithSummary("Published articles, optionally matching every word of q and in one category (id or slug). Operator keys may ask for status=draft or all.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        faq.MapGet("/articles/{idOrSlug}", GetArticleAsync).WithName("GetFaqArticle")
+        // One path for reads and changes: {id} is the article's id or, for reads, its slug.
+        faq.MapGet("/articles/{id}", GetArticleAsync).WithName("GetFaqArticle")
             .WithSummary("One article by id or slug, with its Markdown body and sanitized HTML. Drafts only for operator keys.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         faq.MapPost("/articles", CreateArticleAsync).WithName("CreateFaqArticle").WithSummary("Writes a draft article; a blank slug is made from the title. Operator keys only.")
@@ -116,13 +117,14 @@ public static class FaqApi
     }
 
     private static async Task<Results<Ok<FaqArticleResponse>, ProblemHttpResult>> GetArticleAsync(
-        string idOrSlug, AccrueDb db, MarkdownRenderer markdown, CancellationToken ct)
+        [System.ComponentModel.Description("The article's id, or its slug (such as `reset-your-password`).")] string id, AccrueDb db, MarkdownRenderer markdown,
+        CancellationToken ct)
     {
         var drafts = db.Actor.IsOperator;
         var query = db.FaqArticles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published || drafts);
-        var article = Guid.TryParse(idOrSlug, out var id)
-            ? await query.SingleOrDefaultAsync(a => a.Id == id, ct)
-            : await query.SingleOrDefaultAsync(a => a.Slug == idOrSlug, ct);
+        var article = Guid.TryParse(id, out var guid)
+            ? await query.SingleOrDefaultAsync(a => a.Id == guid, ct)
+            : await query.SingleOrDefaultAsync(a => a.Slug == id, ct);
         return article is null ? Failure.NotFound("Article").ToProblem() : TypedResults.Ok(FaqArticleResponse.From(article, markdown));
     }
 

@@ -27,16 +27,16 @@ public sealed record InvoiceResponse(
     string Country,
     string Currency,
     IReadOnlyList<QuoteLineResponse> Lines,
-    decimal Subtotal,
-    decimal Tax,
-    decimal Total,
+    Amount Subtotal,
+    Amount Tax,
+    Amount Total,
     string? TaxNote,
     string? Reason)
 {
     public static InvoiceResponse From(Invoice i) =>
         new(i.Id, i.OrganizationId, i.Kind, i.Number, i.OrderId, i.CorrectsInvoiceId, i.IssuedOn, i.DueOn, i.Status, i.PaidAt,
-            i.BillingName, i.BillingAddress, i.Country, i.Currency, i.Lines.Select(QuoteLineResponse.From).ToList(),
-            i.Subtotal, i.Tax, i.Total, i.TaxNote, i.Reason);
+            i.BillingName, i.BillingAddress, i.Country, i.Currency, i.Lines.Select(l => QuoteLineResponse.From(l, i.Currency)).ToList(),
+            i.Subtotal.ToAmount(i.Currency), i.Tax.ToAmount(i.Currency), i.Total.ToAmount(i.Currency), i.TaxNote, i.Reason);
 }
 
 /// <summary>The invoice lines to credit, by index (0 is the first line), and why.</summary>
@@ -54,7 +54,7 @@ public static class InvoicesApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var group = api.MapGroup("/invoices").WithTags("Invoices");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice").WithSummary("One invoice or credit note as issued, with its lines and tax.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/pdf", PdfAsync).WithName("GetInvoicePdf")
             .WithSummary("The invoice as a PDF, rendered from the stored invoice.")

@@ -33,9 +33,9 @@ public static class MembersApi
     {
         var group = api.MapGroup("/organizations/{orgId:guid}/members").WithTags("Members");
 
-        group.MapGet("/", ListAsync).WithName("ListMembers")
+        group.MapGet("/", ListAsync).WithName("ListMembers").WithSummary("Lists the organization's members, oldest first.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetMember")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetMember").WithSummary("One member with their role, permission set and portal access.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", AddAsync).WithName("AddMember")
             .WithSummary("Adds a member; with portal access they get an invitation email to set a password.")
@@ -43,7 +43,7 @@ public static class MembersApi
         group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateMember")
             .WithSummary("Changes a member. The email can't be changed here, and the Owner can't be demoted (transfer ownership instead).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{id:guid}", RemoveAsync).WithName("RemoveMember")
+        group.MapDelete("/{id:guid}", RemoveAsync).WithName("RemoveMember").WithSummary("Removes a member and their sign-in; the Owner can't be removed (transfer ownership first).")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/organizations/{orgId:guid}/ownership", TransferOwnershipAsync).WithName("TransferOwnership").WithTags("Members")
             .WithSummary("Makes another member the Owner; the previous Owner stays as an Admin.")

@@ -4,6 +4,7 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Wallets;
+using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
@@ -323,7 +324,7 @@ public sealed class OrderCommands(
             (payment.Status, payment.SettledAt) = (PaymentStatus.Declined, now);
             order.Fail(now, result.Message ?? "The card was declined.");
             await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.PaymentFailed,
-                new PaymentFailedEvent(payment.Id, order.Id, [], payment.Currency, payment.Amount, payment.Message), ct);
+                new PaymentFailedEvent(payment.Id, order.Id, [], payment.Currency, payment.Amount.ToAmount(payment.Currency), payment.Message), ct);
             await db.PublishWebhookAsync(order.OrganizationId, WebhookEvents.OrderStatusChanged, WebhookData.Order(order), ct);
         }
         else

@@ -28,9 +28,9 @@ public sealed record OrderResponse(
     string Description,
     string Currency,
     IReadOnlyList<QuoteLineResponse> Lines,
-    decimal Subtotal,
-    decimal Tax,
-    decimal Total,
+    Amount Subtotal,
+    Amount Tax,
+    Amount Total,
     string? ProrationNote,
     Guid? SubscriptionId,
     string? PlacedBy,
@@ -43,16 +43,17 @@ public sealed record OrderResponse(
 {
     public static OrderResponse From(Order o) =>
         new(o.Id, o.OrganizationId, o.Reference, o.Type, o.Status, o.Quantity, o.QuantityUnit, o.Description, o.Currency,
-            o.Lines.Select(QuoteLineResponse.From).ToList(), o.Subtotal, o.Tax, o.Total, o.ProrationNote, o.SubscriptionId, o.PlacedBy,
+            o.Lines.Select(l => QuoteLineResponse.From(l, o.Currency)).ToList(), o.Subtotal.ToAmount(o.Currency), o.Tax.ToAmount(o.Currency),
+            o.Total.ToAmount(o.Currency), o.ProrationNote, o.SubscriptionId, o.PlacedBy,
             Accrue.Domain.Billing.EndDates.LastDay(o.NextExpiration), o.NextExpiration, o.InvoiceId, o.CreatedAt, o.CompletedAt,
             o.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new OrderEventResponse(e.At, e.Status, e.Note)).ToList());
 }
 
 /// <summary>One attempt to take the money; only the card's brand and last four digits are kept.</summary>
-public sealed record PaymentResponse(Guid Id, PaymentStatus Status, decimal Amount, string Currency, string? CardBrand, string? CardLast4,
+public sealed record PaymentResponse(Guid Id, PaymentStatus Status, Amount Amount, string Currency, string? CardBrand, string? CardLast4,
     string? GatewayReference, string? Message)
 {
-    public static PaymentResponse From(Payment p) => new(p.Id, p.Status, p.Amount, p.Currency, p.CardBrand, p.CardLast4, p.GatewayReference, p.Message);
+    public static PaymentResponse From(Payment p) => new(p.Id, p.Status, p.Amount.ToAmount(p.Currency), p.Currency, p.CardBrand, p.CardLast4, p.GatewayReference, p.Message);
 }
 
 /// <summary>Pay by <c>card</c> (the default), or send <c>"source": "Wallet"</c> to pay a prepaid organization's order from its wallet.</summary>
@@ -74,7 +75,7 @@ public static class OrdersApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var group = api.MapGroup("/orders").WithTags("Orders");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrder").WithSummary("One order with its lines and timeline.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/pay", PayAsync).WithName("PayOrder")
             .WithSummary("Pays an order waiting for payment by card (sandbox test cards in docs/payments.md), with the card on file with {\"source\": \"CardOnFile\"}, or from the prepaid wallet with {\"source\": \"Wallet\"}. An order is paid at most once.")

@@ -46,12 +46,12 @@ public static class OrganizationsApi
         group.MapGet("/", ListAsync).WithName("ListOrganizations")
             .WithSummary("Lists the organizations the key may see, oldest first.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrganization")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetOrganization").WithSummary("One organization with its billing details, mode, currency and status.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", CreateAsync).WithName("CreateOrganization")
             .WithSummary("Creates an organization with its Owner, who gets an invitation email. Operator and partner keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateOrganization")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateOrganization").WithSummary("Changes an organization's name, billing name and address, country, currency, time zone and billing mode. Operator and partner keys only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteOrganization")
             .WithSummary("Closes the organization (status Closed) with ?reason=…; its rows are kept. The same as POST …/close.")

@@ -46,14 +46,16 @@ public sealed record SubscriptionResponse(
     DateTimeOffset CreatedAt);
 
 /// <summary>
-/// One line of a quote, an order or an invoice. <c>PeriodEnd</c> is exclusive (the first day no longer
-/// covered, as stored); <c>PeriodLastDay</c> is the last day covered, the one pages, emails and PDFs show.
+/// One line in the currency of its quote, order or invoice; <c>taxRate</c> is a fraction (0.19).
+/// <c>PeriodEnd</c> is exclusive (the first day no longer covered, as stored); <c>PeriodLastDay</c> is the
+/// last day covered, the one pages, emails and PDFs show.
 /// </summary>
-public sealed record QuoteLineResponse(string Description, decimal Quantity, decimal UnitPrice, decimal Amount, decimal TaxRate, decimal Tax,
+public sealed record QuoteLineResponse(string Description, decimal Quantity, Amount UnitPrice, Amount Amount, decimal TaxRate, Amount Tax,
     DateOnly? PeriodStart, DateOnly? PeriodEnd, DateOnly? PeriodLastDay)
 {
-    public static QuoteLineResponse From(ChargeLine l) =>
-        new(l.Description, l.Quantity, l.UnitPrice, l.Amount, l.TaxRate, l.Tax, l.PeriodStart, l.PeriodEnd, EndDates.LastDay(l.PeriodEnd));
+    public static QuoteLineResponse From(ChargeLine l, string currency) =>
+        new(l.Description, l.Quantity, l.UnitPrice.ToAmount(currency), l.Amount.ToAmount(currency), l.TaxRate, l.Tax.ToAmount(currency),
+            l.PeriodStart, l.PeriodEnd, EndDates.LastDay(l.PeriodEnd));
 }
 
 /// <summary>The days of the term a mid-term change pays for: <c>DaysLeft</c> of <c>DaysInTerm</c>, also told as months and days.</summary>
@@ -66,9 +68,9 @@ public sealed record QuoteResponse(
     int Quantity,
     string QuantityUnit,
     IReadOnlyList<QuoteLineResponse> Lines,
-    decimal Subtotal,
-    decimal Tax,
-    decimal Total,
+    Amount Subtotal,
+    Amount Tax,
+    Amount Total,
     string Currency,
     ProrationResponse? Proration,
     string? TaxNote,
@@ -78,8 +80,8 @@ public sealed record QuoteResponse(
     {
         var q = p.Quote;
         var proration = q.Proration is { } r ? new ProrationResponse(r.EffectiveDate, r.DaysLeft, r.DaysInTerm, r.Months, r.Days, r.Describe()) : null;
-        return new(p.Type, p.Description, p.Quantity, p.QuantityUnit, q.Lines.Select(QuoteLineResponse.From).ToList(),
-            q.Subtotal, q.Tax, q.Total, q.Currency, proration, p.TaxNote, OrderCommands.AcknowledgementText);
+        return new(p.Type, p.Description, p.Quantity, p.QuantityUnit, q.Lines.Select(l => QuoteLineResponse.From(l, q.Currency)).ToList(),
+            q.Subtotal.ToAmount(q.Currency), q.Tax.ToAmount(q.Currency), q.Total.ToAmount(q.Currency), q.Currency, proration, p.TaxNote, OrderCommands.AcknowledgementText);
     }
 }
 
@@ -107,9 +109,9 @@ public static class SubscriptionsApi
     {
         var group = api.MapGroup("/organizations/{orgId:guid}/subscriptions").WithTags("Subscriptions");
 
-        group.MapGet("/", ListAsync).WithName("ListSubscriptions")
+        group.MapGet("/", ListAsync).WithName("ListSubscriptions").WithSummary("Lists the organization's subscriptions, oldest first; filter by status.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetSubscription")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetSubscription").WithSummary("One subscription with its term, seats (purchased and assigned), add-ons and physical goods.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         Purchase<SubscribeRequest>(group, "/", "Subscribe", "activates a plan for the chosen seats or quantity and months",
@@ -131,11 +133,11 @@ public static class SubscriptionsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         Change(group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelSubscription")
             .WithSummary("Cancels at the period end or at once, as the plan's rule says; operator keys may cancel at once."));
-        Change(group.MapPost("/{id:guid}/undo-cancel", UndoCancelAsync).WithName("UndoCancelSubscription"));
-        Change(group.MapPost("/{id:guid}/pause", PauseAsync).WithName("PauseSubscription"));
+        Change(group.MapPost("/{id:guid}/undo-cancel", UndoCancelAsync).WithName("UndoCancelSubscription").WithSummary("Withdraws a cancellation scheduled for the period end."));
+        Change(group.MapPost("/{id:guid}/pause", PauseAsync).WithName("PauseSubscription").WithSummary("Pauses an active subscription; the paused days are added to the term on resume."));
         Change(group.MapPost("/{id:guid}/resume", ResumeAsync).WithName("ResumeSubscription")
             .WithSummary("Resumes a paused subscription; the paused days are added to the term."));
-        Change(group.MapPut("/{id:guid}/auto-renew", SetAutoRenewAsync).WithName("SetAutoRenew"));
+        Change(group.MapPut("/{id:guid}/auto-renew", SetAutoRenewAsync).WithName("SetAutoRenew").WithSummary("Turns automatic renewal on or off."));
         Change(group.MapPut("/{id:guid}/seats", SetSeatsAsync).WithName("SetSeats")
             .WithSummary("Sets seat counts mid-term, reductions included, without charge or credit. Operator keys only; customers add seats or choose fewer at renewal."));
         group.MapPost("/{id:guid}/deliveries", RecordDeliveryAsync).WithName("RecordDelivery")

@@ -96,9 +96,9 @@ public static class TicketsApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        org.MapPost("/{id:guid}/close", CloseAsync).WithName("CloseTicket")
+        org.MapPost("/{id:guid}/close", CloseAsync).WithName("CloseTicket").WithSummary("Closes the organization's ticket.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        org.MapPost("/{id:guid}/reopen", ReopenAsync).WithName("ReopenTicket")
+        org.MapPost("/{id:guid}/reopen", ReopenAsync).WithName("ReopenTicket").WithSummary("Reopens a resolved or closed ticket.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         org.MapGet("/{id:guid}/attachments/{attachmentId:guid}", (Guid orgId, Guid id, Guid attachmentId, TicketCommands tickets, CancellationToken ct) => AttachmentAsync(orgId, id, attachmentId, tickets, ct)).WithName("GetTicketAttachment")
             .WithSummary("An attachment's bytes, as a download with the type its content was recognised as.")
@@ -109,7 +109,7 @@ public static class TicketsApi
         queue.MapGet("", QueueAsync).WithName("ListTicketQueue")
             .WithSummary("The support queue across organizations (staff keys), oldest first, filtered.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        queue.MapGet("/{id:guid}", (Guid id, TicketCommands tickets, CancellationToken ct) => GetAsync(null, id, tickets, ct)).WithName("GetQueueTicket")
+        queue.MapGet("/{id:guid}", (Guid id, TicketCommands tickets, CancellationToken ct) => GetAsync(null, id, tickets, ct)).WithName("GetQueueTicket").WithSummary("One ticket of the support queue with its whole thread, internal notes included (staff keys).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         queue.MapPost("/{id:guid}/replies", (Guid id, TicketReplyRequest request, TicketCommands tickets, CancellationToken ct) => ReplyAsync(null, id, request, tickets, ct))
             .WithName("StaffReplyToTicket")
@@ -117,15 +117,15 @@ public static class TicketsApi
             .WithMetadata(new RequestSizeLimitAttribute(TicketUploads.MaxApiRequestBody))
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        queue.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignTicket")
+        queue.MapPost("/{id:guid}/assign", AssignAsync).WithName("AssignTicket").WithSummary("Assigns the ticket to a staff member, or takes the assignment away.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         queue.MapPost("/{id:guid}/status", StatusAsync).WithName("SetTicketStatus")
             .WithSummary("Moves the ticket to any status; the customer is emailed.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        queue.MapPost("/{id:guid}/priority", PriorityAsync).WithName("SetTicketPriority")
+        queue.MapPost("/{id:guid}/priority", PriorityAsync).WithName("SetTicketPriority").WithSummary("Changes the ticket's priority.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         queue.MapGet("/{id:guid}/attachments/{attachmentId:guid}", (Guid id, Guid attachmentId, TicketCommands tickets, CancellationToken ct) => AttachmentAsync(null, id, attachmentId, tickets, ct))
-            .WithName("GetQueueTicketAttachment")
+            .WithName("GetQueueTicketAttachment").WithSummary("An attachment's bytes for staff, as a download with the type its content was recognised as.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream", "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Usage;
@@ -10,8 +11,12 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Accrue.Web.Features.Usage;
 
-/// <summary>One usage event as sent. Quantity is read as a number so a fraction is refused per event, not as a broken body.</summary>
-public sealed record UsageEventInput(string? Id, string? Meter, decimal? Quantity, Guid? MemberId, string? Reference, DateTimeOffset? Timestamp);
+/// <summary>
+/// One usage event as sent. Quantity is a whole number, read as any JSON number so a fraction is refused per event,
+/// not as a broken body.
+/// </summary>
+public sealed record UsageEventInput(string? Id, string? Meter, [property: JsonConverter(typeof(WholeNumberJsonConverter))] decimal? Quantity, Guid? MemberId,
+    string? Reference, DateTimeOffset? Timestamp);
 
 public sealed record UsageEventResult(string? Id, UsageOutcome Outcome, string? Reason = null);
 

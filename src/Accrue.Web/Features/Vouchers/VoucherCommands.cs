@@ -7,6 +7,7 @@ using Accrue.Domain.Reference;
 using Accrue.Domain.Usage;
 using Accrue.Domain.Vouchers;
 using Accrue.Domain.Wallets;
+using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
@@ -53,8 +54,8 @@ public sealed record BatchSummary(VoucherBatch Batch, int Available, int Sold, i
 /// <summary>What a purchase of online vouchers did; <see cref="Codes"/> are shown this once, then only masked.</summary>
 public sealed record VoucherPurchase(Order Order, Payment? Payment, IReadOnlyList<string> Codes);
 
-/// <summary>A redeemed code and what it gave.</summary>
-public sealed record Redemption(string Code, string Credited, decimal? WalletBalance, long? UnitBalance);
+/// <summary>A redeemed code and what it gave: wallet credit (<see cref="Amount"/> in <see cref="Currency"/>) or <see cref="Units"/> of a meter.</summary>
+public sealed record Redemption(string Code, string Credited, decimal? Amount, string? Currency, long? Units, string? Meter, decimal? WalletBalance, long? UnitBalance);
 
 public static class VoucherText
 {
@@ -314,16 +315,17 @@ public sealed class VoucherCommands(
                 await transaction.RollbackAsync(ct);
                 return failure;
             }
-            redemption = new Redemption(code, Money.Format(amount, batch.Currency!), posted.Value!.BalanceAfter, null);
+            redemption = new Redemption(code, Money.Format(amount, batch.Currency!), amount, batch.Currency, null, null, posted.Value!.BalanceAfter, null);
         }
         else
         {
             var entry = await units.CreditAsync(organizationId, batch.Meter!, UnitEntryKind.Voucher, batch.Units!.Value, description, key, ct: ct);
-            redemption = new Redemption(code, $"{batch.Units:N0} {batch.Meter} units", null, entry.BalanceAfter);
+            redemption = new Redemption(code, $"{batch.Units:N0} {batch.Meter} units", null, null, batch.Units, batch.Meter, null, entry.BalanceAfter);
         }
         db.Audit("Voucher.Redeemed", nameof(Voucher), voucher.Id, organizationId, new { Code = VoucherCode.Mask(code), Batch = batch.Name, redemption.Credited });
         await db.PublishWebhookAsync(organizationId, WebhookEvents.VoucherRedeemed,
-            new VoucherRedeemedEvent(voucher.Id, VoucherCode.Mask(code), batch.Name, redemption.Credited, redemption.WalletBalance, redemption.UnitBalance), ct);
+            new VoucherRedeemedEvent(voucher.Id, VoucherCode.Mask(code), batch.Name, redemption.Amount.ToAmount(redemption.Currency), redemption.Currency,
+                redemption.Units, redemption.Meter, redemption.WalletBalance.ToAmount(redemption.Currency), redemption.UnitBalance), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Voucher {Code} redeemed by organization {Organization}", VoucherCode.Mask(code), organizationId);

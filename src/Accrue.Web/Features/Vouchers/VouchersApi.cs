@@ -11,11 +11,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Vouchers;
 
-public sealed record VoucherBatchResponse(Guid Id, string Name, VoucherKind Kind, decimal? Amount, string? Currency, long? Units, string? Meter,
-    decimal? Price, string? PriceCurrency, int Count, int Available, int Sold, int Redeemed, DateOnly ExpiresOn, DateTimeOffset? ExportedAt)
+/// <summary>A batch worth <c>amount</c> of wallet credit in <c>currency</c>, or <c>units</c> of a meter; online batches sell at <c>price</c> in <c>priceCurrency</c>.</summary>
+public sealed record VoucherBatchResponse(Guid Id, string Name, VoucherKind Kind, Amount? Amount, string? Currency, long? Units, string? Meter,
+    Amount? Price, string? PriceCurrency, int Count, int Available, int Sold, int Redeemed, DateOnly ExpiresOn, DateTimeOffset? ExportedAt)
 {
     public static VoucherBatchResponse From(BatchSummary s) =>
-        new(s.Batch.Id, s.Batch.Name, s.Batch.Kind, s.Batch.Amount, s.Batch.Currency, s.Batch.Units, s.Batch.Meter, s.Batch.Price, s.Batch.PriceCurrency,
+        new(s.Batch.Id, s.Batch.Name, s.Batch.Kind, s.Batch.Amount.ToAmount(s.Batch.Currency), s.Batch.Currency, s.Batch.Units, s.Batch.Meter,
+            s.Batch.Price.ToAmount(s.Batch.PriceCurrency), s.Batch.PriceCurrency,
             s.Batch.Count, s.Available, s.Sold, s.Redeemed, s.Batch.ExpiresOn, s.Batch.ExportedAt);
 }
 
@@ -24,12 +26,20 @@ public sealed record VoucherResponse(Guid Id, string Code, VoucherStatus Status,
 
 public sealed record VoucherBatchDetailResponse(VoucherBatchResponse Batch, IReadOnlyList<VoucherResponse> Codes);
 
-/// <summary>A voucher an organization bought, masked: the full code was shown once, after paying, and emailed.</summary>
-public sealed record OwnedVoucherResponse(Guid Id, string Code, string Batch, string Value, VoucherStatus Status, DateOnly ExpiresOn, Guid? OrderId);
+/// <summary>
+/// A voucher an organization bought, masked: the full code was shown once, after paying, and emailed. It is worth
+/// <c>amount</c> of wallet credit in <c>currency</c>, or <c>units</c> of <c>meter</c>.
+/// </summary>
+public sealed record OwnedVoucherResponse(Guid Id, string Code, string Batch, Amount? Amount, string? Currency, long? Units, string? Meter,
+    VoucherStatus Status, DateOnly ExpiresOn, Guid? OrderId);
 
 public sealed record RedeemVoucherRequest(string? Code);
 
-public sealed record RedeemVoucherResponse(string Code, string Credited, decimal? WalletBalance, long? UnitBalance);
+/// <summary>
+/// What a redeemed code gave: <c>amount</c> of wallet credit in <c>currency</c> and the new <c>walletBalance</c>, or
+/// <c>units</c> of <c>meter</c> and the new <c>unitBalance</c>. The code is masked.
+/// </summary>
+public sealed record RedeemVoucherResponse(string Code, Amount? Amount, string? Currency, long? Units, string? Meter, Amount? WalletBalance, long? UnitBalance);
 
 public sealed record BuyVouchersRequest(Guid BatchId, int Quantity, CardInput? Card, bool Acknowledged);
 
@@ -45,8 +55,8 @@ public static class VouchersApi
         batches.MapPost("/", CreateAsync).WithName("CreateVoucherBatch")
             .WithSummary("Issues a batch of single-use codes (operator only): online (sold in the portal) or print (exported for a print house).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
-        batches.MapGet("/{id:guid}", GetAsync).WithName("GetVoucherBatch").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        batches.MapGet("/", ListAsync).WithName("ListVoucherBatches").WithSummary("Lists the voucher batches with how many codes are available, sold and redeemed (operator keys only).").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        batches.MapGet("/{id:guid}", GetAsync).WithName("GetVoucherBatch").WithSummary("One voucher batch with its codes; sold online codes are masked (operator keys only).").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:guid}/export.csv", ExportAsync).WithName("ExportVoucherBatch")
             .WithSummary("The codes of a print batch as CSV for the print house; marks the batch exported (audited).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
@@ -118,7 +128,8 @@ public static class VouchersApi
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var rows = (await vouchers.BoughtAsync(orgId, ct)).Select(r => new OwnedVoucherResponse(
-            r.Voucher.Id, VoucherCode.Mask(r.Voucher.Code), r.Batch.Name, VoucherText.Value(r.Batch), r.Voucher.Status, r.Batch.ExpiresOn, r.Voucher.OrderId)).ToList();
+            r.Voucher.Id, VoucherCode.Mask(r.Voucher.Code), r.Batch.Name, r.Batch.Amount.ToAmount(r.Batch.Currency), r.Batch.Amount is null ? null : r.Batch.Currency,
+            r.Batch.Units, r.Batch.Meter, r.Voucher.Status, r.Batch.ExpiresOn, r.Voucher.OrderId)).ToList();
         var page = Paging.PageOf(rows, v => v.Id.ToString("N"), limit, cursor);
         return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
@@ -128,7 +139,8 @@ public static class VouchersApi
         var result = await vouchers.RedeemAsync(orgId, request.Code, ct);
         if (result.Failure is { } failure) return failure.ToProblem();
         var r = result.Value!;
-        return TypedResults.Ok(new RedeemVoucherResponse(VoucherCode.Mask(r.Code), r.Credited, r.WalletBalance, r.UnitBalance));
+        return TypedResults.Ok(new RedeemVoucherResponse(VoucherCode.Mask(r.Code), r.Amount.ToAmount(r.Currency), r.Currency, r.Units, r.Meter,
+            r.WalletBalance.ToAmount(r.Currency), r.UnitBalance));
     }
 
     private static async Task<Results<Ok<BuyVouchersResponse>, ProblemHttpResult>> BuyAsync(Guid orgId, BuyVouchersRequest request, VoucherCommands vouchers, CancellationToken ct)

@@ -11,14 +11,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Wallet;
 
 /// <summary>A prepaid organization's wallet: its balance is the running total of its ledger.</summary>
-public sealed record WalletResponse(Guid OrganizationId, decimal Balance, string Currency, long Entries);
+public sealed record WalletResponse(Guid OrganizationId, Amount Balance, string Currency, long Entries);
 
 /// <summary>One ledger entry: the amount is signed (credits positive, debits negative).</summary>
-public sealed record WalletEntryResponse(Guid Id, long Sequence, DateTimeOffset At, WalletEntryKind Kind, WalletDirection Direction, decimal Amount,
-    decimal BalanceAfter, string Currency, string Description, string? Reason, Guid? OrderId)
+public sealed record WalletEntryResponse(Guid Id, long Sequence, DateTimeOffset At, WalletEntryKind Kind, WalletDirection Direction, Amount Amount,
+    Amount BalanceAfter, string Currency, string Description, string? Reason, Guid? OrderId)
 {
     public static WalletEntryResponse From(WalletEntry e) =>
-        new(e.Id, e.Sequence, e.At, e.Kind, e.IsCredit ? WalletDirection.Credit : WalletDirection.Debit, e.Amount, e.BalanceAfter, e.Currency,
+        new(e.Id, e.Sequence, e.At, e.Kind, e.IsCredit ? WalletDirection.Credit : WalletDirection.Debit, e.Amount.ToAmount(e.Currency), e.BalanceAfter.ToAmount(e.Currency), e.Currency,
             e.Description, e.Reason, e.OrderId);
 }
 
@@ -71,7 +71,8 @@ public static class WalletApi
         if (organization is null) return Failure.NotFound("Organization").ToProblem();
         if (WalletCommands.NotPrepaid(organization) is { } postpaid) return postpaid.ToProblem();
         var wallet = await ledger.FindAsync(orgId, ct);
-        return TypedResults.Ok(new WalletResponse(orgId, wallet?.Balance ?? 0m, wallet?.Currency ?? organization.Currency, wallet?.LastSequence ?? 0));
+        var currency = wallet?.Currency ?? organization.Currency;
+        return TypedResults.Ok(new WalletResponse(orgId, (wallet?.Balance ?? 0m).ToAmount(currency), currency, wallet?.LastSequence ?? 0));
     }
 
     private static async Task<Results<Ok<Page<WalletEntryResponse>>, ProblemHttpResult>> EntriesAsync(

@@ -64,7 +64,7 @@ public static class WebhooksApi
             .WithName("CreateWebhookEndpoint").WithSummary("Registers an endpoint for some event types; the answer holds its signing secret.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         org.MapGet("/{id:guid}", (Guid orgId, Guid id, WebhookCommands c, CancellationToken ct) => GetAsync(orgId, id, c, ct))
-            .WithName("GetWebhookEndpoint")
+            .WithName("GetWebhookEndpoint").WithSummary("One of the organization's webhook endpoints (its secret is not shown again).")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         org.MapPut("/{id:guid}", (Guid orgId, Guid id, WebhookEndpointInput input, WebhookCommands c, CancellationToken ct) => UpdateAsync(orgId, id, input, c, ct))
             .WithName("UpdateWebhookEndpoint").WithSummary("Changes the URL, event types, description or enabled state.")
@@ -93,25 +93,25 @@ public static class WebhooksApi
             .WithName("CreateOperatorWebhookEndpoint").WithSummary("Registers an operator endpoint for some event types of every organization.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         op.MapGet("/{id:guid}", (Guid id, WebhookCommands c, CancellationToken ct) => GetAsync(null, id, c, ct))
-            .WithName("GetOperatorWebhookEndpoint")
+            .WithName("GetOperatorWebhookEndpoint").WithSummary("One operator webhook endpoint (operator keys only).")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         op.MapPut("/{id:guid}", (Guid id, WebhookEndpointInput input, WebhookCommands c, CancellationToken ct) => UpdateAsync(null, id, input, c, ct))
-            .WithName("UpdateOperatorWebhookEndpoint")
+            .WithName("UpdateOperatorWebhookEndpoint").WithSummary("Changes an operator endpoint's URL, event types, description or enabled state.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         op.MapDelete("/{id:guid}", (Guid id, WebhookCommands c, CancellationToken ct) => DeleteAsync(null, id, c, ct))
-            .WithName("DeleteOperatorWebhookEndpoint")
+            .WithName("DeleteOperatorWebhookEndpoint").WithSummary("Deletes an operator endpoint and its delivery log.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         op.MapPost("/{id:guid}/rotate-secret", (Guid id, WebhookCommands c, CancellationToken ct) => RotateAsync(null, id, c, ct))
-            .WithName("RotateOperatorWebhookSecret")
+            .WithName("RotateOperatorWebhookSecret").WithSummary("Replaces an operator endpoint's signing secret; the old one stops verifying at once.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         op.MapPost("/{id:guid}/test", (Guid id, WebhookCommands c, CancellationToken ct) => TestAsync(null, id, c, ct))
-            .WithName("SendOperatorWebhookTestEvent")
+            .WithName("SendOperatorWebhookTestEvent").WithSummary("Queues a webhook.test event for this operator endpoint only (one attempt, no retries).")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         op.MapGet("/{id:guid}/deliveries", (Guid id, WebhookCommands c, CancellationToken ct, int? limit, string? cursor) => DeliveriesAsync(null, id, c, limit, cursor, ct))
-            .WithName("ListOperatorWebhookDeliveries")
+            .WithName("ListOperatorWebhookDeliveries").WithSummary("An operator endpoint's deliveries, oldest first, each with its attempts.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         op.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", (Guid id, Guid deliveryId, WebhookCommands c, CancellationToken ct) => ReplayAsync(null, id, deliveryId, c, ct))
-            .WithName("ReplayOperatorWebhookDelivery")
+            .WithName("ReplayOperatorWebhookDelivery").WithSummary("Sends an operator endpoint's delivery again now, whatever its status (one attempt, no automatic retries).")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

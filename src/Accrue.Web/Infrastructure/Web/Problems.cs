@@ -97,6 +97,11 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json })
+        {
+            await JsonBodyErrors.ToFailure(httpContext, json).ToProblem().ExecuteAsync(httpContext);
+            return true;
+        }
         // A browser gets the HTML error page (ExceptionHandlerOptions.ExceptionHandlingPath) with the same status.
         var browser = Features.Errors.ErrorPages.IsBrowser(httpContext);
         if (exception is BadHttpRequestException bad)

@@ -93,6 +93,50 @@ public abstract partial class BrowserTest(BrowserSite site, ITestOutputHelper ou
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
+    /// <summary>
+    /// Follows a main-navigation link by its text: clicks it where it shows, otherwise first opens the
+    /// header drop-down (or, on a phone, the "Menu" panel) that holds it.
+    /// </summary>
+    protected static async Task NavigateAsync(IPage page, string text)
+    {
+        var desktop = page.Locator("nav[aria-label='Main']");
+        var mobile = page.Locator("nav[aria-label='Main (mobile)']");
+        var nav = await desktop.IsVisibleAsync() ? desktop : mobile;
+        var link = nav.GetByRole(AriaRole.Link, new() { Name = text, Exact = true, IncludeHidden = true });
+        if (await link.CountAsync() == 1)
+        {
+            if (!await link.IsVisibleAsync())
+            {
+                var opener = nav == desktop
+                    ? desktop.Locator("details", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = text, Exact = true, IncludeHidden = true }) }).Locator("summary")
+                    : page.Locator("details.nav-toggle > summary");
+                await opener.ClickAsync();
+            }
+            await link.ClickAsync();
+            return;
+        }
+        throw new InvalidOperationException($"No navigation link \"{text}\" on {page.Url}.");
+    }
+
+    /// <summary>Saves a full-page screenshot under the test project's TestResults/screenshots/, for a person to look at.</summary>
+    protected async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var directory = Path.Combine(TestResultsDirectory(), "screenshots");
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+        output.WriteLine($"Screenshot of {page.Url}: {file}");
+    }
+
+    private static string TestResultsDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (directory.GetFiles("*.csproj").Length > 0) return Path.Combine(directory.FullName, "TestResults");
+        }
+        return Path.Combine(AppContext.BaseDirectory, "TestResults");
+    }
+
     protected static ILocator Field(IPage page, string name) => page.Locator($"[name='{name}']");
 
     /// <summary>Sets a form field by its name, whether it is a text box, a select or a group of radio buttons.</summary>

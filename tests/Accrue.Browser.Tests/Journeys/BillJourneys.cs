@@ -19,7 +19,7 @@ public sealed class BillJourneys(BrowserSite site, ITestOutputHelper output) : B
 
         var owner = await OpenAsync();
         await SignInAsync(owner, "owner@globex.test", DemoPassword);
-        await owner.GetByRole(AriaRole.Link, new() { Name = "Bills", Exact = true }).First.ClickAsync();
+        await NavigateAsync(owner, "Bills");
         await Expect(owner).ToHaveURLAsync(PathIs("/portal/bills"));
         await owner.GetByLabel($"Pay {bill.Number}").CheckAsync();
         await owner.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");

@@ -32,7 +32,7 @@ public sealed class RemoteSupportJourneys(BrowserSite site, ITestOutputHelper ou
         await Expect(banner).ToContainTextAsync(reason);
         await Expect(banner).ToContainTextAsync("UTC");
 
-        await staff.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+        await NavigateAsync(staff, "Settings");
         await Expect(banner).ToBeVisibleAsync();
         await staff.GetByLabel("Current password").FillAsync(DemoPassword);
         await staff.GetByLabel("New password", new() { Exact = true }).FillAsync("Hijacked-pass-2026");

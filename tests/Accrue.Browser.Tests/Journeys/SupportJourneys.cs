@@ -17,7 +17,7 @@ public sealed partial class SupportJourneys(BrowserSite site, ITestOutputHelper 
         var subject = Unique("Router offline");
         var member = await OpenAsync();
         await SignInAsync(member, "member@acme.test", DemoPassword);
-        await member.GetByRole(AriaRole.Link, new() { Name = "Support", Exact = true }).First.ClickAsync();
+        await NavigateAsync(member, "Support");
         await Expect(member).ToHaveURLAsync(PathIs("/portal/support"));
         await member.GetByRole(AriaRole.Link, new() { Name = "Raise a ticket" }).ClickAsync();
         await member.GetByLabel("Type").SelectOptionAsync(new SelectOptionValue { Label = "General issue — Any other question or request." });

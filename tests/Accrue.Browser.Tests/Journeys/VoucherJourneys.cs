@@ -32,7 +32,7 @@ public sealed class VoucherJourneys(BrowserSite site, ITestOutputHelper output) 
 
         var owner = await OpenAsync();
         await SignInAsync(owner, "owner@acme.test", DemoPassword);
-        await owner.GetByRole(AriaRole.Link, new() { Name = "Vouchers" }).First.ClickAsync();
+        await NavigateAsync(owner, "Vouchers");
         await owner.GetByRole(AriaRole.Link, new() { Name = "Redeem a code" }).ClickAsync();
         // Typed the way people type printed codes: lower case, spaces instead of dashes.
         await owner.GetByLabel("Voucher code").FillAsync(VoucherCode.Format(code).Replace('-', ' ').ToLowerInvariant());

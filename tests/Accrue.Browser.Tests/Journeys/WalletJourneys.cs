@@ -22,7 +22,7 @@ public sealed class WalletJourneys(BrowserSite site, ITestOutputHelper output) :
         var owner = await OpenAsync();
         await SignInAsync(owner, "owner@acme.test", DemoPassword);
         await owner.GotoAsync("/portal");
-        await owner.GetByRole(AriaRole.Link, new() { Name = "Wallet", Exact = true }).ClickAsync();
+        await NavigateAsync(owner, "Wallet");
         await owner.GetByRole(AriaRole.Link, new() { Name = "Top up", Exact = true }).ClickAsync();
         await owner.GetByLabel("Amount (USD)").FillAsync("50.00");
         await owner.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");

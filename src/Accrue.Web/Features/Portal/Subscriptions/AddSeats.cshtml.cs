@@ -19,7 +19,7 @@ public sealed class AddSeatsModel(AccrueDb db, SubscriptionCommands subscription
     public List<SeatField> Seats { get; set; } = [];
 
     [BindProperty(SupportsGet = true)]
-    public int Quantity { get; set; }
+    public int? Quantity { get; set; }
 
     public SubscriptionView View { get; private set; } = null!;
 
@@ -27,17 +27,17 @@ public sealed class AddSeatsModel(AccrueDb db, SubscriptionCommands subscription
     {
         if (await db.SubscriptionViewAsync(Organization.Id, Id) is not { } view) return false;
         View = view;
-        // Every seat type gets a row, starting at zero.
+        // Every seat type gets a row, starting empty.
         Seats = view.Plan.SeatTypes.OrderBy(t => t.SortOrder)
-            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? 0 }).ToList();
+            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count }).ToList();
         return true;
     }
 
     protected override Task<Result<Purchase>> PrepareAsync() =>
         subscriptions.PrepareAddSeatsAsync(Organization.Id, Id, new AddSeatsRequest
         {
-            Seats = Seats.Where(s => s.Count != 0).Select(s => new SeatInput(s.SeatTypeId, s.Count)).ToList(),
-            Quantity = Quantity,
+            Seats = Seats.Where(s => s.CountOrZero != 0).Select(s => new SeatInput(s.SeatTypeId, s.CountOrZero)).ToList(),
+            Quantity = Quantity ?? 0,
         });
 
     public override IEnumerable<KeyValuePair<string, string>> ChoiceFields()
@@ -45,8 +45,8 @@ public sealed class AddSeatsModel(AccrueDb db, SubscriptionCommands subscription
         for (var i = 0; i < Seats.Count; i++)
         {
             yield return new($"Seats[{i}].SeatTypeId", Seats[i].SeatTypeId.ToString());
-            yield return new($"Seats[{i}].Count", Seats[i].Count.ToString(CultureInfo.InvariantCulture));
+            yield return new($"Seats[{i}].Count", Seats[i].CountOrZero.ToString(CultureInfo.InvariantCulture));
         }
-        if (!View.Plan.HasSeatTypes) yield return new(nameof(Quantity), Quantity.ToString(CultureInfo.InvariantCulture));
+        if (!View.Plan.HasSeatTypes) yield return new(nameof(Quantity), (Quantity ?? 0).ToString(CultureInfo.InvariantCulture));
     }
 }

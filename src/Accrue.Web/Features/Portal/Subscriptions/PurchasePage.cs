@@ -1,4 +1,5 @@
 using Accrue.Domain.Accounts;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Web.Features.Invoices;
@@ -31,7 +32,11 @@ public sealed class CardForm
 public sealed class SeatField
 {
     public Guid SeatTypeId { get; set; }
-    public int Count { get; set; }
+
+    /// <summary>Null when the field was left empty: the choose step starts empty (issue 15 C25), which means none.</summary>
+    public int? Count { get; set; }
+
+    public int CountOrZero => Count ?? 0;
 }
 
 /// <summary>
@@ -74,6 +79,20 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
         if (!await LoadAsync()) return NotFound();
         if (Review) await ReviewAsync();
         return Page();
+    }
+
+    /// <summary>
+    /// The running total of the choose step (wwwroot/js/running-total.js): the same server-side quote the
+    /// review step shows, priced for the choices typed so far; nothing is written.
+    /// </summary>
+    public async Task<IActionResult> OnGetTotalAsync()
+    {
+        Organization = await portal.OrganizationAsync();
+        if (!await LoadAsync()) return NotFound();
+        var prepared = await PrepareAsync();
+        return prepared.Failure is { } failure
+            ? new JsonResult(new { total = (string?)null, message = failure.Message })
+            : new JsonResult(new { total = Money.Format(prepared.Value!.Quote.Total, prepared.Value.Quote.Currency), message = (string?)null });
     }
 
     public async Task<IActionResult> OnPostAsync()

@@ -41,7 +41,7 @@ public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, 
         subscriptions.PrepareRenewAsync(Organization.Id, Id, new RenewRequest
         {
             Months = Months,
-            Seats = Seats.Select(s => new SeatInput(s.SeatTypeId, s.Count)).ToList(),
+            Seats = Seats.Select(s => new SeatInput(s.SeatTypeId, s.CountOrZero)).ToList(),
             Quantity = View.Plan.HasSeatTypes || View.Plan.SoldPerUnit ? null : Quantity,
         });
 
@@ -51,7 +51,7 @@ public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, 
         for (var i = 0; i < Seats.Count; i++)
         {
             yield return new($"Seats[{i}].SeatTypeId", Seats[i].SeatTypeId.ToString());
-            yield return new($"Seats[{i}].Count", Seats[i].Count.ToString(CultureInfo.InvariantCulture));
+            yield return new($"Seats[{i}].Count", Seats[i].CountOrZero.ToString(CultureInfo.InvariantCulture));
         }
         if (Quantity is { } quantity) yield return new(nameof(Quantity), quantity.ToString(CultureInfo.InvariantCulture));
     }

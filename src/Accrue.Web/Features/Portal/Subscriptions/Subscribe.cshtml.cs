@@ -51,7 +51,7 @@ public sealed class SubscribeModel(AccrueDb db, SubscriptionCommands subscriptio
         if (offers.Count == 0) return false;
         Offer = offers[0];
         Seats = Offer.Plan.SeatTypes.OrderBy(t => t.SortOrder)
-            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? 0 }).ToList();
+            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count }).ToList();
         if (Offer.Plan.SoldPerUnit)
         {
             Members = await db.Members.AsNoTracking().Include(m => m.Department).Where(m => m.OrganizationId == Organization.Id).OrderBy(m => m.Name).ToListAsync();
@@ -87,7 +87,7 @@ public sealed class SubscribeModel(AccrueDb db, SubscriptionCommands subscriptio
     {
         PlanId = PlanId,
         Months = Months,
-        Seats = Seats.Where(s => s.Count != 0).Select(s => new SeatInput(s.SeatTypeId, s.Count)).ToList(),
+        Seats = Seats.Where(s => s.CountOrZero != 0).Select(s => new SeatInput(s.SeatTypeId, s.CountOrZero)).ToList(),
         Quantity = Quantity,
         Units = [
             .. (UnitLabels ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => new UnitInput(l, null)),
@@ -101,7 +101,7 @@ public sealed class SubscribeModel(AccrueDb db, SubscriptionCommands subscriptio
         for (var i = 0; i < Seats.Count; i++)
         {
             yield return new($"Seats[{i}].SeatTypeId", Seats[i].SeatTypeId.ToString());
-            yield return new($"Seats[{i}].Count", Seats[i].Count.ToString(CultureInfo.InvariantCulture));
+            yield return new($"Seats[{i}].Count", Seats[i].CountOrZero.ToString(CultureInfo.InvariantCulture));
         }
         yield return new(nameof(Quantity), Quantity.ToString(CultureInfo.InvariantCulture));
         if (!string.IsNullOrWhiteSpace(UnitLabels)) yield return new(nameof(UnitLabels), UnitLabels);

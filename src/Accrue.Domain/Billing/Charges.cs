@@ -4,6 +4,9 @@ namespace Accrue.Domain.Billing;
 /// One line of a quote, an order or an invoice: what is charged (or credited, when negative), for
 /// which period, and its tax. <see cref="Amount"/> and <see cref="Tax"/> are already rounded.
 /// <see cref="PeriodEnd"/> is exclusive, like a term's end; people see the last day covered (<see cref="EndDates"/>).
+/// A prorated line also carries its factor, <see cref="Days"/> of <see cref="DaysInTerm"/>, and
+/// <see cref="ProratedUnitPrice"/> (<see cref="UnitPrice"/> × that factor, to <see cref="QuoteBuilder.PriceDecimals"/>),
+/// so that <see cref="Quantity"/> × <see cref="ProratedUnitPrice"/>, rounded to the minor unit, is <see cref="Amount"/>.
 /// </summary>
 public sealed record ChargeLine(
     string Description,
@@ -13,7 +16,10 @@ public sealed record ChargeLine(
     decimal TaxRate,
     decimal Tax,
     DateOnly? PeriodStart = null,
-    DateOnly? PeriodEnd = null);
+    DateOnly? PeriodEnd = null,
+    int? Days = null,
+    int? DaysInTerm = null,
+    decimal? ProratedUnitPrice = null);
 
 /// <summary>The days of a term a mid-term change pays for (DESIGN §3, proration).</summary>
 public sealed record Proration(DateOnly EffectiveDate, Term Term, int DaysLeft, int Months, int Days)
@@ -62,12 +68,30 @@ public sealed class QuoteBuilder(string currency, decimal taxRate, Proration? pr
         Charge(description, quantity, -unitPrice, period);
 
     /// <summary>
-    /// A line whose full-period amount is already known (a tiered price, a pack), prorated when the
-    /// builder has a proration.
+    /// Decimal places of a prorated unit price: four more than the currency's minor unit (6 for EUR, 4 for JPY), so a
+    /// line of 10,000 units stays within one minor unit of prorating its whole amount.
+    /// </summary>
+    public static int PriceDecimals(string currency) => Money.MinorUnits(currency) + 4;
+
+    /// <summary>
+    /// A line whose full-period amount is already known (a tiered price, a pack; <paramref name="unitPrice"/> is then
+    /// the average per unit). When the builder has a proration, the unit price is prorated first, to
+    /// <see cref="PriceDecimals"/> places, and the line is <paramref name="quantity"/> × that price rounded once: a line
+    /// that multiplies out, as an invoice line must (EN 16931: line amount = quantity × net price).
     /// </summary>
     public QuoteBuilder Add(string description, decimal quantity, decimal unitPrice, decimal fullAmount, Term? period)
     {
-        var amount = Money.Round(fullAmount * (proration?.Factor ?? 1m), currency);
+        // From the term's first day nothing is prorated: the line is the whole term's, priced as such.
+        if (proration is { } p && p.DaysLeft < p.DaysInTerm)
+        {
+            var prorated = Math.Round(Math.Round(unitPrice * p.DaysLeft / p.DaysInTerm, 16, MidpointRounding.AwayFromZero), PriceDecimals(currency),
+                MidpointRounding.AwayFromZero);
+            var share = Money.Round(quantity * prorated, currency);
+            _lines.Add(new ChargeLine(description, quantity, unitPrice, share, taxRate, Money.Round(share * taxRate, currency), period?.Start, period?.End,
+                p.DaysLeft, p.DaysInTerm, prorated));
+            return this;
+        }
+        var amount = Money.Round(fullAmount, currency);
         var tax = Money.Round(amount * taxRate, currency);
         _lines.Add(new ChargeLine(description, quantity, unitPrice, amount, taxRate, tax, period?.Start, period?.End));
         return this;

@@ -79,7 +79,11 @@ public sealed class Invoice : Entity, IOrganizationOwned
     /// </summary>
     public Quote CreditFor(IEnumerable<int> lines) =>
         new(Currency, lines.Distinct().Where(i => i >= 0 && i < Lines.Count)
-            .Select(i => Lines[i] with { UnitPrice = -Lines[i].UnitPrice, Amount = -Lines[i].Amount, Tax = -Lines[i].Tax, Description = $"Credit: {Lines[i].Description}" })
+            .Select(i => Lines[i] with
+            {
+                UnitPrice = -Lines[i].UnitPrice, ProratedUnitPrice = -Lines[i].ProratedUnitPrice, Amount = -Lines[i].Amount, Tax = -Lines[i].Tax,
+                Description = $"Credit: {Lines[i].Description}",
+            })
             .ToList());
 }
 

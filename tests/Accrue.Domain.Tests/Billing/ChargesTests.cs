@@ -58,8 +58,27 @@ public sealed class ChargesTests
 
         var line = Assert.Single(builder.Charge("Finance seats", 3, 120.00m, Year2026).Build().Lines);
 
-        // 3 × 120.00 × 100/365 = 98.6301… ; tax 98.63 × 20 % = 19.726
-        Assert.Equal(new ChargeLine("Finance seats", 3, 120.00m, 98.63m, 0.20m, 19.73m, Year2026.Start, Year2026.End), line);
+        // 120.00 × 100/365 = 32.876712 (to 6 places for EUR); × 3 = 98.630136 → 98.63; tax 98.63 × 20 % = 19.726
+        Assert.Equal(new ChargeLine("Finance seats", 3, 120.00m, 98.63m, 0.20m, 19.73m, Year2026.Start, Year2026.End, 100, 365, 32.876712m), line);
+    }
+
+    [Fact]
+    public void A_prorated_line_carries_its_factor_and_multiplies_out()
+    {
+        // 7 seats at 0.10 for 1 of 3 days: 0.10 × 1/3 = 0.033333 (6 places); 7 × 0.033333 = 0.233331 → 0.23 = 7 × 0.033333 rounded.
+        var term = new Term(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 4));
+        var line = Assert.Single(new QuoteBuilder("EUR", 0m, Proration.For(term, new DateOnly(2026, 1, 3))).Charge("Seats", 7, 0.10m, term).Build().Lines);
+
+        Assert.Equal((1, 3, 0.033333m, 0.23m), (line.Days!.Value, line.DaysInTerm!.Value, line.ProratedUnitPrice!.Value, line.Amount));
+        Assert.Equal(line.Amount, Math.Round(line.Quantity * line.ProratedUnitPrice.Value, 2, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
+    public void A_line_for_the_whole_term_is_not_prorated()
+    {
+        var line = Assert.Single(new QuoteBuilder("EUR", 0m, Proration.For(Year2026, Year2026.Start)).Charge("Seats", 3, 120.00m, Year2026).Build().Lines);
+
+        Assert.Equal((360.00m, (int?)null, (decimal?)null), (line.Amount, line.Days, line.ProratedUnitPrice));
     }
 
     [Fact]

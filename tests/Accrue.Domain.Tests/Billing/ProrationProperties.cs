@@ -53,21 +53,29 @@ public sealed class ProrationProperties
     }
 
     [Property(MaxTest = 500)]
-    public Property A_prorated_line_is_the_full_amount_times_days_left_over_days_in_term_rounded_once()
+    public Property A_prorated_line_is_the_quantity_times_the_prorated_unit_price_rounded_once()
     {
         var cases =
             from currency in Generate.Currency
-            from full in Generate.UnitPrice
+            from unit in Generate.UnitPrice
+            from quantity in Gen.Choose(1, 10_000)
             from rate in Generate.TaxRate
             from c in Generate.TermAndEffectiveDay
-            select (currency, full, rate, c.Term, c.Effective);
+            select (currency, unit, quantity, rate, c.Term, c.Effective);
 
         return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var proration = Proration.For(c.Term, c.Effective)!;
-            var line = new QuoteBuilder(c.currency, c.rate, proration).Add("Line", 1, c.full, c.full, null).Build().Lines[0];
-            var exact = c.full * (c.Term.End.DayNumber - c.Effective.DayNumber) / c.Term.Days;
-            return line.Amount == Money.Round(exact, c.currency)
+            var line = new QuoteBuilder(c.currency, c.rate, proration).Charge("Line", c.quantity, c.unit, c.Term).Build().Lines[0];
+            var days = c.Term.End.DayNumber - c.Effective.DayNumber;
+            // The unit price × days ÷ days in term, to 4 places more than the minor unit (half away from zero), then × quantity, rounded once.
+            var prorated = Math.Round(c.unit * days / c.Term.Days, Money.MinorUnits(c.currency) + 4, MidpointRounding.AwayFromZero);
+            var exact = c.quantity * c.unit * days / c.Term.Days;
+            if (days == c.Term.Days) return line.ProratedUnitPrice is null && line.Amount == Money.Round(exact, c.currency); // the whole term
+            return line.ProratedUnitPrice == prorated && (line.Days, line.DaysInTerm) == (days, c.Term.Days)
+                && line.Amount == Money.Round(c.quantity * prorated, c.currency)
+                // Prorating the unit price first costs less than a minor unit, even on 10,000 units.
+                && Math.Abs(line.Amount - exact) <= Money.MinorUnit(c.currency)
                 && line.Tax == Money.Round(line.Amount * c.rate, c.currency)
                 && proration.Factor > 0 && proration.Factor <= 1;
         });

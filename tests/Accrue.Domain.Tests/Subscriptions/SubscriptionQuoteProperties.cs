@@ -86,8 +86,10 @@ public sealed class SubscriptionQuoteProperties
             var to = SampleCatalog.Flat("New", c.Other.Period);
             var quote = SubscriptionQuotes.ChangePlan(from, c.Price, [], 1, to, c.OtherPrice, [], 1, c.Term, c.Effective, 0m);
             var left = c.Term.End.DayNumber - c.Effective.DayNumber;
-            var credit = Money.Round(c.Price.Amount * from.PeriodsIn(c.Term) * left / c.Term.Days, c.Currency);
-            var charge = Money.Round(c.OtherPrice.Amount * to.PeriodsIn(c.Term) * left / c.Term.Days, c.Currency);
+            // Each price × days left ÷ days in term, to 4 places more than the minor unit, then rounded to it (one unit on each line).
+            var places = Money.MinorUnits(c.Currency) + 4;
+            var credit = Money.Round(Math.Round(c.Price.Amount * from.PeriodsIn(c.Term) * left / c.Term.Days, places, MidpointRounding.AwayFromZero), c.Currency);
+            var charge = Money.Round(Math.Round(c.OtherPrice.Amount * to.PeriodsIn(c.Term) * left / c.Term.Days, places, MidpointRounding.AwayFromZero), c.Currency);
             return quote.Lines.Select(l => l.Amount).SequenceEqual([-credit, charge]) && quote.Total == charge - credit;
         });
 

@@ -16,8 +16,9 @@ public sealed class SubscriptionQuotesTests
 
         // 3 seats × 10.00 × 12 months = 360.00 for the term; × 100/365 = 98.6301… ; tax 19.726
         var line = Assert.Single(quote.Lines);
+        // The seat's price prorated: 120.00 × 100/365 = 32.876712 (EUR: 2 + 4 places); 3 × 32.876712 = 98.630136 → 98.63, the line multiplies out.
         Assert.Equal(new ChargeLine($"ERP: Finance seat, prorated {HundredDays}", 3, 120.00m, 98.63m, Vat, 19.73m,
-            HundredDaysLeft, new DateOnly(2027, 1, 1)), line);
+            HundredDaysLeft, new DateOnly(2027, 1, 1), 100, 365, 32.876712m), line);
         Assert.Equal((98.63m, 19.73m, 118.36m), (quote.Subtotal, quote.Tax, quote.Total));
         Assert.Equal((100, 365, 3, 9), (quote.Proration!.DaysLeft, quote.Proration.DaysInTerm, quote.Proration.Months, quote.Proration.Days));
     }
@@ -80,8 +81,9 @@ public sealed class SubscriptionQuotesTests
 
         // 15 apartments cost 90.00 a month, 10 cost 70.00: 20.00 × 12 = 240.00; × 100/365 = 65.7534… ; tax 13.15
         var line = Assert.Single(quote.Lines);
+        // 48.00 × 100/365 = 13.150685; 5 × 13.150685 = 65.753425 → 65.75
         Assert.Equal(new ChargeLine($"Intercom: 5 more apartment(s), prorated {HundredDays}", 5, 48.00m, 65.75m, Vat, 13.15m,
-            HundredDaysLeft, new DateOnly(2027, 1, 1)), line);
+            HundredDaysLeft, new DateOnly(2027, 1, 1), 100, 365, 13.150685m), line);
         Assert.Equal(78.90m, quote.Total);
     }
 
@@ -133,7 +135,7 @@ public sealed class SubscriptionQuotesTests
 
         // 6.00 × 12 months = 72.00; × 100/365 = 19.726… ; tax 3.945…
         Assert.Equal(new ChargeLine($"Call recording, prorated {HundredDays}", 1, 72.00m, 19.73m, Vat, 3.95m,
-            HundredDaysLeft, new DateOnly(2027, 1, 1)), Assert.Single(quote.Lines));
+            HundredDaysLeft, new DateOnly(2027, 1, 1), 100, 365, 19.726027m), Assert.Single(quote.Lines));
         Assert.Equal(23.68m, quote.Total);
     }
 
@@ -152,8 +154,8 @@ public sealed class SubscriptionQuotesTests
         // Credit 240.00 × 100/365 = 65.75 (tax 13.15); charge 600.00 × 100/365 = 164.38 (tax 32.876)
         Assert.Equal(
         [
-            new ChargeLine($"Credit: Basic, unused {HundredDays}", 1, -240.00m, -65.75m, Vat, -13.15m, HundredDaysLeft, new DateOnly(2027, 1, 1)),
-            new ChargeLine($"Pro, prorated {HundredDays}", 1, 600.00m, 164.38m, Vat, 32.88m, HundredDaysLeft, new DateOnly(2027, 1, 1)),
+            new ChargeLine($"Credit: Basic, unused {HundredDays}", 1, -240.00m, -65.75m, Vat, -13.15m, HundredDaysLeft, new DateOnly(2027, 1, 1), 100, 365, -65.753425m),
+            new ChargeLine($"Pro, prorated {HundredDays}", 1, 600.00m, 164.38m, Vat, 32.88m, HundredDaysLeft, new DateOnly(2027, 1, 1), 100, 365, 164.383562m),
         ], quote.Lines);
         Assert.Equal((98.63m, 19.73m, 118.36m), (quote.Subtotal, quote.Tax, quote.Total));
     }

@@ -144,15 +144,17 @@ public abstract class ApiContractTests(AccrueApp app)
         await CallAsync(customer.Api, routes.Single(r => r.Method == "POST" && r.Pattern.EndsWith("/{id:guid}/seats/quote", StringComparison.Ordinal)),
             $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats/quote", seats);
         var placed = await CallAsync(customer.Api, Route("POST", "AddSeats"), $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats", seats);
-        var orderId = (await placed.JsonAsync()).GetProperty("id").GetGuid();
+        var orderId = (await placed.JsonAsync()).GetProperty("order").GetProperty("id").GetGuid();
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(GoodCard), "contract-paid");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(GoodCard), "contract-paid");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(DeclinedCard), "contract-paid");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{orderId}/pay", Card(GoodCard));
         await CallAsync(customer.Api, Route("GET", "GetOrder"), $"/api/v1/orders/{orderId}");
-        var declined = (await (await CallAsync(customer.Api, Route("POST", "AddSeats"), $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats", seats)).JsonAsync()).GetProperty("id");
+        var declined = (await (await CallAsync(customer.Api, Route("POST", "AddSeats"), $"/api/v1/organizations/{org}/subscriptions/{erp.Id}/seats", seats)).JsonAsync()).GetProperty("order").GetProperty("id");
         await CallAsync(customer.Api, Route("POST", "PayOrder"), $"/api/v1/orders/{declined}/pay", Card(DeclinedCard), "contract-declined");
         await CallAsync(customer.Api, Route("DELETE", "DeleteOrder"), $"/api/v1/orders/{declined}");
+        await CallAsync(customer.Api, Route("POST", "TopUpWallet"), $"/api/v1/organizations/{org}/wallet/top-ups",
+            new { amount = "25", card = new { number = DeclinedCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true });
         await CallAsync(customer.Api, Route("POST", "TopUpWallet"), $"/api/v1/organizations/{org}/wallet/top-ups",
             new { amount = "25", card = new { number = GoodCard, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123", holder = "Test Buyer" }, acknowledged = true });
         await CallAsync(customer.Api, Route("GET", "GetWallet"), $"/api/v1/organizations/{org}/wallet");

@@ -75,7 +75,7 @@ public static class CommerceApi
             new { seats = new[] { new { seatTypeId = subscription.SeatTypes[code], count } }, acknowledged = true });
         var text = await placed.Content.ReadAsStringAsync();
         if ((int)placed.StatusCode != 201) throw new Xunit.Sdk.XunitException($"Place seats: {(int)placed.StatusCode}\n{text}");
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+        return JsonDocument.Parse(text).RootElement.GetProperty("order").GetProperty("id").GetGuid();
     }
 
     public static async Task<(int Orders, int Subscriptions, int Items, int Invoices, int Payments)> CommerceRowsAsync(this AccrueApp app) =>

@@ -37,7 +37,7 @@ public abstract class MoneyOnTheWireTests(AccrueApp app)
         Assert.Equal((expected, expected, expected), (order.GetMoneyText("subtotal"), order.GetMoneyText("total"), order.GetProperty("lines")[0].GetMoneyText("amount")));
         Assert.Equal(currency == "JPY" ? "0" : currency == "BHD" ? "0.000" : "0.00", order.GetMoneyText("tax"));
         Assert.Equal((expected, currency), (body.GetProperty("payment").GetMoneyText("amount"), body.GetProperty("payment").GetProperty("currency").GetString()));
-        var entry = body.GetProperty("entry");
+        var entry = body.GetProperty("walletEntry");
         Assert.Equal((expected, expected, currency), (entry.GetMoneyText("amount"), entry.GetMoneyText("balanceAfter"), entry.GetProperty("currency").GetString()));
         Assert.DoesNotContain("e+", text, StringComparison.OrdinalIgnoreCase);
 

@@ -51,7 +51,9 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         var placed = await customer.Api.PostAsJsonAsync(seatsUrl, body);
 
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
-        var order = await placed.JsonAsync();
+        var purchase = await placed.JsonAsync();
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (purchase.GetProperty("payment").ValueKind, purchase.GetProperty("walletEntry").ValueKind));
+        var order = purchase.GetProperty("order");
         var orderId = order.GetProperty("id").GetGuid();
         Assert.Equal($"/api/v1/orders/{orderId}", placed.Headers.Location?.OriginalString);
         Assert.Equal(("Processing", "Seats", amount + tax), (order.GetProperty("status").GetString(), order.GetProperty("type").GetString(), order.GetProperty("total").GetMoney()));
@@ -253,7 +255,7 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
         // EUR 13.50 × 12 months × 2 seats = 324.00, VAT 19 % = 61.56; a whole term is not prorated.
         Assert.Equal((324.00m, 61.56m, 385.56m), (quote.GetProperty("subtotal").GetMoney(), quote.GetProperty("tax").GetMoney(), quote.GetProperty("total").GetMoney()));
         Assert.Equal(JsonValueKind.Null, quote.GetProperty("proration").ValueKind);
-        var order = await (await customer.Api.PostAsJsonAsync(url, body)).JsonAsync();
+        var order = (await (await customer.Api.PostAsJsonAsync(url, body)).JsonAsync()).GetProperty("order");
         var outcome = await (await customer.Api.PostAsJsonAsync($"/api/v1/orders/{order.GetProperty("id").GetGuid()}/pay", Card(GoodCard))).JsonAsync();
         Assert.Equal("Succeeded", outcome.GetProperty("order").GetProperty("status").GetString());
 

@@ -21,7 +21,7 @@ public abstract class UsageApiTests(AccrueApp app)
 
         var placed = await customer.Api.PostAsJsonAsync($"/api/v1/organizations/{customer.OrganizationId}/units/packs", new { planId = plan, packs = 2, acknowledged = true });
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
-        var order = await placed.JsonAsync();
+        var order = (await placed.JsonAsync()).GetProperty("order");
         // 2 × EUR 18.00 (the demo's EUR price) + 19 % German VAT.
         Assert.Equal((36.00m, 6.84m, 42.84m), (order.GetProperty("subtotal").GetMoney(), order.GetProperty("tax").GetMoney(), order.GetProperty("total").GetMoney()));
         Assert.Equal(("UnitPack", 2, "packs"), (order.GetProperty("type").GetString(), order.GetProperty("quantity").GetInt32(), order.GetProperty("quantityUnit").GetString()));

@@ -298,7 +298,7 @@ public abstract class WalletTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var body = await first.JsonAsync();
         Assert.Equal("Succeeded", body.GetProperty("order").GetProperty("status").GetString());
-        Assert.Equal(25.00m, body.GetProperty("entry").GetProperty("balanceAfter").GetMoney());
+        Assert.Equal(25.00m, body.GetProperty("walletEntry").GetProperty("balanceAfter").GetMoney());
         var again = await SendAsync(25.00m);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(body.GetProperty("order").GetProperty("id").GetGuid(), (await again.JsonAsync()).GetProperty("order").GetProperty("id").GetGuid());

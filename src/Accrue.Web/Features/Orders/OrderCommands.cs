@@ -12,7 +12,6 @@ using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Payments;
-using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Accrue.Web.Features.Webhooks;
 

@@ -1,8 +1,10 @@
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
+using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Subscriptions;
+using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,10 +62,17 @@ public sealed record PaymentResponse(Guid Id, PaymentStatus Status, Amount Amoun
 public sealed record PayOrderRequest(CardInput? Card, PaymentSource? Source = null);
 
 /// <summary>
-/// The order after the payment attempt: Succeeded (fulfilled and invoiced), Failed (declined, nothing
-/// changed) or SystemProcessing with the payment Unknown (the processor didn't answer; settled by reconciliation).
+/// The one answer of every purchase (issue 15 §35): placing an order (subscribe, renew, add seats or an app, change
+/// plan, unit packs, unit renewals), paying it, and topping up the wallet. <c>payment</c> is the attempt: null while the
+/// order only waits for payment; Succeeded (fulfilled and invoiced), Declined (the order Failed, nothing changed) or
+/// Unknown (the processor didn't answer; the order stays SystemProcessing until reconciled). <c>walletEntry</c> is the
+/// wallet's credit for a top-up or its debit for an order paid from the wallet, else null.
 /// </summary>
-public sealed record PayOrderResponse(OrderResponse Order, PaymentResponse Payment);
+public sealed record PurchaseResponse(OrderResponse Order, PaymentResponse? Payment, WalletEntryResponse? WalletEntry)
+{
+    public static PurchaseResponse From(Order order, Payment? payment = null, WalletEntry? entry = null) =>
+        new(OrderResponse.From(order), payment is null ? null : PaymentResponse.From(payment), entry is null ? null : WalletEntryResponse.From(entry));
+}
 
 /// <summary>/api/v1/orders: every purchase as an order, paid by card, through <see cref="OrderCommands"/>.</summary>
 public static class OrdersApi
@@ -126,7 +135,8 @@ public static class OrdersApi
         return order is null ? Failure.NotFound("Order").ToProblem() : TypedResults.Ok(OrderResponse.From(order));
     }
 
-    private static async Task<Results<Ok<PayOrderResponse>, ProblemHttpResult>> PayAsync(Guid id, PayOrderRequest request, OrderCommands orders, CancellationToken ct)
+    private static async Task<Results<Ok<PurchaseResponse>, ProblemHttpResult>> PayAsync(Guid id, PayOrderRequest request, OrderCommands orders, AccrueDb db,
+        CancellationToken ct)
     {
         var result = request.Source switch
         {
@@ -137,7 +147,12 @@ public static class OrdersApi
         };
         if (result.Failure is { } failure) return failure.ToProblem();
         var (order, payment) = result.Value!;
-        return TypedResults.Ok(new PayOrderResponse(OrderResponse.From(order), PaymentResponse.From(payment)));
+        // Paid from the wallet: the debit that paid it (declined and card payments have none).
+        var entry = request.Source == PaymentSource.Wallet
+            ? await db.WalletEntries.AsNoTracking().Where(e => e.OrderId == order.Id && (e.Kind == WalletEntryKind.Purchase || e.Kind == WalletEntryKind.Renewal))
+                .OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct)
+            : null;
+        return TypedResults.Ok(PurchaseResponse.From(order, payment, entry));
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(Guid id, OrderCommands orders, CancellationToken ct)

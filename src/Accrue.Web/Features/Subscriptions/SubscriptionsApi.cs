@@ -46,16 +46,19 @@ public sealed record SubscriptionResponse(
     DateTimeOffset CreatedAt);
 
 /// <summary>
-/// One line in the currency of its quote, order or invoice; <c>taxRate</c> is a fraction (0.19).
+/// One line in the currency of its quote, order or invoice; <c>taxRate</c> is a fraction (0.19). A prorated line (seats
+/// or an app added mid-term, a plan change) has its factor, <c>days</c> left of <c>daysInTerm</c>, and <c>proratedUnitPrice</c>
+/// (<c>unitPrice</c> × days ÷ daysInTerm, to four places more than the currency's minor unit): <c>amount</c> is
+/// <c>quantity</c> × <c>proratedUnitPrice</c> rounded to the minor unit. Other lines have them null.
 /// <c>PeriodEnd</c> is exclusive (the first day no longer covered, as stored); <c>PeriodLastDay</c> is the
 /// last day covered, the one pages, emails and PDFs show.
 /// </summary>
-public sealed record QuoteLineResponse(string Description, decimal Quantity, Amount UnitPrice, Amount Amount, decimal TaxRate, Amount Tax,
-    DateOnly? PeriodStart, DateOnly? PeriodEnd, DateOnly? PeriodLastDay)
+public sealed record QuoteLineResponse(string Description, decimal Quantity, Amount UnitPrice, Amount? ProratedUnitPrice, int? Days, int? DaysInTerm,
+    Amount Amount, decimal TaxRate, Amount Tax, DateOnly? PeriodStart, DateOnly? PeriodEnd, DateOnly? PeriodLastDay)
 {
     public static QuoteLineResponse From(ChargeLine l, string currency) =>
-        new(l.Description, l.Quantity, l.UnitPrice.ToAmount(currency), l.Amount.ToAmount(currency), l.TaxRate, l.Tax.ToAmount(currency),
-            l.PeriodStart, l.PeriodEnd, EndDates.LastDay(l.PeriodEnd));
+        new(l.Description, l.Quantity, l.UnitPrice.ToAmount(currency), l.ProratedUnitPrice.ToAmount(currency), l.Days, l.DaysInTerm,
+            l.Amount.ToAmount(currency), l.TaxRate, l.Tax.ToAmount(currency), l.PeriodStart, l.PeriodEnd, EndDates.LastDay(l.PeriodEnd));
 }
 
 /// <summary>The days of the term a mid-term change pays for: <c>DaysLeft</c> of <c>DaysInTerm</c>, also told as months and days.</summary>
@@ -171,9 +174,9 @@ public static class SubscriptionsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var place = hasId
-            ? group.MapPost(path, async Task<Results<Created<OrderResponse>, ProblemHttpResult>> (Guid orgId, Guid id, TRequest request, SubscriptionCommands commands, CancellationToken ct) =>
+            ? group.MapPost(path, async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> (Guid orgId, Guid id, TRequest request, SubscriptionCommands commands, CancellationToken ct) =>
                 await PlaceAsync(commands, await prepare(orgId, id, request, commands, ct), request, ct))
-            : group.MapPost(path, async Task<Results<Created<OrderResponse>, ProblemHttpResult>> (Guid orgId, TRequest request, SubscriptionCommands commands, CancellationToken ct) =>
+            : group.MapPost(path, async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> (Guid orgId, TRequest request, SubscriptionCommands commands, CancellationToken ct) =>
                 await PlaceAsync(commands, await prepare(orgId, Guid.Empty, request, commands, ct), request, ct));
         place.WithName(name).WithSummary($"Places an order that {what}; pay it with POST /api/v1/orders/{{id}}/pay. Customers must send acknowledged: true.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -184,7 +187,7 @@ public static class SubscriptionsApi
     private static Results<Ok<QuoteResponse>, ProblemHttpResult> Quote(Result<Purchase> prepared) =>
         prepared.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(QuoteResponse.From(prepared.Value!));
 
-    private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> PlaceAsync<TRequest>(
+    private static async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> PlaceAsync<TRequest>(
         SubscriptionCommands commands, Result<Purchase> prepared, TRequest request, CancellationToken ct)
     {
         var acknowledged = request switch
@@ -199,8 +202,7 @@ public static class SubscriptionsApi
         };
         var placed = await commands.PlaceAsync(prepared, acknowledged, ct);
         if (placed.Failure is { } failure) return failure.ToProblem();
-        var order = OrderResponse.From(placed.Value!);
-        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{order.Id}", order);
+        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{placed.Value!.Id}", PurchaseResponse.From(placed.Value));
     }
 
     private static void Change(RouteHandlerBuilder endpoint) =>

@@ -74,12 +74,12 @@ public static class UsageApi
         return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
     }
 
-    private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> BuyPacksAsync(Guid orgId, BuyUnitPacksRequest request, UnitCommands units, CancellationToken ct)
+    private static async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> BuyPacksAsync(Guid orgId, BuyUnitPacksRequest request, UnitCommands units,
+        CancellationToken ct)
     {
         var placed = await units.PlaceAsync(orgId, request.PlanId, request.Packs, request.Acknowledged, ct);
         if (placed.Failure is { } failure) return failure.ToProblem();
-        var order = OrderResponse.From(placed.Value!);
-        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{order.Id}", order);
+        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{placed.Value!.Id}", PurchaseResponse.From(placed.Value));
     }
 
     private static async Task<Results<Ok<UsageBatchResult>, ProblemHttpResult>> IngestAsync(Guid orgId, UsageBatchRequest request, UsageIngestion ingestion, CancellationToken ct)

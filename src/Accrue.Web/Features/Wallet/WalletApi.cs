@@ -24,9 +24,6 @@ public sealed record WalletEntryResponse(Guid Id, long Sequence, DateTimeOffset 
 
 public sealed record TopUpRequest(decimal? Amount, CardInput? Card, bool Acknowledged);
 
-/// <summary>The top-up order after the card payment; <c>entry</c> is the credit, null when the card was declined or didn't answer.</summary>
-public sealed record TopUpResponse(OrderResponse Order, PaymentResponse Payment, WalletEntryResponse? Entry);
-
 public sealed record AdjustmentRequest(WalletDirection? Direction, decimal? Amount, string? Reason);
 
 public sealed record WithdrawalRequest(decimal? Amount, string? Reason);
@@ -49,6 +46,8 @@ public static class WalletApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/top-ups", TopUpAsync).WithName("TopUpWallet")
             .WithSummary("Places a top-up order for the amount and pays it by card; the wallet is credited when the card is charged. Top-ups get no invoice.")
+            .WithDescription("201 with the order, the payment and the wallet's credit when the card is charged (or the order SystemProcessing while the "
+                + "processor's answer is unknown); 200 with the order Failed and the payment Declined when the card is refused, like paying an order.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).Idempotent();
@@ -101,14 +100,15 @@ public static class WalletApi
         return TypedResults.File(csv, "text/csv; charset=utf-8", $"wallet-{clock.GetUtcNow():yyyy-MM-dd}.csv");
     }
 
-    private static async Task<Results<Created<TopUpResponse>, ProblemHttpResult>> TopUpAsync(Guid orgId, TopUpRequest request, WalletCommands wallet,
-        CancellationToken ct)
+    /// <summary>A declined card answers 200 with the Failed order, as POST /orders/{id}/pay does: no top-up was made (docs/api.md).</summary>
+    private static async Task<Results<Created<PurchaseResponse>, Ok<PurchaseResponse>, ProblemHttpResult>> TopUpAsync(Guid orgId, TopUpRequest request,
+        WalletCommands wallet, CancellationToken ct)
     {
         var result = await wallet.TopUpAsync(orgId, request.Amount ?? 0m, request.Card ?? new CardInput(), request.Acknowledged, ct);
         if (result.Failure is { } failure) return failure.ToProblem();
         var (order, payment, entry) = result.Value!;
-        return TypedResults.Created($"/api/v1/orders/{order.Id}",
-            new TopUpResponse(OrderResponse.From(order), PaymentResponse.From(payment), entry is null ? null : WalletEntryResponse.From(entry)));
+        var response = PurchaseResponse.From(order, payment, entry);
+        return order.Status == Domain.Orders.OrderStatus.Failed ? TypedResults.Ok(response) : TypedResults.Created($"/api/v1/orders/{order.Id}", response);
     }
 
     private static async Task<Results<Created<WalletEntryResponse>, ProblemHttpResult>> AdjustAsync(Guid orgId, AdjustmentRequest request,

@@ -101,6 +101,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
     public DbSet<Features.Renewals.BillingRun> BillingRuns => Set<Features.Renewals.BillingRun>();
     public DbSet<Features.Renewals.RenewalReminder> RenewalReminders => Set<Features.Renewals.RenewalReminder>();
+    public DbSet<Features.Renewals.RenewalFailureNotice> RenewalFailureNotices => Set<Features.Renewals.RenewalFailureNotice>();
     public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
     public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
@@ -631,7 +632,12 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
                 .HasDatabaseName("IX_Invoices_OnePerRenewal");
         });
         // The billing run walks an organization's ended terms in (term end, id) order.
-        builder.Entity<Subscription>(s => s.HasIndex(x => new { x.OrganizationId, x.TermEnd, x.Id }));
+        builder.Entity<Subscription>(s =>
+        {
+            s.HasIndex(x => new { x.OrganizationId, x.TermEnd, x.Id });
+            // The billing run that last failed to renew it (past due): runs going on at the same time leave it alone.
+            s.Property<Guid?>(Features.Renewals.BillingRunner.UnpaidRunColumn);
+        });
         // Renewal invoices have no order and correct nothing: partial indexes leave them out, which
         // spares the billing run two index writes per invoice.
         builder.Entity<Invoice>(i =>
@@ -650,6 +656,11 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             r.Property(x => x.Trigger).HasMaxLength(16);
             r.Property(x => x.Host).HasMaxLength(200);
             r.HasIndex(x => x.StartedAt);
+        });
+        builder.Entity<Features.Renewals.RenewalFailureNotice>(n =>
+        {
+            n.HasKey(x => new { x.OrganizationId, x.RunDate });
+            n.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<Features.Renewals.RenewalReminder>(r =>
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Accrue.Domain.Accounts;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Tests.Api;
@@ -103,6 +104,58 @@ public abstract class BillingRunRecordTests(AccrueApp app)
         var abandoned = await RunAsync(silent.Id);
         Assert.Equal((BillingRunStatus.Abandoned, 7, 9, 1), (abandoned.Status, abandoned.Renewed, abandoned.Invoiced, abandoned.Failed));
         await app.DbAsync(db => db.BillingRuns.Where(r => r.Id == quiet.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.FinishedAt, now)));
+    }
+
+    [Fact]
+    public async Task Two_runs_at_once_count_each_unpaid_renewal_once_and_send_one_notice_per_recipient()
+    {
+        var day = new DateOnly(2020, 11, 10);
+        // Already past due (an earlier run failed it): both runs may try it, only one does.
+        var stillShort = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 10m);
+        for (var i = 0; i < 3; i++) await app.SubscribeAsync(stillShort, TvMax, day);
+        var earlier = await app.BillAsync(day);
+        Assert.Equal(3, earlier.Failed);
+        // Falls past due now, in 3 batches of 2: its Owner and its Admin get one email each.
+        var shortOfFunds = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 10m);
+        var admin = $"{Http.Unique("admin")}@renewals.test";
+        var api = await app.OperatorApiAsync();
+        var added = await api.PostAsJsonAsync($"/api/v1/organizations/{shortOfFunds.Id}/members", new
+        {
+            name = "Ada Admin", email = admin, role = "Admin", portalAccess = false, permissionSetId = Domain.Accounts.PermissionSet.AdministratorId,
+        });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        for (var i = 0; i < 5; i++) await app.SubscribeAsync(shortOfFunds, TvMax, day);
+        var paying = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 1_000m);
+        for (var i = 0; i < 4; i++) await app.SubscribeAsync(paying, TvMax, day);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => app.RunAsync(services =>
+            ActivatorUtilities.CreateInstance<BillingRunner>(services, Options.Create(new BillingOptions { BatchSize = 2 })).RunAsync(day, BillingTriggers.Api)))));
+
+        // Each run counted what it did itself: together every renewal and every failure once.
+        Assert.Equal((4, 4, 3 + 5), (runs.Sum(r => r.Renewed), runs.Sum(r => r.Invoiced), runs.Sum(r => r.Failed)));
+        foreach (var run in runs)
+        {
+            var stored = await RunAsync(run.Id);
+            Assert.Equal((BillingRunStatus.Finished, run.Renewed, run.Invoiced, run.Failed), (stored.Status, stored.Renewed, stored.Invoiced, stored.Failed));
+        }
+        Assert.Equal(5, await app.DbAsync(db => db.Subscriptions.IgnoreQueryFilters()
+            .CountAsync(s => s.OrganizationId == shortOfFunds.Id && s.Status == Domain.Subscriptions.SubscriptionStatus.PastDue)));
+        Assert.Equal(4, await RenewedAsync(paying, day));
+        Assert.Equal(1, await app.DbAsync(db => db.RenewalFailureNotices.IgnoreQueryFilters().CountAsync(n => n.OrganizationId == shortOfFunds.Id && n.RunDate == day)));
+
+        // One email per recipient, through real SMTP: every message to them has gone out before counting.
+        var recipients = new[] { shortOfFunds.OwnerEmail, admin };
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await app.DbAsync(db => db.Outbox.CountAsync(m => recipients.Contains(m.To) && m.Status == Data.OutboxStatus.Pending)) > 0 && DateTime.UtcNow < until)
+            await Task.Delay(200);
+        foreach (var to in recipients)
+        {
+            await MailDev.WaitForAsync(to, "could not be paid", TimeSpan.FromSeconds(60));
+            var notices = (await MailDev.ToAsync(to)).Where(m => m.Subject.Contains("could not be paid", StringComparison.Ordinal)).ToList();
+            Assert.Single(notices);
+        }
+        Assert.Empty((await MailDev.ToAsync(stillShort.OwnerEmail)).Where(m => m.Subject.Contains("could not be paid", StringComparison.Ordinal)).Skip(1));
+        foreach (var customer in new[] { stillShort, shortOfFunds, paying }) await EndSubscriptionsAsync(customer);
     }
 
     /// <summary>A run in batches of 2 that is cancelled as soon as its first batch has committed.</summary>

@@ -33,6 +33,19 @@ public sealed class BillingRun
 
 public enum BillingRunStatus { Running, Finished, Abandoned }
 
+/// <summary>
+/// The "Renewals … could not be paid" email sent for an organization and a run date: its primary key makes it one
+/// per (organization, day) whatever the number of runs or batches. Inserted with the emails, in the transaction
+/// of the batch that found the renewals unpaid.
+/// </summary>
+public sealed class RenewalFailureNotice : Domain.Common.IOrganizationOwned
+{
+    public Guid OrganizationId { get; set; }
+    public DateOnly RunDate { get; set; }
+    public Guid RunId { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+}
+
 /// <summary>A renewal reminder sent: one per subscription, term and threshold, so it is never sent twice.</summary>
 public sealed class RenewalReminder : Domain.Common.IOrganizationOwned
 {

@@ -57,6 +57,8 @@ public sealed record BillingProgress(long Done, long Total);
 public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills, TimeProvider clock,
     IOptions<BillingOptions> options, ILogger<BillingRunner> logger)
 {
+    /// <summary>The shadow column on subscriptions naming the run that last failed to renew one (past due).</summary>
+    public const string UnpaidRunColumn = "UnpaidRunId";
     private static readonly string[] DueStatuses = [nameof(SubscriptionStatus.Trial), nameof(SubscriptionStatus.Active), nameof(SubscriptionStatus.PastDue)];
     /// <summary>The runs of this process still going: a run of this host and process that is not here has stopped.</summary>
     private static readonly ConcurrentDictionary<Guid, byte> Running = new();
@@ -231,14 +233,18 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             Batch batch;
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                var read = await ReadDueAsync(writes, organization.Id, asOf, after, ct);
+                var read = await ReadDueAsync(writes, organization.Id, asOf, after, await OverlappingRunsAsync(run, ct), ct);
                 if (read.Count == 0) break;
                 var rows = read.Where(r => !partlyRenewed.Contains(r.Id)).ToList();
                 try
                 {
-                    batch = await PlanAsync(rows, account, catalog, asOf, ct);
+                    batch = await PlanAsync(rows, account, catalog, asOf, run.Id, ct);
                     await WriteAsync(writes, batch, account, ct);
                     if (account.HasWebhooks) await PublishAsync(batch, rows, organization.Id, ct);
+                    // One notice per organization and run date, whatever the number of runs and batches: the notice's
+                    // primary key decides, in this transaction, so it is sent if and only if this batch commits.
+                    if (batch.Unpaid.Count > 0 && await writes.ClaimFailureNoticeAsync(organization.Id, asOf, run.Id, clock.GetUtcNow(), ct))
+                        await NotifyUnpaidAsync(organization, account, batch.Unpaid, ct);
                     await RecordAsync(run.Id, batch.Renewed, batch.Invoices.Count, batch.Failed, batch.Expired, batch.Skipped, ct);
                     await transaction.CommitAsync(ct);
                 }
@@ -262,10 +268,20 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             run.Skipped += batch.Skipped;
             done += batch.Size;
             progress?.Report(new BillingProgress(Math.Min(done, total), total));
-            if (batch.Unpaid.Count > 0) await NotifyUnpaidAsync(organization, account, batch.Unpaid, ct);
         }
         return done;
     }
+
+    /// <summary>
+    /// The runs whose failed renewals this run leaves alone: itself, and every run that has not stopped before
+    /// it started (still running, or finished or abandoned since). A renewal one of them could not pay is not
+    /// tried (nor counted) again by this run; a run that starts after them tries again (the wallet may have
+    /// been topped up). So two runs at once count each failure once.
+    /// </summary>
+    private Task<List<Guid>> OverlappingRunsAsync(BillingRun run, CancellationToken ct) =>
+        db.BillingRuns.AsNoTracking()
+            .Where(r => (r.FinishedAt == null && r.AbandonedAt == null) || r.FinishedAt >= run.StartedAt || r.AbandonedAt >= run.StartedAt || r.Id == run.Id)
+            .Select(r => r.Id).ToListAsync(ct);
 
     /// <summary>The organization's side of a renewal: how it pays, its tax, who its invoices are made out to.</summary>
     private sealed record Account(
@@ -293,7 +309,8 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         bool CancelAtPeriodEnd, DateOnly? ActivatedOn, int Quantity, int Revision);
 
     /// <summary>The next batch of due subscriptions in (term end, id) order, locked for this run where the database can.</summary>
-    private async Task<List<DueRow>> ReadDueAsync(RenewalWrites writes, Guid organizationId, DateOnly asOf, (DateOnly End, Guid Id) after, CancellationToken ct)
+    private async Task<List<DueRow>> ReadDueAsync(RenewalWrites writes, Guid organizationId, DateOnly asOf, (DateOnly End, Guid Id) after,
+        IReadOnlyList<Guid> overlappingRuns, CancellationToken ct)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -302,6 +319,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             FROM "Subscriptions"
             WHERE "OrganizationId" = @organization AND "TermEnd" <= @asOf AND ("TermEnd", "Id") > (@afterEnd, @afterId)
               AND "Status" IN ('{string.Join("', '", DueStatuses)}')
+              AND {writes.NoneOf($"\"{UnpaidRunColumn}\"", "@overlapping")}
             ORDER BY "TermEnd", "Id"
             LIMIT {options.Value.BatchSize} {writes.LockClause}
             """;
@@ -309,6 +327,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         Add(command, "asOf", asOf);
         Add(command, "afterEnd", after.End);
         Add(command, "afterId", writes.Key(after.Id));
+        Add(command, "overlapping", writes.Keys(overlappingRuns));
         var rows = new List<DueRow>(options.Value.BatchSize);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -343,7 +362,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         public int Skipped { get; set; }
     }
 
-    private async Task<Batch> PlanAsync(List<DueRow> rows, Account account, Catalog catalog, DateOnly asOf, CancellationToken ct)
+    private async Task<Batch> PlanAsync(List<DueRow> rows, Account account, Catalog catalog, DateOnly asOf, Guid runId, CancellationToken ct)
     {
         var organization = account.Organization;
         var batch = new Batch(rows.Count);
@@ -408,7 +427,14 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             {
                 var givesUp = AutoRenewal.GivesUp(state.End, asOf, options.Value.PastDueDays) || trial && !renewed;
                 var status = givesUp ? SubscriptionStatus.Expired : SubscriptionStatus.PastDue;
-                if (status != row.Status || renewed) batch.Changes.Add(Change(row, status) with { TermStart = state.Start, TermEnd = state.End, PlanVersionId = plan.CurrentVersionId!.Value });
+                // Written even when nothing else changes: the row names this run as the one that failed it (and its
+                // revision moves), so a run going on at the same time neither tries nor counts it again.
+                var moved = status != row.Status || renewed;
+                batch.Changes.Add(Change(row, status) with
+                {
+                    TermStart = state.Start, TermEnd = state.End, PlanVersionId = moved ? plan.CurrentVersionId!.Value : row.PlanVersionId,
+                    UnpaidRunId = givesUp ? null : runId,
+                });
                 if (givesUp) batch.Expired++;
                 else batch.Failed++;
                 if (!givesUp && row.Status != SubscriptionStatus.PastDue) batch.Unpaid.Add((row, unpaid));
@@ -514,7 +540,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         return (seats, addOns);
     }
 
-    /// <summary>One email per batch to whoever may pay: these renewals could not be paid from the wallet and are past due.</summary>
+    /// <summary>The email to whoever may pay, in the batch's transaction: these renewals could not be paid from the wallet and are past due.</summary>
     private async Task NotifyUnpaidAsync(Organization organization, Account account, List<(DueRow Row, decimal Amount)> failed, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
@@ -547,6 +573,12 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         foreach (var invoice in open)
         {
             var charged = await bills.ChargeAsync(organization.Id, [invoice], null, card, ct);
+            if (charged.Failure is { Kind: Domain.Common.FailureKind.Conflict })
+            {
+                // Another run (or the customer) is paying this bill: not this run's failure to count.
+                logger.LogInformation("Card renewal of {Invoice} left to the payment already under way", invoice.Number);
+                continue;
+            }
             if (charged.Value is not { Status: PaymentStatus.Succeeded })
             {
                 await RecordAsync(run.Id, 0, 0, 1, 0, 0, ct);

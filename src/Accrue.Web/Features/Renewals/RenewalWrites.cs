@@ -12,9 +12,10 @@ using NpgsqlTypes;
 namespace Accrue.Web.Features.Renewals;
 
 /// <summary>A subscription's state after the billing run, written over the state it was read in.</summary>
+/// <remarks><see cref="UnpaidRunId"/>: the run that failed to renew it (past due), null otherwise; plain renewals on SQLite leave the column as it is.</remarks>
 public sealed record SubscriptionChange(
     Guid Id, int Revision, SubscriptionStatus Status, DateOnly TermStart, DateOnly TermEnd, int AnchorDay, Guid PlanVersionId,
-    DateOnly? ActivatedOn, DateOnly? CancelledOn, bool CancelAtPeriodEnd);
+    DateOnly? ActivatedOn, DateOnly? CancelledOn, bool CancelAtPeriodEnd, Guid? UnpaidRunId = null);
 
 /// <summary>
 /// The billing run's writes, without the change tracker (issue 6: a million renewals in seconds).
@@ -39,6 +40,36 @@ public abstract class RenewalWrites(AccrueDb db)
 
     /// <summary>An id as this database compares it in hand-written SQL.</summary>
     public abstract object Key(Guid id);
+
+    /// <summary>SQL true when <paramref name="column"/> (a nullable id) is null or none of the ids in <paramref name="parameter"/> (see <see cref="Keys"/>).</summary>
+    public abstract string NoneOf(string column, string parameter);
+
+    /// <summary>A list of ids as one parameter for <see cref="NoneOf"/>.</summary>
+    public abstract object Keys(IEnumerable<Guid> ids);
+
+    /// <summary>
+    /// Inserts the failure notice of an organization and run date unless one exists (the primary key decides,
+    /// with no error that would end the transaction); true when this call inserted it.
+    /// </summary>
+    public async Task<bool> ClaimFailureNoticeAsync(Guid organizationId, DateOnly runDate, Guid runId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = """
+            INSERT INTO "RenewalFailureNotices" ("OrganizationId", "RunDate", "RunId", "SentAt") VALUES (@organization, @day, @run, @at)
+            ON CONFLICT DO NOTHING
+            """;
+        foreach (var (name, value) in new[] { ("organization", Key(organizationId)), ("day", runDate), ("run", Key(runId)), ("at", Instant(now)) })
+        {
+            var parameter = command.CreateParameter();
+            (parameter.ParameterName, parameter.Value) = (name, value);
+            command.Parameters.Add(parameter);
+        }
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>An instant as this database stores it.</summary>
+    protected abstract object Instant(DateTimeOffset at);
 
     public abstract Task UpdateSubscriptionsAsync(IReadOnlyList<SubscriptionChange> changes, DateTimeOffset now, CancellationToken ct);
     /// <summary>New invoices with their lines already as the JSON the column holds (shared by every renewal of the same price and term).</summary>
@@ -69,6 +100,12 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
     public override string LockClause => "";
 
     public override object Key(Guid id) => Text(id);
+
+    public override string NoneOf(string column, string parameter) => $"({column} IS NULL OR {column} NOT IN (SELECT value FROM json_each({parameter})))";
+
+    public override object Keys(IEnumerable<Guid> ids) => $"[{string.Join(',', ids.Select(id => $"\"{Text(id)}\""))}]";
+
+    protected override object Instant(DateTimeOffset at) => at.UtcTicks;
 
     /// <summary>
     /// The run's connection stays open and leaves checkpoints to a second connection that copies the
@@ -139,9 +176,9 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
         await using var other = Command("""
             UPDATE "Subscriptions" SET "Status" = $status, "TermStart" = $start, "TermEnd" = $end, "AnchorDay" = $anchor,
               "PlanVersionId" = $version, "ActivatedOn" = $activated, "CancelledOn" = $cancelled, "CancelAtPeriodEnd" = $cap,
-              "Revision" = "Revision" + 1, "UpdatedAt" = $now, "UpdatedBy" = $by
+              "UnpaidRunId" = $unpaid, "Revision" = "Revision" + 1, "UpdatedAt" = $now, "UpdatedBy" = $by
             WHERE "Id" = $id AND "Revision" = $revision
-            """, "$status", "$start", "$end", "$anchor", "$version", "$activated", "$cancelled", "$cap", "$now", "$by", "$id", "$revision");
+            """, "$status", "$start", "$end", "$anchor", "$version", "$activated", "$cancelled", "$cap", "$unpaid", "$now", "$by", "$id", "$revision");
         foreach (var command in new[] { renewal, other })
         {
             command.Parameters["$now"].Value = now.UtcTicks;
@@ -166,6 +203,7 @@ public sealed class SqliteRenewalWrites(AccrueDb db) : RenewalWrites(db)
             (o["$status"].Value, o["$start"].Value, o["$end"].Value, o["$anchor"].Value) = (c.Status.ToString(), c.TermStart, c.TermEnd, c.AnchorDay);
             (o["$version"].Value, o["$activated"].Value, o["$cancelled"].Value) = (Text(c.PlanVersionId), (object?)c.ActivatedOn ?? DBNull.Value, (object?)c.CancelledOn ?? DBNull.Value);
             (o["$cap"].Value, o["$id"].Value, o["$revision"].Value) = (c.CancelAtPeriodEnd, Text(c.Id), c.Revision);
+            o["$unpaid"].Value = c.UnpaidRunId is { } unpaid ? Text(unpaid) : DBNull.Value;
             if (await other.ExecuteNonQueryAsync(ct) != 1) throw new ConcurrentChangeException(c.Id);
         }
     }
@@ -222,6 +260,12 @@ public sealed class PostgresRenewalWrites(AccrueDb db) : RenewalWrites(db)
 
     public override object Key(Guid id) => id;
 
+    public override string NoneOf(string column, string parameter) => $"({column} IS NULL OR {column} <> ALL({parameter}))";
+
+    public override object Keys(IEnumerable<Guid> ids) => ids.ToArray();
+
+    protected override object Instant(DateTimeOffset at) => at;
+
     private NpgsqlConnection Npgsql => (NpgsqlConnection)Connection;
 
     /// <summary>
@@ -252,9 +296,9 @@ public sealed class PostgresRenewalWrites(AccrueDb db) : RenewalWrites(db)
         var update = new NpgsqlBatchCommand("""
             UPDATE "Subscriptions" s SET "Status" = c.status, "TermStart" = c.term_start, "TermEnd" = c.term_end, "AnchorDay" = c.anchor,
               "PlanVersionId" = c.version, "ActivatedOn" = c.activated, "CancelledOn" = c.cancelled, "CancelAtPeriodEnd" = c.cap,
-              "Revision" = s."Revision" + 1, "UpdatedAt" = @now, "UpdatedBy" = @by
-            FROM unnest(@ids, @revisions, @statuses, @starts, @ends, @anchors, @versions, @activated, @cancelled, @caps)
-              AS c(id, revision, status, term_start, term_end, anchor, version, activated, cancelled, cap)
+              "UnpaidRunId" = c.unpaid, "Revision" = s."Revision" + 1, "UpdatedAt" = @now, "UpdatedBy" = @by
+            FROM unnest(@ids, @revisions, @statuses, @starts, @ends, @anchors, @versions, @activated, @cancelled, @caps, @unpaid)
+              AS c(id, revision, status, term_start, term_end, anchor, version, activated, cancelled, cap, unpaid)
             WHERE s."Id" = c.id AND s."Revision" = c.revision
             """);
         var p = update.Parameters;
@@ -270,6 +314,7 @@ public sealed class PostgresRenewalWrites(AccrueDb db) : RenewalWrites(db)
         p.AddWithValue("activated", NpgsqlDbType.Array | NpgsqlDbType.Date, changes.Select(c => c.ActivatedOn).ToArray());
         p.AddWithValue("cancelled", NpgsqlDbType.Array | NpgsqlDbType.Date, changes.Select(c => c.CancelledOn).ToArray());
         p.AddWithValue("caps", changes.Select(c => c.CancelAtPeriodEnd).ToArray());
+        p.AddWithValue("unpaid", NpgsqlDbType.Array | NpgsqlDbType.Uuid, changes.Select(c => c.UnpaidRunId).ToArray());
         batch.BatchCommands.Add(update);
         await batch.ExecuteNonQueryAsync(ct);
         if (update.RecordsAffected != changes.Count) throw new ConcurrentChangeException(null);

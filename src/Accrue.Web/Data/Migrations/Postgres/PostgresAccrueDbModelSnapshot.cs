@@ -1261,6 +1261,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("UnpaidRunId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2607,6 +2610,25 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.ToTable("BillingRuns");
                 });
 
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalFailureNotice", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("RunDate")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "RunDate");
+
+                    b.ToTable("RenewalFailureNotices");
+                });
+
             modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
                 {
                     b.Property<Guid>("SubscriptionId")
@@ -3410,6 +3432,15 @@ namespace Accrue.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Accrue.Domain.Wallets.WalletEntry", b =>
                 {
                     b.HasOne("Accrue.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalFailureNotice", b =>
+                {
+                    b.HasOne("Accrue.Domain.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)

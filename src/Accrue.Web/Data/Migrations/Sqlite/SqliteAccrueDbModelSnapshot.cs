@@ -1256,6 +1256,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("UnpaidRunId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -2600,6 +2603,25 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.ToTable("BillingRuns");
                 });
 
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalFailureNotice", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("RunDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "RunDate");
+
+                    b.ToTable("RenewalFailureNotices");
+                });
+
             modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
                 {
                     b.Property<Guid>("SubscriptionId")
@@ -3399,6 +3421,15 @@ namespace Accrue.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Accrue.Domain.Wallets.WalletEntry", b =>
                 {
                     b.HasOne("Accrue.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalFailureNotice", b =>
+                {
+                    b.HasOne("Accrue.Domain.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -231,6 +231,9 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         {
             o.Property(x => x.InvoicePrefix).HasMaxLength(20);
             o.Property(x => x.CreditNotePrefix).HasMaxLength(20);
+            o.Property(x => x.LegalName).HasMaxLength(200);
+            o.Property(x => x.LegalAddress).HasMaxLength(500);
+            o.Property(x => x.TaxRegistration).HasMaxLength(60);
         });
         builder.Entity<Member>(m =>
         {

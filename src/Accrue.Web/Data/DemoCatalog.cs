@@ -40,8 +40,13 @@ public static class DemoCatalog
         var pMobile = Seat(premium, "mobile", "Mobile", 2, mobile.Modules.ToArray());
         var pFull = Seat(premium, "full", "Full", 3, full.Modules.ToArray());
         Version(premium, Seats(30m, (pFinance, 22m), (pOperations, 22m), (pMobile, 12m), (pFull, 45m)));
+        // Standard → Premium is an upgrade, Premium → Standard the downgrade target (cheaper seats).
         standard.ChangeTargetIds = [premium.Id];
         premium.ChangeTargetIds = [standard.Id];
+        // Premium's priority support comes with a service level agreement, downloadable from the plan (seed 000).
+        var sla = new Document { FileName = "erp-premium-sla.pdf", ContentType = "application/pdf", Content = SlaPdf() };
+        db.Documents.Add(sla);
+        premium.SlaDocumentId = sla.Id;
 
         var reporting = Product(op, "reporting", "Advanced Reporting", ProductKind.AddOn, "Dashboards and scheduled reports (an additional app).");
         Version(Plan(reporting, "reporting-monthly", "Advanced Reporting", PricingModel.Flat), Flat(25m));
@@ -167,6 +172,27 @@ public static class DemoCatalog
             };
             versions.Add((plan, version));
         }
+    }
+
+    /// <summary>A one-page SLA for the demo, drawn with the same PDF library as invoices.</summary>
+    private static byte[] SlaPdf()
+    {
+        using var output = new MemoryStream();
+        using (var document = SkiaSharp.SKDocument.CreatePdf(output, new SkiaSharp.SKDocumentPdfMetadata { Title = "ERP Premium service level agreement", Creator = "Accrue demo" }))
+        {
+            var canvas = document.BeginPage(595f, 842f);
+            using var font = new SkiaSharp.SKFont(SkiaSharp.SKTypeface.Default, 12f);
+            using var ink = new SkiaSharp.SKPaint { Color = SkiaSharp.SKColors.Black, IsAntialias = true };
+            string[] lines =
+            [
+                "ERP Premium - service level agreement", "", "Availability: 99.9 % per calendar month.",
+                "Priority support: first response within 1 hour, 24/7.", "Service credit: 10 % of the monthly fee per 0.1 % below target.",
+            ];
+            for (var i = 0; i < lines.Length; i++) canvas.DrawText(lines[i], 56f, 80f + i * 20f, SkiaSharp.SKTextAlign.Left, font, ink);
+            document.EndPage();
+            document.Close();
+        }
+        return output.ToArray();
     }
 
     private static Func<string, decimal, PlanPrice> Flat(decimal amount) =>

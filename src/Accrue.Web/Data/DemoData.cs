@@ -30,7 +30,9 @@ public static class DemoData
 
         var users = services.GetRequiredService<UserManager<User>>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var demoTelecom = new Operator { Name = "Demo Telecom", SupportEmail = "support@demo-telecom.test", LogoPath = "/img/operator-logo.svg" };
+        var demoTelecom = new Operator { Name = "Demo Telecom", SupportEmail = "support@demo-telecom.test", LogoPath = "/img/operator-logo.svg",
+            LegalName = "Demo Telecom Ltd", LegalAddress = "10 Exchange Square\nLondon EC2A 2BR\nUnited Kingdom", TaxRegistration = "VAT GB 123 4567 89",
+        };
         var northwind = new Partner { OperatorId = demoTelecom.Id, Name = "Northwind Resellers" };
         db.AddRange(demoTelecom, northwind);
         await db.SaveChangesAsync(ct);

@@ -38,6 +38,14 @@ public static class DemoSupport
             "Postpaid organizations open *Bills*, tick the bills to pay and pay them together by card or with the card on file.", publish: true);
         Article(help, "What is remote support?",
             "With your permission, our support staff can open your portal **as one of your members** for at most 30 minutes to help you. Every action they take is recorded with their name and the reason.\n\nThe owner sees every session under *Activity* and can turn remote support off in *Settings*.", publish: true);
+        Article(gettingStarted, "How do I change my plan?",
+            "Open the subscription under *Subscriptions* and choose **Change plan**. Moving up (for example to ERP Premium) starts at once with a credit for the unused part of the current plan; moving down takes effect as the quote shows.", publish: true);
+        Article(gettingStarted, "What is a minimum term?",
+            "Some plans (such as TV Max) are sold for at least 12 months. You can still cancel, but the cancellation takes effect at the end of the minimum term.", publish: true);
+        Article(money, "Where do I find my invoices?",
+            "Open *Invoices* in the portal: every invoice and credit note can be downloaded as a PDF. Postpaid bills also appear under *Bills* until they are paid.", publish: true);
+        Article(help, "How do I open a support ticket?",
+            "Open *Support* and choose **New ticket**, pick the type that fits (a service interruption goes straight to our network team) and attach screenshots if they help.", publish: true);
         Article(help, "Planned maintenance windows", "Draft: the schedule for next quarter's maintenance.", publish: false);
 
         var acme = await db.Organizations.Where(o => o.Name == "Acme Prepaid Ltd").Select(o => o.Id).SingleAsync(ct);
@@ -51,6 +59,20 @@ public static class DemoSupport
         ticket.StaffReply(new MessageAuthor(dana.Id, dana.DisplayName, IsStaff: true), "Our SMS gateway is queueing messages; the provider is on it.", isInternal: true, TicketStatus.InProgress, [], now.AddHours(-2));
         ticket.StaffReply(new MessageAuthor(dana.Id, dana.DisplayName, IsStaff: true), "We are working on it with our SMS provider and will update you within the hour.", isInternal: false, null, [], now.AddHours(-2));
         db.Tickets.Add(ticket);
+        await db.SaveChangesAsync(ct);
+
+        // A ticket of the partner's own customer (Initech, under Northwind), handled by the partner's staff.
+        var pat = staff["staff@northwind.test"];
+        var initech = await db.Organizations.Where(o => o.Name == "Initech Pty").Select(o => o.Id).SingleAsync(ct);
+        var initechOwner = await db.Members.Where(m => m.OrganizationId == initech && m.Role == MemberRole.Owner).SingleAsync(ct);
+        var complaint = await db.TicketTypes.Where(t => t.Name == "Complaint").SingleAsync(ct);
+        var partnerRaised = Ticket.Raise(await db.NextAsync(Features.Support.TicketCommands.CounterKey, ct), initech, complaint, null,
+            "Intercom app logs residents out", "Residents of apartment 102 are signed out of the intercom app every evening.",
+            new MessageAuthor(initechOwner.UserId, initechOwner.Name, IsStaff: false, initechOwner.Id), [], now.AddHours(-5));
+        var partnerTicket = partnerRaised.Value ?? throw new InvalidOperationException(partnerRaised.Failure!.Message);
+        partnerTicket.Assign(pat.Id, pat.DisplayName);
+        partnerTicket.StaffReply(new MessageAuthor(pat.Id, pat.DisplayName, IsStaff: true), "Thanks, we are reproducing it on a test apartment and will come back to you today.", isInternal: false, TicketStatus.InProgress, [], now.AddHours(-4));
+        db.Tickets.Add(partnerTicket);
         await db.SaveChangesAsync(ct);
 
         SupportTeam Team(string name, string email, params User[] members)

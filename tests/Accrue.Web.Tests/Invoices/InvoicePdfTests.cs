@@ -113,6 +113,27 @@ public sealed class InvoicePdfTests
         Assert.All(words, w => Assert.True(w.BoundingBox.Right < quantityColumn, $"{w.Text} runs into the numbers."));
     }
 
+    [Fact]
+    public void A_one_page_invoice_embeds_only_the_glyphs_it_draws_and_stays_under_100_KB()
+    {
+        // Skia embedded both DejaVu fonts whole (about 750 KB); the subset keeps only the glyphs drawn.
+        var invoice = Issue(InvoiceKind.Invoice, "INV-2026-000042",
+        [
+            new ChargeLine("Pro plan, 3 seats — Grüße, Straße, Ωmega", 3m, 49m, 147m, 0.19m, 27.93m, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)),
+            new ChargeLine("Storage pack 1 TB", 1m, 1087.5m, 1087.5m, 0.19m, 206.63m),
+        ], taxNote: "Reverse charge: the recipient accounts for the VAT.");
+
+        var pdf = new InvoicePdf().Render(invoice, Issuer);
+
+        Assert.True(pdf.Length < 100 * 1024, $"The PDF is {pdf.Length / 1024} KB.");
+        var text = Assert.Single(Read(pdf));
+        Assert.Contains("Pro plan, 3 seats — Grüße, Straße, 3 EUR 49.00", text);
+        Assert.Contains("Ωmega 2026-01-01", text);
+        Assert.Contains("Total EUR 1,469.06", text);
+        using var document = PdfDocument.Open(pdf);
+        Assert.All(document.GetPage(1).Letters, l => Assert.Contains("DejaVuSans", l.FontName ?? ""));
+    }
+
     private static Invoice Issue(InvoiceKind kind, string number, List<ChargeLine> lines, string? taxNote) =>
         Invoice.Issue(kind, number, 1, new Quote("EUR", lines), Party, new DateOnly(2026, 1, 15), taxNote);
 

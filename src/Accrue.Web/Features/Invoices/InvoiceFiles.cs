@@ -16,8 +16,7 @@ public static class InvoiceFiles
     {
         var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
         if (invoice is null) return new NotFoundResult();
-        var issuer = await db.Operators.AsNoTracking().Where(o => o.Id == invoice.OperatorId)
-            .Select(o => new InvoiceIssuer(o.Name, o.SupportEmail, null)).SingleAsync(ct);
+        var issuer = InvoiceIssuer.Of(await db.Operators.AsNoTracking().SingleAsync(o => o.Id == invoice.OperatorId, ct));
         return new FileContentResult(pdf.Render(invoice, issuer), "application/pdf") { FileDownloadName = $"{invoice.Number}.pdf" };
     }
 

@@ -99,7 +99,7 @@ public static class InvoicesApi
         if (invoice is null) return Failure.NotFound("Invoice").ToProblem();
         var op = await db.Operators.AsNoTracking().SingleAsync(o => o.Id == invoice.OperatorId, ct);
         // The operator's logo is an SVG, which the PDF renderer can't draw: its name is printed as a wordmark instead.
-        var bytes = pdf.Render(invoice, new InvoiceIssuer(op.Name, op.SupportEmail));
+        var bytes = pdf.Render(invoice, InvoiceIssuer.Of(op));
         return TypedResults.File(bytes, "application/pdf", $"{invoice.Number}.pdf");
     }
 

@@ -103,6 +103,28 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         return op;
     }
 
+    /// <summary>
+    /// The seller's legal name, address and tax registration printed on every invoice. Name and
+    /// address are required; the tax registration may be empty for a seller that has none.
+    /// </summary>
+    public async Task<Result<Operator>> SetSellerAsync(string? legalName, string? legalAddress, string? taxRegistration, CancellationToken ct = default)
+    {
+        if (!db.Actor.IsOperator) return Failure.Forbidden("Only operator staff change the seller on invoices.");
+        var errors = new FieldErrors()
+            .Require("LegalName", legalName, "Legal name", 200)
+            .Require("LegalAddress", legalAddress, "Address", 500)
+            .Limit("TaxRegistration", taxRegistration?.Trim(), "Tax registration", 60);
+        if (legalAddress is not null && legalAddress.ReplaceLineEndings("\n").Split('\n').Count(l => l.Trim().Length > 0) > 5)
+            errors.Add("LegalAddress", "Address must fit on at most 5 lines.");
+        if (errors.Any) return errors.ToFailure();
+        var op = await db.Operators.FirstAsync(ct);
+        op.LegalName = legalName!.Trim();
+        op.LegalAddress = string.Join("\n", legalAddress!.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+        op.TaxRegistration = taxRegistration?.Trim() ?? "";
+        await db.SaveChangesAsync(ct);
+        return op;
+    }
+
     private static void CheckPrefix(FieldErrors errors, string field, string? prefix, string label)
     {
         errors.Require(field, prefix, label, 20);

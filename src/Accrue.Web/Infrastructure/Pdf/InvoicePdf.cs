@@ -10,7 +10,18 @@ namespace Accrue.Web.Infrastructure.Pdf;
 /// Who an invoice is from, as printed on it. <paramref name="LogoPng"/> is an encoded bitmap (PNG or
 /// JPEG); without one, or when it cannot be decoded, the name is drawn as a wordmark.
 /// </summary>
-public sealed record InvoiceIssuer(string Name, string? SupportEmail = null, byte[]? LogoPng = null);
+public sealed record InvoiceIssuer(string Name, string? SupportEmail = null, byte[]? LogoPng = null)
+{
+    /// <summary>The seller's registered name, address lines and tax registration (operator settings).</summary>
+    public string? LegalName { get; init; }
+    public string? LegalAddress { get; init; }
+    public string? TaxRegistration { get; init; }
+
+    public static InvoiceIssuer Of(Accrue.Domain.Accounts.Operator op) => new(op.Name, op.SupportEmail)
+    {
+        LegalName = op.LegalName, LegalAddress = op.LegalAddress, TaxRegistration = op.TaxRegistration,
+    };
+}
 
 /// <summary>
 /// Renders an invoice or credit note as an A4 PDF. Text is drawn as text in the DejaVu fonts shipped
@@ -31,20 +42,47 @@ public sealed class InvoicePdf
     private static readonly (string Title, float RightEdge)[] NumberColumns =
         [("Qty", 262f), ("Unit price", 342f), ("Tax rate", 394f), ("Tax", 466f), ("Amount", Right)];
 
-    private static readonly SKTypeface Regular = LoadTypeface("DejaVuSans.ttf");
-    private static readonly SKTypeface Bold = LoadTypeface("DejaVuSans-Bold.ttf");
+    private static readonly byte[] RegularData = LoadFont("DejaVuSans.ttf");
+    private static readonly byte[] BoldData = LoadFont("DejaVuSans-Bold.ttf");
+    private static readonly SKTypeface Regular = LoadTypeface(RegularData, "DejaVuSans.ttf");
+    private static readonly SKTypeface Bold = LoadTypeface(BoldData, "DejaVuSans-Bold.ttf");
 
     public byte[] Render(Invoice invoice, InvoiceIssuer issuer)
     {
-        using var style = new Style();
+        using var style = new Style(Regular, Bold);
         var title = invoice.Kind == InvoiceKind.CreditNote ? "Credit note" : "Invoice";
         var rows = invoice.Lines.Select(line => Row.For(line, style.Body)).ToList();
+        var seller = Seller(issuer, style.Body);
         var billTo = BillTo(invoice, style.Body);
         var notes = Notes(invoice, style.Body);
         var meta = Meta(invoice);
-        var firstTableTop = Math.Max(Margin + 60f + (billTo.Count + 1) * LineHeight, Margin + 40f + meta.Count * 14f) + 20f;
+        var billToTop = Margin + 64f + seller.Count * LineHeight;
+        var firstTableTop = Math.Max(billToTop + (billTo.Count + 1) * LineHeight, Margin + 40f + meta.Count * 14f) + 20f;
         var closingHeight = 70f + (notes.Count > 0 ? 12f + notes.Count * LineHeight : 0f);
         var pages = Paginate(rows, firstTableTop, closingHeight);
+
+        void DrawPage(Pen pen, Style style, int i)
+        {
+            if (i == 0) DrawHeader(pen, style, issuer, title, meta, seller, billTo, billToTop);
+            else DrawContinuedHeader(pen, style, issuer, $"{title} {invoice.Number}");
+
+            var y = i == 0 ? firstTableTop : ContinuedTableTop;
+            if (pages[i].Count > 0)
+            {
+                y = DrawTableHeader(pen, style, y);
+                foreach (var row in pages[i]) y = DrawRow(pen, style, row, invoice.Currency, y);
+            }
+            if (i == pages.Count - 1) DrawClosing(pen, style, invoice, notes, y);
+            DrawFooter(pen, style, issuer, i + 1, pages.Count);
+        }
+
+        // A first pass draws nowhere and notes the glyphs each font needs; the PDF is then drawn in
+        // fonts holding only those (see FontSubset), which keeps a one-page invoice small.
+        var glyphs = new Pen(null, style);
+        for (var i = 0; i < pages.Count; i++) DrawPage(glyphs, style, i);
+        using var regular = SubsetTypeface(RegularData, glyphs.Regular);
+        using var bold = SubsetTypeface(BoldData, glyphs.Bold);
+        using var subset = new Style(regular ?? Regular, bold ?? Bold);
 
         using var output = new MemoryStream();
         var metadata = new SKDocumentPdfMetadata { Title = $"{title} {invoice.Number}", Author = issuer.Name, Creator = "Accrue" };
@@ -52,23 +90,18 @@ public sealed class InvoicePdf
         {
             for (var i = 0; i < pages.Count; i++)
             {
-                var canvas = document.BeginPage(PageWidth, PageHeight);
-                if (i == 0) DrawHeader(canvas, style, issuer, title, meta, billTo);
-                else DrawContinuedHeader(canvas, style, issuer, $"{title} {invoice.Number}");
-
-                var y = i == 0 ? firstTableTop : ContinuedTableTop;
-                if (pages[i].Count > 0)
-                {
-                    y = DrawTableHeader(canvas, style, y);
-                    foreach (var row in pages[i]) y = DrawRow(canvas, style, row, invoice.Currency, y);
-                }
-                if (i == pages.Count - 1) DrawClosing(canvas, style, invoice, notes, y);
-                DrawFooter(canvas, style, issuer, i + 1, pages.Count);
+                DrawPage(new Pen(document.BeginPage(PageWidth, PageHeight), subset), subset, i);
                 document.EndPage();
             }
             document.Close();
         }
         return output.ToArray();
+    }
+
+    private static SKTypeface? SubsetTypeface(byte[] font, IEnumerable<ushort> glyphs)
+    {
+        using var data = SKData.CreateCopy(FontSubset.Keep(font, glyphs));
+        return SKTypeface.FromData(data);
     }
 
     /// <summary>
@@ -93,55 +126,63 @@ public sealed class InvoicePdf
         return pages;
     }
 
-    private static void DrawHeader(SKCanvas canvas, Style style, InvoiceIssuer issuer, string title, List<(string Label, string Value)> meta, List<string> billTo)
+    private static void DrawHeader(Pen pen, Style style, InvoiceIssuer issuer, string title, List<(string Label, string Value)> meta,
+        List<string> seller, List<string> billTo, float billToTop)
     {
         using var logo = issuer.LogoPng is { Length: > 0 } bytes ? SKImage.FromEncodedData(bytes) : null;
         if (logo is not null)
         {
             var height = 36f;
             var width = Math.Min(200f, logo.Width * height / logo.Height);
-            canvas.DrawImage(logo, SKRect.Create(Left, Margin - 4f, width, height), new SKSamplingOptions(SKFilterMode.Linear), null);
+            pen.Canvas?.DrawImage(logo, SKRect.Create(Left, Margin - 4f, width, height), new SKSamplingOptions(SKFilterMode.Linear), null);
         }
         else
         {
-            canvas.DrawText(issuer.Name, Left, Margin + 18f, SKTextAlign.Left, style.Wordmark, style.Ink);
+            pen.Text(issuer.Name, Left, Margin + 18f, SKTextAlign.Left, style.Wordmark, style.Ink);
         }
-        if (issuer.SupportEmail is not null) canvas.DrawText(issuer.SupportEmail, Left, Margin + 40f, SKTextAlign.Left, style.Small, style.Muted);
+        // The seller's legal details under the logo (invoice law asks for them on every invoice).
+        var sellerY = Margin + 44f;
+        for (var i = 0; i < seller.Count; i++)
+        {
+            pen.Text(seller[i], Left, sellerY, SKTextAlign.Left, i == 0 && HasLegalName(issuer) ? style.Strong : style.Body, style.Ink);
+            sellerY += LineHeight;
+        }
+        if (issuer.SupportEmail is not null) pen.Text(issuer.SupportEmail, Left, sellerY, SKTextAlign.Left, style.Small, style.Muted);
 
-        canvas.DrawText(title, Right, Margin + 18f, SKTextAlign.Right, style.Title, style.Ink);
+        pen.Text(title, Right, Margin + 18f, SKTextAlign.Right, style.Title, style.Ink);
         var y = Margin + 40f;
         foreach (var (label, value) in meta)
         {
-            canvas.DrawText(label, Right - 170f, y, SKTextAlign.Left, style.Body, style.Muted);
-            canvas.DrawText(value, Right, y, SKTextAlign.Right, style.Strong, style.Ink);
+            pen.Text(label, Right - 170f, y, SKTextAlign.Left, style.Body, style.Muted);
+            pen.Text(value, Right, y, SKTextAlign.Right, style.Strong, style.Ink);
             y += 14f;
         }
 
-        y = Margin + 60f;
-        canvas.DrawText("Bill to", Left, y, SKTextAlign.Left, style.Small, style.Muted);
+        y = billToTop;
+        pen.Text("Bill to", Left, y, SKTextAlign.Left, style.Small, style.Muted);
         for (var i = 0; i < billTo.Count; i++)
         {
             y += LineHeight;
-            canvas.DrawText(billTo[i], Left, y, SKTextAlign.Left, i == 0 ? style.Strong : style.Body, style.Ink);
+            pen.Text(billTo[i], Left, y, SKTextAlign.Left, i == 0 ? style.Strong : style.Body, style.Ink);
         }
     }
 
-    private static void DrawContinuedHeader(SKCanvas canvas, Style style, InvoiceIssuer issuer, string title)
+    private static void DrawContinuedHeader(Pen pen, Style style, InvoiceIssuer issuer, string title)
     {
-        canvas.DrawText(issuer.Name, Left, Margin + 12f, SKTextAlign.Left, style.Strong, style.Ink);
-        canvas.DrawText($"{title} (continued)", Right, Margin + 12f, SKTextAlign.Right, style.Body, style.Muted);
+        pen.Text(issuer.Name, Left, Margin + 12f, SKTextAlign.Left, style.Strong, style.Ink);
+        pen.Text($"{title} (continued)", Right, Margin + 12f, SKTextAlign.Right, style.Body, style.Muted);
     }
 
-    private static float DrawTableHeader(SKCanvas canvas, Style style, float y)
+    private static float DrawTableHeader(Pen pen, Style style, float y)
     {
         var baseline = y + 12f;
-        canvas.DrawText("Description", Left, baseline, SKTextAlign.Left, style.Strong, style.Ink);
-        foreach (var (title, rightEdge) in NumberColumns) canvas.DrawText(title, rightEdge, baseline, SKTextAlign.Right, style.Strong, style.Ink);
-        canvas.DrawLine(Left, y + 18f, Right, y + 18f, style.Ink);
+        pen.Text("Description", Left, baseline, SKTextAlign.Left, style.Strong, style.Ink);
+        foreach (var (title, rightEdge) in NumberColumns) pen.Text(title, rightEdge, baseline, SKTextAlign.Right, style.Strong, style.Ink);
+        pen.Line(Left, y + 18f, Right, y + 18f, style.Ink);
         return y + TableHeaderHeight;
     }
 
-    private static float DrawRow(SKCanvas canvas, Style style, Row row, string currency, float y)
+    private static float DrawRow(Pen pen, Style style, Row row, string currency, float y)
     {
         var baseline = y + RowPadding / 2 + LineHeight - 2f;
         string[] numbers =
@@ -152,47 +193,47 @@ public sealed class InvoicePdf
             Money.Format(row.Line.Tax, currency),
             Money.Format(row.Line.Amount, currency),
         ];
-        for (var i = 0; i < numbers.Length; i++) canvas.DrawText(numbers[i], NumberColumns[i].RightEdge, baseline, SKTextAlign.Right, style.Body, style.Ink);
+        for (var i = 0; i < numbers.Length; i++) pen.Text(numbers[i], NumberColumns[i].RightEdge, baseline, SKTextAlign.Right, style.Body, style.Ink);
 
         foreach (var text in row.Description)
         {
-            canvas.DrawText(text, Left, baseline, SKTextAlign.Left, style.Body, style.Ink);
+            pen.Text(text, Left, baseline, SKTextAlign.Left, style.Body, style.Ink);
             baseline += LineHeight;
         }
-        if (row.Period is not null) canvas.DrawText(row.Period, Left, baseline, SKTextAlign.Left, style.Small, style.Muted);
+        if (row.Period is not null) pen.Text(row.Period, Left, baseline, SKTextAlign.Left, style.Small, style.Muted);
 
-        canvas.DrawLine(Left, y + row.Height, Right, y + row.Height, style.Rule);
+        pen.Line(Left, y + row.Height, Right, y + row.Height, style.Rule);
         return y + row.Height;
     }
 
-    private static void DrawClosing(SKCanvas canvas, Style style, Invoice invoice, List<string> notes, float y)
+    private static void DrawClosing(Pen pen, Style style, Invoice invoice, List<string> notes, float y)
     {
         const float LabelEdge = Right - 110f;
         y += 20f;
-        canvas.DrawText("Subtotal", LabelEdge, y, SKTextAlign.Right, style.Body, style.Muted);
-        canvas.DrawText(Money.Format(invoice.Subtotal, invoice.Currency), Right, y, SKTextAlign.Right, style.Body, style.Ink);
+        pen.Text("Subtotal", LabelEdge, y, SKTextAlign.Right, style.Body, style.Muted);
+        pen.Text(Money.Format(invoice.Subtotal, invoice.Currency), Right, y, SKTextAlign.Right, style.Body, style.Ink);
         y += 16f;
-        canvas.DrawText("Tax", LabelEdge, y, SKTextAlign.Right, style.Body, style.Muted);
-        canvas.DrawText(Money.Format(invoice.Tax, invoice.Currency), Right, y, SKTextAlign.Right, style.Body, style.Ink);
-        canvas.DrawLine(LabelEdge - 60f, y + 6f, Right, y + 6f, style.Ink);
+        pen.Text("Tax", LabelEdge, y, SKTextAlign.Right, style.Body, style.Muted);
+        pen.Text(Money.Format(invoice.Tax, invoice.Currency), Right, y, SKTextAlign.Right, style.Body, style.Ink);
+        pen.Line(LabelEdge - 60f, y + 6f, Right, y + 6f, style.Ink);
         y += 20f;
-        canvas.DrawText("Total", LabelEdge, y, SKTextAlign.Right, style.Strong, style.Ink);
-        canvas.DrawText(Money.Format(invoice.Total, invoice.Currency), Right, y, SKTextAlign.Right, style.Strong, style.Ink);
+        pen.Text("Total", LabelEdge, y, SKTextAlign.Right, style.Strong, style.Ink);
+        pen.Text(Money.Format(invoice.Total, invoice.Currency), Right, y, SKTextAlign.Right, style.Strong, style.Ink);
 
         y += 14f;
         foreach (var text in notes)
         {
             y += LineHeight;
-            canvas.DrawText(text, Left, y, SKTextAlign.Left, style.Body, style.Ink);
+            pen.Text(text, Left, y, SKTextAlign.Left, style.Body, style.Ink);
         }
     }
 
-    private static void DrawFooter(SKCanvas canvas, Style style, InvoiceIssuer issuer, int page, int pageCount)
+    private static void DrawFooter(Pen pen, Style style, InvoiceIssuer issuer, int page, int pageCount)
     {
         var baseline = PageHeight - Margin + 8f;
         var from = issuer.SupportEmail is null ? issuer.Name : $"{issuer.Name} · {issuer.SupportEmail}";
-        canvas.DrawText(from, Left, baseline, SKTextAlign.Left, style.Small, style.Muted);
-        canvas.DrawText($"Page {page} of {pageCount}", Right, baseline, SKTextAlign.Right, style.Small, style.Muted);
+        pen.Text(from, Left, baseline, SKTextAlign.Left, style.Small, style.Muted);
+        pen.Text($"Page {page} of {pageCount}", Right, baseline, SKTextAlign.Right, style.Small, style.Muted);
     }
 
     private static List<(string Label, string Value)> Meta(Invoice invoice)
@@ -201,6 +242,18 @@ public sealed class InvoicePdf
         if (invoice.DueOn is { } due) meta.Add(("Due", Date(due)));
         meta.Add(("Status", invoice.Status.ToString()));
         return meta;
+    }
+
+    private static bool HasLegalName(InvoiceIssuer issuer) => !string.IsNullOrWhiteSpace(issuer.LegalName);
+
+    private static List<string> Seller(InvoiceIssuer issuer, SKFont font)
+    {
+        const float Width = 260f;
+        var lines = new List<string>();
+        if (HasLegalName(issuer)) lines.AddRange(Wrap(issuer.LegalName!, font, Width));
+        if (!string.IsNullOrWhiteSpace(issuer.LegalAddress)) lines.AddRange(Wrap(issuer.LegalAddress, font, Width));
+        if (!string.IsNullOrWhiteSpace(issuer.TaxRegistration)) lines.AddRange(Wrap(issuer.TaxRegistration, font, Width));
+        return lines;
     }
 
     private static List<string> BillTo(Invoice invoice, SKFont font)
@@ -249,11 +302,38 @@ public sealed class InvoicePdf
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static SKTypeface LoadTypeface(string file)
+    private static byte[] LoadFont(string file)
     {
         using var stream = typeof(InvoicePdf).Assembly.GetManifestResourceStream($"Accrue.Web.Fonts.{file}")
             ?? throw new InvalidOperationException($"Font {file} is not embedded in {typeof(InvoicePdf).Assembly.GetName().Name}.");
-        return SKTypeface.FromStream(stream) ?? throw new InvalidOperationException($"Font {file} could not be loaded.");
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    private static SKTypeface LoadTypeface(byte[] font, string file)
+    {
+        using var data = SKData.CreateCopy(font);
+        return SKTypeface.FromData(data) ?? throw new InvalidOperationException($"Font {file} could not be loaded.");
+    }
+
+    /// <summary>
+    /// Where text and rules go: a page's canvas, or nowhere when only the glyphs each font needs are
+    /// being noted (the regular and the bold face are told apart by the style's fonts).
+    /// </summary>
+    private sealed class Pen(SKCanvas? canvas, Style style)
+    {
+        public SKCanvas? Canvas => canvas;
+        public HashSet<ushort> Regular { get; } = [];
+        public HashSet<ushort> Bold { get; } = [];
+
+        public void Text(string text, float x, float y, SKTextAlign align, SKFont font, SKPaint paint)
+        {
+            if (canvas is null) (style.IsBold(font) ? Bold : Regular).UnionWith(font.GetGlyphs(text));
+            else canvas.DrawText(text, x, y, align, font, paint);
+        }
+
+        public void Line(float x0, float y0, float x1, float y1, SKPaint paint) => canvas?.DrawLine(x0, y0, x1, y1, paint);
     }
 
     /// <summary>One table row: the charge with its description already wrapped to the column.</summary>
@@ -269,16 +349,18 @@ public sealed class InvoicePdf
         }
     }
 
-    private sealed class Style : IDisposable
+    private sealed class Style(SKTypeface regular, SKTypeface bold) : IDisposable
     {
-        public SKFont Body { get; } = new(Regular, 9f);
-        public SKFont Strong { get; } = new(Bold, 9f);
-        public SKFont Small { get; } = new(Regular, 7.5f);
-        public SKFont Title { get; } = new(Bold, 18f);
-        public SKFont Wordmark { get; } = new(Bold, 20f);
+        public SKFont Body { get; } = new(regular, 9f);
+        public SKFont Strong { get; } = new(bold, 9f);
+        public SKFont Small { get; } = new(regular, 7.5f);
+        public SKFont Title { get; } = new(bold, 18f);
+        public SKFont Wordmark { get; } = new(bold, 20f);
         public SKPaint Ink { get; } = new() { Color = new SKColor(0x11, 0x18, 0x27), IsAntialias = true, StrokeWidth = 0.8f };
         public SKPaint Muted { get; } = new() { Color = new SKColor(0x6B, 0x72, 0x80), IsAntialias = true };
         public SKPaint Rule { get; } = new() { Color = new SKColor(0xE5, 0xE7, 0xEB), IsAntialias = true, StrokeWidth = 0.5f };
+
+        public bool IsBold(SKFont font) => font == Strong || font == Title || font == Wordmark;
 
         public void Dispose()
         {

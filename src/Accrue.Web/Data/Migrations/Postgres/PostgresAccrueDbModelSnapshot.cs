@@ -158,6 +158,16 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("LegalAddress")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("LegalName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("LogoPath")
                         .HasColumnType("text");
 
@@ -169,6 +179,11 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<string>("SupportEmail")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("TaxRegistration")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

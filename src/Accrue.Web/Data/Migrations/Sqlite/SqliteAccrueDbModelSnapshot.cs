@@ -153,6 +153,16 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LegalAddress")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LegalName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LogoPath")
                         .HasColumnType("TEXT");
 
@@ -163,6 +173,11 @@ namespace Accrue.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("SupportEmail")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaxRegistration")
+                        .IsRequired()
+                        .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")

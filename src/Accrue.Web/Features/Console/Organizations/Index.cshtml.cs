@@ -22,6 +22,17 @@ public sealed class IndexModel(AccrueDb db) : PageModel
     public bool IsFiltered => !string.IsNullOrWhiteSpace(Q) || PartnerId is not null || Status is not null || BillingMode is not null || !string.IsNullOrWhiteSpace(Country);
     public bool ShowPartnerFilter => db.Actor.PartnerId is null;
 
+    /// <summary>The per-row shortcut menu (seed 001): straight to an organization's section.</summary>
+    public static IEnumerable<(string Label, string Href)> Shortcuts(Guid id, BillingMode mode) =>
+    [
+        ("Overview", $"/console/organizations/{id}"), ("Members", $"/console/organizations/{id}/members"),
+        .. mode == Domain.Accounts.BillingMode.Prepaid ? [("Wallet", $"/console/organizations/{id}/wallet")] : Array.Empty<(string, string)>(),
+        ("Subscriptions", $"/console/organizations/{id}/subscriptions"),
+        ("Orders", $"/console/organizations/{id}/orders"), ("Invoices", $"/console/organizations/{id}/invoices"),
+        ("Tickets", $"/console/support?organization={id}"), ("Settings", $"/console/organizations/{id}/settings"),
+        ("Status", $"/console/organizations/{id}/status"), ("Audit", $"/console/organizations/{id}/audit"),
+    ];
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Partners = ShowPartnerFilter ? await db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct) : [];

@@ -88,6 +88,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<Voucher> Vouchers => Set<Voucher>();
     public DbSet<VoucherAttempt> VoucherAttempts => Set<VoucherAttempt>();
     public DbSet<Infrastructure.Security.SignInAttempt> SignInAttempts => Set<Infrastructure.Security.SignInAttempt>();
+    public DbSet<Infrastructure.Security.UserSession> UserSessions => Set<Infrastructure.Security.UserSession>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SupportTeam> SupportTeams => Set<SupportTeam>();
     public DbSet<SupportTeamMember> SupportTeamMembers => Set<SupportTeamMember>();
@@ -529,6 +530,13 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             a.Property(x => x.Source).HasMaxLength(64);
             a.HasIndex(x => new { x.Account, x.Source, x.At });
             a.HasIndex(x => x.At);
+        });
+
+        builder.Entity<Infrastructure.Security.UserSession>(s =>
+        {
+            s.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            s.HasIndex(x => x.UserId);
+            s.HasIndex(x => x.LastSeenAt);
         });
 
         builder.Entity<IdempotencyRecord>(r =>

@@ -51,5 +51,7 @@ public sealed class IdempotencyPruningJob(IServiceScopeFactory scopes, IOptions<
         await services.GetRequiredService<IdempotencyPruning>().RunAsync(ct);
         // Sign-in attempts older than the lock-out window count for nothing any more.
         await services.GetRequiredService<Infrastructure.Security.SignInLockout>().PruneAsync(ct);
+        // So do sessions idle past their cookie's lifetime, and revoked ones.
+        await services.GetRequiredService<Infrastructure.Security.UserSessions>().PruneAsync(ct);
     }
 }

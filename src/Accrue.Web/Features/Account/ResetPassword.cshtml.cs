@@ -12,7 +12,7 @@ namespace Accrue.Web.Features.Account;
 /// reset changes, so a link works once; it also lifts a lockout, since the person proved they own the mailbox.
 /// </summary>
 [Shared.NotDuringRemoteSupport("setting a password")]
-public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db, AccountNotices notices, SignInLockout lockout) : PageModel
+public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db, AccountNotices notices, SignInLockout lockout, UserSessions sessions) : PageModel
 {
     public const string InvalidLink = "This link is invalid or has expired. Ask for a new one.";
 
@@ -56,6 +56,8 @@ public sealed class ResetPasswordModel(UserManager<User> users, AccrueDb db, Acc
         await notices.PasswordChangedAsync(user, "with a reset link sent to this address");
         await db.SaveChangesAsync();
         await lockout.ClearAsync(user.Email!);
+        // Whoever else held a session (the reason for a reset, often) is out at once.
+        await sessions.RevokeAllAsync(user.Id);
         TempData["Flash"] = "Your password was changed. Sign in with it.";
         return Redirect("/account/signin");
     }

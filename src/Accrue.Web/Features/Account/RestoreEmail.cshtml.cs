@@ -14,7 +14,7 @@ namespace Accrue.Web.Features.Account;
 /// security stamp). The link works for 7 days and once: after the restore the address is already back.
 /// </summary>
 [Shared.NotDuringRemoteSupport("restoring an email address", IncludeGet = true)]
-public sealed class RestoreEmailModel(UserManager<User> users, AccrueDb db, AccountNotices notices, SignInLockout lockout) : PageModel
+public sealed class RestoreEmailModel(UserManager<User> users, AccrueDb db, AccountNotices notices, SignInLockout lockout, UserSessions sessions) : PageModel
 {
     public const string InvalidLink = "This link is invalid, has expired or was already used.";
 
@@ -59,6 +59,7 @@ public sealed class RestoreEmailModel(UserManager<User> users, AccrueDb db, Acco
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         await lockout.ClearAsync(Restore.From);
+        await sessions.RevokeAllAsync(user.Id);
 
         TempData["Flash"] = $"Your email address is {Restore.From} again and your password was changed. Every session was signed out: sign in again.";
         return Redirect("/account/signin");

@@ -60,6 +60,8 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, We
             if (entry.Entity is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey) continue;
             // Sign-in attempts carry whatever address was typed; the outcome is audited as User.SignedIn / SignInLocked.
             if (entry.Entity is Security.SignInAttempt) continue;
+            // Sessions are audited as the sign-in and sign-out they stand for.
+            if (entry.Entity is Security.UserSession) continue;
             if (entry.Entity is Entity stamped)
             {
                 if (entry.State == EntityState.Added) { stamped.CreatedAt = now; stamped.CreatedBy = actor.Name; }

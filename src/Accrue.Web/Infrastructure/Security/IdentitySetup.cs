@@ -79,6 +79,7 @@ public static class IdentitySetup
             o.Cookie.SecurePolicy = secure;
             o.Cookie.HttpOnly = true;
         });
+        UserSessions.AddTo(services);
         services.Configure<SignInLockoutOptions>(builder.Configuration.GetSection("Security"));
         services.AddScoped<SignInLockout>();
         services.AddSingleton(new SignInThrottle(

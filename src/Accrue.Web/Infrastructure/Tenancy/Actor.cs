@@ -69,6 +69,8 @@ public static class AccrueClaims
     public const string Member = "accrue:member";
     public const string ApiKey = "accrue:apikey";
     public const string OnBehalfOf = "accrue:obo";
+    /// <summary>The server-side session of a sign-in cookie (Infrastructure/Security/UserSessions).</summary>
+    public const string Session = "accrue:sid";
     /// <summary>On a member's principal opened by staff ("log in as"): the session, and the staff member's user id and name.</summary>
     public const string RemoteSupportSession = "accrue:rs";
     public const string RemoteSupportStaff = "accrue:rs-staff";

@@ -2929,6 +2929,33 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.ToTable("SignInAttempts");
                 });
 
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Accrue.Web.Infrastructure.Web.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
@@ -3500,6 +3527,15 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasOne("Accrue.Domain.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.UserSession", b =>
+                {
+                    b.HasOne("Accrue.Web.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>

@@ -2922,6 +2922,33 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.ToTable("SignInAttempts");
                 });
 
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Accrue.Web.Infrastructure.Web.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
@@ -3489,6 +3516,15 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.HasOne("Accrue.Domain.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.UserSession", b =>
+                {
+                    b.HasOne("Accrue.Web.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>

@@ -8,6 +8,7 @@ using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -17,8 +18,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Portal.Settings;
 
 /// <summary>The signed-in member's own profile, password and email. Each form posts to its own handler.</summary>
-[NotDuringRemoteSupport("changing the password, email or remote-support setting", Handlers = ["Password", "Email", "RemoteSupport"])]
-public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManager<User> signIn, Mailer mailer, AppUrls urls, PortalContext portal, RemoteSupportCommands remoteSupport, AccountNotices notices) : PageModel
+[NotDuringRemoteSupport("changing the password, email or remote-support setting, or signing out everywhere", Handlers = ["Password", "Email", "RemoteSupport", "SignOutEverywhere"])]
+public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManager<User> signIn, Mailer mailer, AppUrls urls, PortalContext portal, RemoteSupportCommands remoteSupport, AccountNotices notices, UserSessions sessions) : PageModel
 {
     [BindProperty]
     public ProfileInput Profile { get; set; } = new();
@@ -86,6 +87,8 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
         db.Audit("User.PasswordChanged", nameof(User), user.Id, user.OrganizationId);
         await notices.PasswordChangedAsync(user, "in the portal's settings");
         await db.SaveChangesAsync();
+        // Other browsers signed in with the old password are out at once; this one stays.
+        await sessions.RevokeAllAsync(user.Id, except: UserSessions.Of(User));
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Your password was changed.";
         return RedirectToPage();
@@ -135,6 +138,22 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
         }
         TempData["Flash"] = enabled ? "Remote support is on." : "Remote support is off; open sessions were ended.";
         return RedirectToPage();
+    }
+
+    /// <summary>
+    /// Ends every session of the user, this one included, on every device: each session row is revoked (so a
+    /// copied cookie stops at once) and the security stamp changes (remembered two-factor browsers forget too).
+    /// </summary>
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync()
+    {
+        var user = await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user not found.");
+        var ended = await sessions.RevokeAllAsync(user.Id);
+        await users.UpdateSecurityStampAsync(user);
+        db.Audit("User.SignedOutEverywhere", nameof(User), user.Id, user.OrganizationId, new { Sessions = ended });
+        await db.SaveChangesAsync();
+        await signIn.SignOutAsync();
+        TempData["Flash"] = ended == 1 ? "You are signed out." : $"You are signed out of all {ended} sessions.";
+        return Redirect("/account/signin");
     }
 
     /// <summary>Only the posted form is validated; the others stay empty.</summary>

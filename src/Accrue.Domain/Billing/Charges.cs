@@ -65,9 +65,13 @@ public sealed class QuoteBuilder(string currency, decimal taxRate, Proration? pr
     /// A line whose full-period amount is already known (a tiered price, a pack), prorated when the
     /// builder has a proration.
     /// </summary>
-    public QuoteBuilder Add(string description, decimal quantity, decimal unitPrice, decimal fullAmount, Term? period)
+    public QuoteBuilder Add(string description, decimal quantity, decimal unitPrice, decimal fullAmount, Term? period) =>
+        AddFactor(description, quantity, unitPrice, fullAmount, period, proration?.Factor ?? 1m);
+
+    /// <summary>A line prorated by its own <paramref name="factor"/> rather than the builder's (a part of the term bought separately).</summary>
+    public QuoteBuilder AddFactor(string description, decimal quantity, decimal unitPrice, decimal fullAmount, Term? period, decimal factor)
     {
-        var amount = Money.Round(fullAmount * (proration?.Factor ?? 1m), currency);
+        var amount = Money.Round(fullAmount * factor, currency);
         var tax = Money.Round(amount * taxRate, currency);
         _lines.Add(new ChargeLine(description, quantity, unitPrice, amount, taxRate, tax, period?.Start, period?.End));
         return this;

@@ -30,9 +30,10 @@ public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, 
     {
         if (await db.SubscriptionViewAsync(Organization.Id, Id) is not { } view) return false;
         View = view;
-        // Next term's counts start at the current ones.
+        // Next term's counts start at the last ones bought (a next term already chosen at an early renewal included).
+        var latest = view.Subscription.LatestSeats;
         Seats = view.Plan.SeatTypes.OrderBy(t => t.SortOrder)
-            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? view.Subscription.SeatsOf(t.Id) }).ToList();
+            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? latest.Where(l => l.SeatTypeId == t.Id).Sum(l => l.Count) }).ToList();
         Quantity ??= view.Subscription.Quantity;
         return true;
     }

@@ -245,12 +245,22 @@ public sealed class Subscription : Entity, IOrganizationOwned
         return null;
     }
 
+    /// <summary>
+    /// Why cancelling today would be refused, or null when it may be: already ended, already scheduled, or
+    /// still within the plan's minimum term. Pages ask first, so they show the reason instead of a button that fails.
+    /// </summary>
+    public Failure? CancelRefusal(DateOnly today, DateOnly? minimumTermEnds)
+    {
+        if (Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has already ended.") with { Code = "subscription_ended" };
+        if (minimumTermEnds is { } until && today < until && Status != SubscriptionStatus.Trial)
+            return Failure.Conflict($"This plan has a minimum term: it can be cancelled from {until:yyyy-MM-dd}.") with { Code = "within_minimum_term" };
+        return null;
+    }
+
     /// <summary>Cancels now, or at the end of the term, as the plan's rule says.</summary>
     public Failure? Cancel(DateOnly today, bool immediately, DateOnly? minimumTermEnds)
     {
-        if (Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has already ended.");
-        if (minimumTermEnds is { } until && today < until && Status != SubscriptionStatus.Trial)
-            return Failure.Conflict($"This plan has a minimum term: it can be cancelled from {until:yyyy-MM-dd}.");
+        if (CancelRefusal(today, minimumTermEnds) is { } refused) return refused;
         if (immediately || Status == SubscriptionStatus.Trial)
         {
             Status = SubscriptionStatus.Cancelled;

@@ -38,6 +38,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var (price, tax, note) = priced.Value!;
         var today = Today(organization);
         var term = Term.Of(today, BillingPeriod.Month, request.Months, today.Day);
+        // A new subscription buys at least the plan's minimum term (issue 15 B20).
+        if (plan.CheckMinimumTerm(today, term.Start, term.End, nameof(request.Months)) is { } tooShort) return tooShort;
         var fulfilment = new Fulfilment { PlanId = plan.Id, PlanVersionId = plan.CurrentVersionId, Months = request.Months };
 
         if (plan.SoldPerUnit)
@@ -108,8 +110,11 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
 
         var today = Today(organization);
         var trial = subscription.Status == SubscriptionStatus.Trial;
-        var (term, _) = trial ? (Term.Of(today, BillingPeriod.Month, request.Months, today.Day), today.Day)
+        var (term, anchor) = trial ? (Term.Of(today, BillingPeriod.Month, request.Months, today.Day), today.Day)
             : Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, request.Months);
+        // Paid at least to the end of the minimum term: a converted trial activates today; a renewal continues from its activation.
+        var activated = trial ? today : subscription.ActivatedOn ?? term.Start;
+        if (plan.CheckMinimumTerm(activated, term.Start, term.End, nameof(request.Months), anchor) is { } tooShort) return tooShort;
         var quote = SubscriptionQuotes.ForTerm(plan, price, term, seats.Value!, quantity, tax);
         var fulfilment = new Fulfilment
         {
@@ -144,7 +149,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var builder = new QuoteBuilder(organization.Currency, tax);
         foreach (var subscription in subscriptions)
         {
-            var (term, _) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, request.Months);
+            var (term, anchor) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, request.Months);
+            if (plan.CheckMinimumTerm(subscription.ActivatedOn ?? term.Start, term.Start, term.End, nameof(request.Months), anchor) is { } tooShort) return tooShort;
             builder.Charge($"{Name(plan, subscription)}, {request.Months} months ({term})", subscription.Quantity, price.ToPrice(plan.Model).For(1) * plan.PeriodsIn(term), term);
         }
         var fulfilment = new Fulfilment { SubscriptionIds = subscriptions.Select(s => s.Id).ToList(), PlanId = plan.Id, PlanVersionId = plan.CurrentVersionId, Months = request.Months };
@@ -256,10 +262,16 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         ChangeAsync(organizationId, subscriptionId, (s, plan, today) =>
         {
             var now = immediately == true && (db.Actor.IsStaff || db.Actor.IsOperator) || plan.CancellationRule == CancellationRule.Immediately;
-            var minimum = plan.MinimumTermMonths > 0 && s.ActivatedOn is { } activated ? activated.AddMonths(plan.MinimumTermMonths) : (DateOnly?)null;
-            if (db.Actor.IsStaff || db.Actor.IsOperator) minimum = null;
-            return s.Cancel(today, now, minimum);
+            return s.Cancel(today, now, MinimumTermEnds(plan, s));
         }, ct);
+
+    /// <summary>The first day the minimum term lets the actor cancel; null for operator and partner staff, who may always cancel.</summary>
+    public DateOnly? MinimumTermEnds(Plan plan, Subscription subscription) =>
+        db.Actor.IsStaff || db.Actor.IsOperator || subscription.ActivatedOn is not { } activated ? null : plan.MinimumTermEnds(activated);
+
+    /// <summary>Why cancelling would be refused today (minimum term, already ended), or null: pages show it instead of the button.</summary>
+    public Failure? CancelRefusal(Organization organization, Plan plan, Subscription subscription) =>
+        subscription.CancelRefusal(Today(organization), MinimumTermEnds(plan, subscription));
 
     public Task<Result<Subscription>> UndoCancelAsync(Guid organizationId, Guid subscriptionId, CancellationToken ct = default) =>
         ChangeAsync(organizationId, subscriptionId, (s, _, _) => s.UndoCancel(), ct);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
+using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
@@ -25,6 +27,18 @@ public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, 
     public int? Quantity { get; set; }
 
     public SubscriptionView View { get; private set; } = null!;
+
+    /// <summary>The fewest months the plan's minimum term lets this renewal (or trial activation) buy: the select offers no shorter term.</summary>
+    public int FewestMonths
+    {
+        get
+        {
+            var s = View.Subscription;
+            if (s.Status == SubscriptionStatus.Trial) return View.Plan.MinimumMonths(Today, Today);
+            var (term, anchor) = Term.Renewal(s.Term, s.AnchorDay, Today, BillingPeriod.Month, 1);
+            return View.Plan.MinimumMonths(s.ActivatedOn ?? term.Start, term.Start, anchor);
+        }
+    }
 
     protected override async Task<bool> LoadAsync()
     {

@@ -91,7 +91,13 @@ public sealed class QuoteBuilder(string currency, decimal taxRate, Proration? pr
                 p.DaysLeft, p.DaysInTerm, prorated));
             return this;
         }
-        var amount = Money.Round(fullAmount, currency);
+        return AddFactor(description, quantity, unitPrice, fullAmount, period, 1m);
+    }
+
+    /// <summary>A line prorated by its own <paramref name="factor"/> rather than the builder's (a part of the term bought separately).</summary>
+    public QuoteBuilder AddFactor(string description, decimal quantity, decimal unitPrice, decimal fullAmount, Term? period, decimal factor)
+    {
+        var amount = Money.Round(fullAmount * factor, currency);
         var tax = Money.Round(amount * taxRate, currency);
         _lines.Add(new ChargeLine(description, quantity, unitPrice, amount, taxRate, tax, period?.Start, period?.End));
         return this;

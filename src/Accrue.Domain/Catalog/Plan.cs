@@ -47,6 +47,38 @@ public sealed class Plan : Entity
         return null;
     }
 
+    /// <summary>
+    /// The first day a subscription activated on <paramref name="activatedOn"/> may be cancelled: the end of
+    /// the plan's minimum term. Null when the plan has none.
+    /// </summary>
+    public DateOnly? MinimumTermEnds(DateOnly activatedOn) => MinimumTermMonths > 0 ? activatedOn.AddMonths(MinimumTermMonths) : null;
+
+    /// <summary>
+    /// The minimum term at purchase (issue 15 B20): a subscription activated on <paramref name="activatedOn"/>
+    /// must be paid at least to the end of its minimum term, so a purchase whose term starts on
+    /// <paramref name="termStart"/> and ends (exclusive) on <paramref name="paidUntil"/> must reach it. A new
+    /// subscription or a trial conversion buys at least the minimum term; a renewal only what is still
+    /// missing of it (usually nothing). Refused with a field error on <paramref name="field"/>, code <c>below_minimum_term</c>.
+    /// </summary>
+    public Failure? CheckMinimumTerm(DateOnly activatedOn, DateOnly termStart, DateOnly paidUntil, string field = "Months", int? anchorDay = null)
+    {
+        if (MinimumTermEnds(activatedOn) is not { } required || paidUntil >= required) return null;
+        var months = 1;
+        while (months < 60 && Term.Advance(termStart, BillingPeriod.Month, months, anchorDay ?? termStart.Day) < required) months++;
+        if (Period == BillingPeriod.Year) months = (months + 11) / 12 * 12;
+        var message = $"{Name} has a minimum term of {MinimumTermMonths} month{(MinimumTermMonths == 1 ? "" : "s")}: choose at least {months} month{(months == 1 ? "" : "s")}.";
+        return Failure.Invalid(field, message) with { Code = "below_minimum_term" };
+    }
+
+    /// <summary>The fewest months a purchase starting on <paramref name="termStart"/> may buy under the minimum term (1 without one).</summary>
+    public int MinimumMonths(DateOnly activatedOn, DateOnly termStart, int? anchorDay = null)
+    {
+        for (var months = 1; months <= 60; months++)
+            if (CheckMonths(months) is null && CheckMinimumTerm(activatedOn, termStart, Term.Advance(termStart, BillingPeriod.Month, months, anchorDay ?? termStart.Day)) is null)
+                return months;
+        return 60;
+    }
+
     /// <summary>How many billing periods a term holds: months, years, or days for a daily plan.</summary>
     public decimal PeriodsIn(Term term) => Period switch
     {

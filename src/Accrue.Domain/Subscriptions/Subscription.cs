@@ -43,9 +43,44 @@ public sealed class Subscription : Entity, IOrganizationOwned
     /// <summary>Counts while the customer may use it; Paused, Cancelled and Expired unlock nothing.</summary>
     public bool IsLive => Status is SubscriptionStatus.Trial or SubscriptionStatus.Active or SubscriptionStatus.PastDue;
 
+    /// <summary>Every seat item, those of a next term chosen at an early renewal included: use <see cref="SeatsOn"/> for the seats of a day.</summary>
     public IEnumerable<SubscriptionItem> Seats => Items.Where(i => i.Kind == ItemKind.Seat);
 
-    public int SeatsOf(Guid seatTypeId) => Seats.Where(i => i.SeatTypeId == seatTypeId).Sum(i => i.Quantity);
+    /// <summary>The seats in use on <paramref name="day"/>: seats chosen for the next term count from its first day on, not before.</summary>
+    public IEnumerable<SubscriptionItem> SeatsOn(DateOnly day) => Seats.Where(i => i.RunsOn(day));
+
+    /// <summary>Seats of a type on <paramref name="day"/> (the organization's today, usually).</summary>
+    public int SeatsOf(Guid seatTypeId, DateOnly day) => SeatsOn(day).Where(i => i.SeatTypeId == seatTypeId).Sum(i => i.Quantity);
+
+    /// <summary>The seats of the last period bought (open-ended items): what the next renewal bills and starts from.</summary>
+    public IReadOnlyList<SeatCount> LatestSeats => Merge(Seats.Where(i => i.EndsOn is null));
+
+    /// <summary>The seats on <paramref name="day"/>, one count per seat type.</summary>
+    public IReadOnlyList<SeatCount> SeatCountsOn(DateOnly day) => Merge(SeatsOn(day));
+
+    /// <summary>Seat counts that take effect after <paramref name="today"/> (chosen for the next term at an early renewal), by their first day.</summary>
+    public IReadOnlyList<(DateOnly From, SeatCount Seats)> ScheduledSeats(DateOnly today) =>
+        Seats.Where(i => i.StartsOn is { } from && from > today).OrderBy(i => i.StartsOn)
+            .Select(i => (i.StartsOn!.Value, new SeatCount(i.SeatTypeId!.Value, i.Name, i.Quantity))).ToList();
+
+    /// <summary>
+    /// What each seat item was bought for, as a period within the term: the seats of the current term end
+    /// where the next term's chosen at an early renewal begin. A plan-change quote credits each for its own days.
+    /// </summary>
+    public IReadOnlyList<SeatSpan> SeatSpans => Seats.Select(i => new SeatSpan(i.SeatTypeId!.Value, i.Name, i.Quantity, i.StartsOn, i.EndsOn)).ToList();
+
+    /// <summary>
+    /// The fewest seats of a type from <paramref name="today"/> to the end of the term: assignments must fit
+    /// the current term and the next term's count chosen at an early renewal.
+    /// </summary>
+    public int SeatsFromOn(Guid seatTypeId, DateOnly today)
+    {
+        var days = Seats.Where(i => i.SeatTypeId == seatTypeId && i.StartsOn is { } from && from > today).Select(i => i.StartsOn!.Value).Prepend(today);
+        return days.Min(day => SeatsOf(seatTypeId, day));
+    }
+
+    private static List<SeatCount> Merge(IEnumerable<SubscriptionItem> items) =>
+        items.GroupBy(i => i.SeatTypeId!.Value).Select(g => new SeatCount(g.Key, g.First().Name, g.Sum(i => i.Quantity))).ToList();
 
     public static Subscription StartTrial(Guid organizationId, Guid planId, Guid versionId, string currency, DateOnly today, int trialDays, int quantity) =>
         new()
@@ -74,8 +109,12 @@ public sealed class Subscription : Entity, IOrganizationOwned
         return null;
     }
 
-    /// <summary>Applies a paid renewal: the new term, the current prices, and the next term's seat counts.</summary>
-    public Failure? Renew(Term term, int anchorDay, Guid versionId, IReadOnlyList<SeatCount> seats, int quantity, IReadOnlyDictionary<Guid, int> assigned)
+    /// <summary>
+    /// Applies a paid renewal: the new term, the current prices, and the next term's seat counts. Renewed
+    /// before expiry, the seat counts take effect on the first day of the new term; until then the current
+    /// term keeps the seats it was paid for.
+    /// </summary>
+    public Failure? Renew(Term term, int anchorDay, Guid versionId, IReadOnlyList<SeatCount> seats, int quantity, IReadOnlyDictionary<Guid, int> assigned, DateOnly today)
     {
         if (Status is SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.");
         if (Status is SubscriptionStatus.Trial) return Failure.Conflict("Convert the trial to a paid subscription instead of renewing it.");
@@ -90,9 +129,29 @@ public sealed class Subscription : Entity, IOrganizationOwned
         CancelAtPeriodEnd = false;
         PausedOn = null;
         Quantity = quantity;
-        foreach (var seat in seats) SetSeats(seat, assigned, term.Start);
+        foreach (var seat in seats)
+        {
+            if (term.Start > today) ScheduleSeats(seat, term.Start, today);
+            else SetSeats(seat, assigned, today);
+        }
         Revision++;
         return null;
+    }
+
+    /// <summary>The seats of a type from <paramref name="from"/> (a later term's first day) on; the current term's end there.</summary>
+    private void ScheduleSeats(SeatCount seat, DateOnly from, DateOnly today)
+    {
+        var ofType = Seats.Where(i => i.SeatTypeId == seat.SeatTypeId).ToList();
+        Items.RemoveAll(i => ofType.Contains(i) && i.StartsOn is { } start && start >= from);
+        var running = ofType.Where(i => Items.Contains(i) && (i.EndsOn is null || i.EndsOn > from)).ToList();
+        if (running.Count == 1 && running[0].EndsOn is null && running[0].Quantity == seat.Count) return;
+        foreach (var item in running) item.EndsOn = from;
+        if (seat.Count > 0)
+        {
+            var next = SubscriptionItem.Seat(this, seat, today);
+            next.StartsOn = from;
+            Items.Add(next);
+        }
     }
 
     /// <summary>Seat counts never drop below the seats assigned to members (DESIGN §3).</summary>
@@ -104,26 +163,36 @@ public sealed class Subscription : Entity, IOrganizationOwned
         return null;
     }
 
-    /// <summary>Coterminous seat additions (seed 003).</summary>
+    /// <summary>
+    /// Coterminous seat additions (seed 003): from today to the end of the term, so they are added to the
+    /// seats of today and to a next term's count chosen at an early renewal alike.
+    /// </summary>
     public Failure? AddSeats(SeatCount addition, DateOnly today)
     {
         if (addition.Count < 1) return Failure.Invalid("Seats", "Add at least one seat.");
         if (!IsLive) return Failure.Conflict($"Seats can't be added to a {Status.ToString().ToLowerInvariant()} subscription.");
-        var item = Seats.FirstOrDefault(i => i.SeatTypeId == addition.SeatTypeId);
-        if (item is null) Items.Add(SubscriptionItem.Seat(this, addition, today));
-        else item.Quantity += addition.Count;
+        var ofType = Seats.Where(i => i.SeatTypeId == addition.SeatTypeId).ToList();
+        var later = ofType.Where(i => i.StartsOn is { } from && from > today).ToList();
+        foreach (var item in ofType.Where(i => i.EndsOn is null || i.EndsOn > today)) item.Quantity += addition.Count;
+        if (!ofType.Any(i => i.RunsOn(today)))
+        {
+            var item = SubscriptionItem.Seat(this, addition, today);
+            item.EndsOn = later.Count > 0 ? later.Min(i => i.StartsOn) : null;
+            Items.Add(item);
+        }
         Revision++;
         return null;
     }
 
-    /// <summary>Sets a seat count directly: at renewal, or an operator's mid-term reduction.</summary>
+    /// <summary>Sets a seat count from today on (at a renewal that starts today, or an operator's change mid-term), replacing any next term's count.</summary>
     public Failure? SetSeats(SeatCount seat, IReadOnlyDictionary<Guid, int> assigned, DateOnly today)
     {
         if (seat.Count < 0) return Failure.Invalid("Seats", "Seat counts can't be negative.");
         if (CheckAssigned([seat], assigned.Where(a => a.Key == seat.SeatTypeId).ToDictionary()) is { } failure) return failure;
-        var item = Seats.FirstOrDefault(i => i.SeatTypeId == seat.SeatTypeId);
+        Items.RemoveAll(i => i.Kind == ItemKind.Seat && i.SeatTypeId == seat.SeatTypeId && i.StartsOn is { } from && from > today);
+        var item = Seats.FirstOrDefault(i => i.SeatTypeId == seat.SeatTypeId && i.RunsOn(today));
         if (item is null && seat.Count > 0) Items.Add(SubscriptionItem.Seat(this, seat, today));
-        else if (item is not null) item.Quantity = seat.Count;
+        else if (item is not null) (item.Quantity, item.EndsOn) = (seat.Count, null);
         Revision++;
         return null;
     }
@@ -132,12 +201,15 @@ public sealed class Subscription : Entity, IOrganizationOwned
     /// Checks a seat of a type is free for one more member, and bumps the revision so that two
     /// assignments at once can't both take the last seat.
     /// </summary>
-    public Failure? TakeSeat(Guid seatTypeId, int assigned)
+    public Failure? TakeSeat(Guid seatTypeId, int assigned, DateOnly today)
     {
         if (!IsLive) return Failure.Conflict($"Seats of a {Status.ToString().ToLowerInvariant()} subscription can't be assigned.");
-        var purchased = SeatsOf(seatTypeId);
+        var purchased = SeatsOf(seatTypeId, today);
         if (purchased == 0) return Failure.Invalid("SeatTypeId", "This subscription has no seats of that type.");
         if (assigned >= purchased) return Failure.Conflict($"All {purchased} seats of this type are assigned; add seats first.");
+        // The next term's count, chosen at an early renewal, must hold the member too.
+        if (SeatsFromOn(seatTypeId, today) is var fewest && assigned >= fewest)
+            return Failure.Conflict($"The next term has {fewest} seats of this type and all are assigned; add seats first.") with { Code = "seats_next_term_full" };
         Revision++;
         return null;
     }
@@ -173,12 +245,22 @@ public sealed class Subscription : Entity, IOrganizationOwned
         return null;
     }
 
+    /// <summary>
+    /// Why cancelling today would be refused, or null when it may be: already ended, already scheduled, or
+    /// still within the plan's minimum term. Pages ask first, so they show the reason instead of a button that fails.
+    /// </summary>
+    public Failure? CancelRefusal(DateOnly today, DateOnly? minimumTermEnds)
+    {
+        if (Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has already ended.") with { Code = "subscription_ended" };
+        if (minimumTermEnds is { } until && today < until && Status != SubscriptionStatus.Trial)
+            return Failure.Conflict($"This plan has a minimum term: it can be cancelled from {until:yyyy-MM-dd}.") with { Code = "within_minimum_term" };
+        return null;
+    }
+
     /// <summary>Cancels now, or at the end of the term, as the plan's rule says.</summary>
     public Failure? Cancel(DateOnly today, bool immediately, DateOnly? minimumTermEnds)
     {
-        if (Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has already ended.");
-        if (minimumTermEnds is { } until && today < until && Status != SubscriptionStatus.Trial)
-            return Failure.Conflict($"This plan has a minimum term: it can be cancelled from {until:yyyy-MM-dd}.");
+        if (CancelRefusal(today, minimumTermEnds) is { } refused) return refused;
         if (immediately || Status == SubscriptionStatus.Trial)
         {
             Status = SubscriptionStatus.Cancelled;
@@ -273,6 +355,13 @@ public sealed class SubscriptionItem : Entity, IOrganizationOwned
     public int Quantity { get; set; }
     public string? SerialNumber { get; set; }
     public DateOnly AddedOn { get; set; }
+    /// <summary>A seat count chosen for a later term (an early renewal): it counts from this day on. Null: since it was added.</summary>
+    public DateOnly? StartsOn { get; set; }
+    /// <summary>The first day it no longer counts (exclusive), where a later term's count takes over. Null: to the end of the term.</summary>
+    public DateOnly? EndsOn { get; set; }
+
+    /// <summary>Whether the item counts on <paramref name="day"/>.</summary>
+    public bool RunsOn(DateOnly day) => (StartsOn is null || StartsOn <= day) && (EndsOn is null || day < EndsOn);
 
     public static SubscriptionItem Seat(Subscription s, SeatCount seat, DateOnly today) =>
         new() { OrganizationId = s.OrganizationId, SubscriptionId = s.Id, Kind = ItemKind.Seat, SeatTypeId = seat.SeatTypeId, Name = seat.Name, Quantity = seat.Count, AddedOn = today };
@@ -280,3 +369,6 @@ public sealed class SubscriptionItem : Entity, IOrganizationOwned
 
 /// <summary>A number of seats of one seat type.</summary>
 public sealed record SeatCount(Guid SeatTypeId, string Name, int Count);
+
+/// <summary>Seats of one type for part of a term: from <c>From</c> (null: the term's start) to <c>Until</c> (exclusive; null: the term's end).</summary>
+public sealed record SeatSpan(Guid SeatTypeId, string Name, int Count, DateOnly? From = null, DateOnly? Until = null);

@@ -61,15 +61,56 @@ public static class SubscriptionQuotes
     public static Quote ChangePlan(
         Plan from, PlanPrice fromPrice, IReadOnlyList<SeatCount> fromSeats, int fromQuantity,
         Plan to, PlanPrice toPrice, IReadOnlyList<SeatCount> toSeats, int toQuantity,
+        Term term, DateOnly effective, decimal taxRate) =>
+        ChangePlanBySpans(from, fromPrice, fromSeats.Select(s => new SeatSpan(s.SeatTypeId, s.Name, s.Count)).ToList(), fromQuantity,
+            to, toPrice, toSeats, toQuantity, term, effective, taxRate);
+
+    /// <summary>
+    /// An upgrade or downgrade whose old seats are known by the part of the term each was bought for
+    /// (<see cref="Subscription.SeatSpans"/>): each is credited only for its own unused days, at the price
+    /// of the period it was bought for, so seats chosen for the next term at an early renewal are credited
+    /// for the next term only, never for the rest of the current one (issue 15 B19).
+    /// </summary>
+    public static Quote ChangePlanBySpans(
+        Plan from, PlanPrice fromPrice, IReadOnlyList<SeatSpan> fromSeats, int fromQuantity,
+        Plan to, PlanPrice toPrice, IReadOnlyList<SeatCount> toSeats, int toQuantity,
         Term term, DateOnly effective, decimal taxRate)
     {
         var proration = Require(term, effective);
         var builder = new QuoteBuilder(toPrice.Currency, taxRate, proration);
         var rest = Remaining(term, effective);
-        AddTermLines(builder, from, fromPrice, term, fromSeats, fromQuantity, credit: true, rest, $", unused {proration.Describe()}");
+        if (from.Model == PricingModel.PerSeat && from.HasSeatTypes)
+            foreach (var span in fromSeats.Where(s => s.Count > 0)) CreditSpan(builder, from, fromPrice, term, effective, span, proration);
+        else AddTermLines(builder, from, fromPrice, term, [], fromQuantity, credit: true, rest, $", unused {proration.Describe()}");
         AddTermLines(builder, to, toPrice, term, toSeats, toQuantity, credit: false, rest, $", prorated {proration.Describe()}");
         return builder.Build();
     }
+
+    /// <summary>
+    /// The unused part of seats bought for <c>[span.From, span.Until)</c> within the term: the price of that
+    /// period × its days from <paramref name="effective"/> on ÷ its days. A span covering the whole term is
+    /// the plain proration (factor = days left ÷ days in the term).
+    /// </summary>
+    private static void CreditSpan(QuoteBuilder builder, Plan plan, PlanPrice price, Term term, DateOnly effective, SeatSpan span, Proration proration)
+    {
+        var bought = new Term(Max(span.From ?? term.Start, term.Start), Min(span.Until ?? term.End, term.End));
+        var unused = new Term(Max(bought.Start, effective), bought.End);
+        if (unused.Days <= 0 || bought.Days <= 0) return;
+        var description = $"Credit: {plan.Name}: {span.Name} seat";
+        var full = -price.SeatPrice(span.SeatTypeId) * plan.PeriodsIn(bought);
+        if (bought == term && unused.Start == effective)
+        {
+            builder.Charge($"{description}, unused {proration.Describe()}", span.Count, full, unused);
+            return;
+        }
+        var (months, days) = Term.MonthsAndDays(unused.Start, unused.End);
+        var text = $"{months} month{(months == 1 ? "" : "s")} and {days} day{(days == 1 ? "" : "s")} ({unused.Days} of {bought.Days} days, {EndDates.Period(unused.Start, unused.End)})";
+        builder.AddFactor($"{description}, unused {text}", span.Count, full, span.Count * full, unused, (decimal)unused.Days / bought.Days);
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     private static void AddTermLines(QuoteBuilder builder, Plan plan, PlanPrice price, Term term, IReadOnlyList<SeatCount> seats, int quantity,
         bool credit, Term? period = null, string suffix = "")

@@ -304,6 +304,8 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             s.Property(x => x.Revision).IsConcurrencyToken();
             s.Ignore(x => x.Term);
             s.Ignore(x => x.Seats);
+            s.Ignore(x => x.LatestSeats);
+            s.Ignore(x => x.SeatSpans);
             s.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
             s.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Restrict);
             s.HasOne<PlanVersion>().WithMany().HasForeignKey(x => x.PlanVersionId).OnDelete(DeleteBehavior.Restrict);

@@ -67,7 +67,8 @@ public sealed partial class PurchaseJourneys(BrowserSite site, ITestOutputHelper
         var (endAfter, finance) = await Site.Server.DbAsync(async db =>
         {
             var s = await db.Subscriptions.Include(x => x.Items).SingleAsync(x => x.Id == subscriptionId);
-            return (s.TermEnd, s.SeatsOf(financeId));
+            // Chosen for the next term, the seats count from its first day (issue 15 B19).
+            return (s.TermEnd, s.LatestSeats.Where(x => x.SeatTypeId == financeId).Sum(x => x.Count));
         });
         Assert.Equal(endBefore.AddMonths(12).Month, endAfter.Month);
         Assert.Equal(endBefore.Year + 1, endAfter.Year);
@@ -137,7 +138,7 @@ public sealed partial class PurchaseJourneys(BrowserSite site, ITestOutputHelper
     });
 
     private Task<int> FinanceSeatsAsync(Guid subscriptionId, Guid financeId) =>
-        Site.Server.DbAsync(async db => (await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == subscriptionId)).SeatsOf(financeId));
+        Site.Server.DbAsync(async db => (await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == subscriptionId)).SeatsOf(financeId, DateOnly.FromDateTime(DateTime.UtcNow)));
 
     [GeneratedRegex(@"/portal/orders/(?<id>[0-9a-fA-F-]{36})(?:[/?#].*)?$")]
     private static partial Regex OrderPage();

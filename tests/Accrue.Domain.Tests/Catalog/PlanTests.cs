@@ -99,4 +99,35 @@ public sealed class PlanTests
         Assert.Equal(1500m, version.PriceIn("JPY")!.Amount);
         Assert.Null(version.PriceIn("USD"));
     }
+
+    private static Plan TvMax() => new() { Code = "tv-max", Name = "TV Max", Period = BillingPeriod.Month, MinimumTermMonths = 12 };
+
+    [Fact]
+    public void A_new_subscription_buys_at_least_the_minimum_term()
+    {
+        var today = new DateOnly(2026, 3, 10);
+
+        var failure = TvMax().CheckMinimumTerm(today, today, new DateOnly(2027, 2, 10))!;
+
+        Assert.Equal((FailureKind.Invalid, "below_minimum_term"), (failure.Kind, failure.Code));
+        Assert.Equal(["TV Max has a minimum term of 12 months: choose at least 12 months."], failure.Errors!["Months"]);
+        Assert.Null(TvMax().CheckMinimumTerm(today, today, new DateOnly(2027, 3, 10)));
+        Assert.Equal(12, TvMax().MinimumMonths(today, today));
+    }
+
+    [Fact]
+    public void A_renewal_only_needs_what_is_missing_of_the_minimum_term()
+    {
+        // Activated 2026-03-10 for one month: the minimum term runs to 2027-03-10; renewing from 2026-04-10 needs 11 months.
+        var activated = new DateOnly(2026, 3, 10);
+        var renewal = new DateOnly(2026, 4, 10);
+
+        Assert.Equal(["TV Max has a minimum term of 12 months: choose at least 11 months."],
+            TvMax().CheckMinimumTerm(activated, renewal, new DateOnly(2027, 2, 10))!.Errors!["Months"]);
+        Assert.Null(TvMax().CheckMinimumTerm(activated, renewal, new DateOnly(2027, 3, 10)));
+        Assert.Equal(11, TvMax().MinimumMonths(activated, renewal));
+        // Past the minimum term, any renewal will do.
+        Assert.Equal(1, TvMax().MinimumMonths(activated, new DateOnly(2027, 3, 10)));
+        Assert.Null(Plan(BillingPeriod.Month).CheckMinimumTerm(activated, activated, activated.AddMonths(1)));
+    }
 }

@@ -176,6 +176,32 @@ public sealed class SubscriptionQuotesTests
     }
 
     [Fact]
+    public void After_an_early_renewal_a_plan_change_credits_each_seat_count_only_for_the_term_it_was_paid_for()
+    {
+        // 2 Finance seats for 2026, renewed early with 5 for 2027: the contract runs 2026-01-01 – 2027-12-31 (730 days).
+        var contract = new Term(Year2026.Start, new DateOnly(2028, 1, 1));
+        var spans = new[]
+        {
+            new SeatSpan(Finance, "Finance", 2, Until: new DateOnly(2027, 1, 1)),
+            new SeatSpan(Finance, "Finance", 5, From: new DateOnly(2027, 1, 1)),
+        };
+
+        var quote = SubscriptionQuotes.ChangePlanBySpans(Erp(), ErpPrice(), spans, 1, ErpPlus(), ErpPlusPrice(), [Seats(Full, 5)], 1, contract, HundredDaysLeft, Vat);
+
+        // 2026's 2 seats: 2 × 10.00 × 12 = 240.00 paid, 100 of 365 days unused: 65.7534… → 65.75 (tax 13.15).
+        // 2027's 5 seats: 5 × 10.00 × 12 = 600.00 paid, none used: 600.00 (tax 120.00). Not 5 seats for all 465 days left (764.38).
+        // Charge: 5 × 25.00 × 24 = 3,000.00 × 465/730 = 1,910.9589… → 1,910.96 (tax 382.192 → 382.19).
+        Assert.Equal(
+        [
+            new ChargeLine($"Credit: ERP: Finance seat, unused {HundredDays}", 2, -120.00m, -65.75m, Vat, -13.15m, HundredDaysLeft, new DateOnly(2027, 1, 1)),
+            new ChargeLine("Credit: ERP: Finance seat, unused 12 months and 0 days (365 of 365 days, 2027-01-01 – 2027-12-31)", 5, -120.00m, -600.00m, Vat, -120.00m,
+                new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1)),
+        ], quote.Lines.Take(2));
+        Assert.Equal(1910.96m, quote.Lines[2].Amount);
+        Assert.Equal((1245.21m, 249.04m, 1494.25m), (quote.Subtotal, quote.Tax, quote.Total));
+    }
+
+    [Fact]
     public void A_downgrade_mid_term_is_a_net_credit()
     {
         var quote = SubscriptionQuotes.ChangePlan(

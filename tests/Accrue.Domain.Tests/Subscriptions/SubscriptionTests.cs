@@ -14,6 +14,7 @@ public sealed class SubscriptionTests
     private static readonly Term Year2026 = Term.Of(new DateOnly(2026, 1, 1), BillingPeriod.Month, 12, 1);
     private static readonly Term Year2027 = Term.Of(new DateOnly(2027, 1, 1), BillingPeriod.Month, 12, 1);
     private static readonly Dictionary<Guid, int> NoneAssigned = [];
+    private static readonly DateOnly Mid2026 = new(2026, 6, 15);
 
     private static Subscription Active(int quantity = 1) => Subscription.Activate(Org, PlanId, VersionId, "EUR", Year2026, quantity);
 
@@ -33,7 +34,7 @@ public sealed class SubscriptionTests
         var today = new DateOnly(2026, 12, 1);
         var (next, anchor) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, 12);
 
-        Assert.Null(subscription.Renew(next, anchor, VersionId, [new SeatCount(Finance, "Finance", 2)], 1, NoneAssigned));
+        Assert.Null(subscription.Renew(next, anchor, VersionId, [new SeatCount(Finance, "Finance", 2)], 1, NoneAssigned, today));
 
         Assert.Equal(new Term(new DateOnly(2026, 1, 1), new DateOnly(2028, 1, 1)), subscription.Term);
         var proration = Proration.For(subscription.Term, today);
@@ -103,8 +104,8 @@ public sealed class SubscriptionTests
         Assert.Null(subscription.AddSeats(new SeatCount(Finance, "Finance", 2), new DateOnly(2026, 4, 1)));
         Assert.Null(subscription.AddSeats(new SeatCount(Operations, "Operations", 1), new DateOnly(2026, 4, 2)));
 
-        Assert.Equal(5, subscription.SeatsOf(Finance));
-        Assert.Equal(1, subscription.SeatsOf(Operations));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
+        Assert.Equal(1, subscription.SeatsOf(Operations, Mid2026));
         Assert.Equal(2, subscription.Seats.Count());
         var operations = subscription.Seats.Single(s => s.SeatTypeId == Operations);
         Assert.Equal((ItemKind.Seat, "Operations", new DateOnly(2026, 4, 2), Org, subscription.Id),
@@ -121,7 +122,7 @@ public sealed class SubscriptionTests
         var failure = subscription.AddSeats(new SeatCount(Finance, "Finance", count), new DateOnly(2026, 4, 1));
 
         Assert.Equal(["Add at least one seat."], failure!.Errors!["Seats"]);
-        Assert.Equal(3, subscription.SeatsOf(Finance));
+        Assert.Equal(3, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Theory]
@@ -147,7 +148,7 @@ public sealed class SubscriptionTests
         var subscription = SubscriptionLifecycleTests.InStatus(status);
 
         Assert.Null(subscription.AddSeats(new SeatCount(Finance, "Finance", 2), new DateOnly(2026, 6, 1)));
-        Assert.Equal(2, subscription.SeatsOf(Finance));
+        Assert.Equal(2, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -175,7 +176,7 @@ public sealed class SubscriptionTests
 
         Assert.Null(subscription.SetSeats(new SeatCount(Finance, "Finance", 3), Assigned(3), new DateOnly(2026, 5, 1)));
 
-        Assert.Equal(3, subscription.SeatsOf(Finance));
+        Assert.Equal(3, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -186,7 +187,7 @@ public sealed class SubscriptionTests
         var failure = subscription.SetSeats(new SeatCount(Finance, "Finance", 2), Assigned(3), new DateOnly(2026, 5, 1));
 
         Assert.Equal(FailureKind.Invalid, failure?.Kind);
-        Assert.Equal(5, subscription.SeatsOf(Finance));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -196,8 +197,8 @@ public sealed class SubscriptionTests
 
         Assert.Null(subscription.SetSeats(new SeatCount(Operations, "Operations", 2), Assigned(5), new DateOnly(2026, 5, 1)));
 
-        Assert.Equal(2, subscription.SeatsOf(Operations));
-        Assert.Equal(5, subscription.SeatsOf(Finance));
+        Assert.Equal(2, subscription.SeatsOf(Operations, Mid2026));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -206,7 +207,7 @@ public sealed class SubscriptionTests
         var subscription = WithFinanceSeats(5);
 
         Assert.Equal(["Seat counts can't be negative."], subscription.SetSeats(new SeatCount(Finance, "Finance", -1), NoneAssigned, new DateOnly(2026, 5, 1))!.Errors!["Seats"]);
-        Assert.Equal(5, subscription.SeatsOf(Finance));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -227,7 +228,7 @@ public sealed class SubscriptionTests
         var current = Guid.NewGuid();
 
         var failure = subscription.Renew(Year2027, 1, current,
-            [new SeatCount(Finance, "Finance", 4), new SeatCount(Operations, "Operations", 2)], 1, Assigned(4));
+            [new SeatCount(Finance, "Finance", 4), new SeatCount(Operations, "Operations", 2)], 1, Assigned(4), Mid2026);
 
         Assert.Null(failure);
         // Renewed from the current end, the contract period runs on: same start, the new end.
@@ -235,9 +236,12 @@ public sealed class SubscriptionTests
         Assert.Equal(current, subscription.PlanVersionId);
         Assert.Equal(SubscriptionStatus.Active, subscription.Status);
         Assert.False(subscription.CancelAtPeriodEnd);
-        Assert.Equal(4, subscription.SeatsOf(Finance));
-        Assert.Equal(2, subscription.SeatsOf(Operations));
-        Assert.Equal(Year2027.Start, subscription.Seats.Single(s => s.SeatTypeId == Operations).AddedOn);
+        // The current term keeps what it was paid for; the next term's counts count from its first day (issue 15 B19).
+        Assert.Equal((5, 0), (subscription.SeatsOf(Finance, Mid2026), subscription.SeatsOf(Operations, Mid2026)));
+        Assert.Equal((5, 0), (subscription.SeatsOf(Finance, new DateOnly(2026, 12, 31)), subscription.SeatsOf(Operations, new DateOnly(2026, 12, 31))));
+        Assert.Equal((4, 2), (subscription.SeatsOf(Finance, Year2027.Start), subscription.SeatsOf(Operations, Year2027.Start)));
+        Assert.Equal([new SeatCount(Finance, "Finance", 4), new SeatCount(Operations, "Operations", 2)], subscription.LatestSeats);
+        Assert.Equal(Year2027.Start, subscription.Seats.Single(s => s.SeatTypeId == Operations).StartsOn);
         Assert.Equal(new DateOnly(2026, 1, 1), subscription.ActivatedOn);
     }
 
@@ -246,12 +250,12 @@ public sealed class SubscriptionTests
     {
         var subscription = WithFinanceSeats(5);
 
-        var failure = subscription.Renew(Year2027, 1, Guid.NewGuid(), [new SeatCount(Finance, "Finance", 3)], 1, Assigned(4));
+        var failure = subscription.Renew(Year2027, 1, Guid.NewGuid(), [new SeatCount(Finance, "Finance", 3)], 1, Assigned(4), Mid2026);
 
         Assert.Equal(FailureKind.Invalid, failure?.Kind);
         Assert.Equal(Year2026, subscription.Term);
         Assert.Equal(VersionId, subscription.PlanVersionId);
-        Assert.Equal(5, subscription.SeatsOf(Finance));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -259,12 +263,12 @@ public sealed class SubscriptionTests
     {
         var subscription = WithFinanceSeats(5);
 
-        var failure = subscription.Renew(Year2027, 1, Guid.NewGuid(), [new SeatCount(Finance, "Finance", -1)], 1, NoneAssigned);
+        var failure = subscription.Renew(Year2027, 1, Guid.NewGuid(), [new SeatCount(Finance, "Finance", -1)], 1, NoneAssigned, Mid2026);
 
         Assert.Equal(["Seat counts can't be negative."], failure!.Errors!["Seats"]);
         Assert.Equal(Year2026, subscription.Term);
         Assert.Equal(VersionId, subscription.PlanVersionId);
-        Assert.Equal(5, subscription.SeatsOf(Finance));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -272,7 +276,7 @@ public sealed class SubscriptionTests
     {
         var subscription = Active(quantity: 10);
 
-        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [], 8, NoneAssigned));
+        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [], 8, NoneAssigned, Mid2026));
 
         Assert.Equal(8, subscription.Quantity);
     }
@@ -286,7 +290,7 @@ public sealed class SubscriptionTests
     {
         var subscription = SubscriptionLifecycleTests.InStatus(status);
 
-        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [], 1, NoneAssigned));
+        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [], 1, NoneAssigned, Mid2026));
 
         Assert.Equal(SubscriptionStatus.Active, subscription.Status);
         Assert.Null(subscription.PausedOn);
@@ -301,7 +305,7 @@ public sealed class SubscriptionTests
         var subscription = SubscriptionLifecycleTests.InStatus(status);
         var before = subscription.Term;
 
-        var failure = subscription.Renew(Year2027, 1, VersionId, [], 1, NoneAssigned);
+        var failure = subscription.Renew(Year2027, 1, VersionId, [], 1, NoneAssigned, Mid2026);
 
         Assert.Equal((FailureKind.Conflict, message), (failure?.Kind, failure?.Message));
         Assert.Equal(status, subscription.Status);
@@ -358,7 +362,7 @@ public sealed class SubscriptionTests
 
         Assert.Equal(FailureKind.Invalid, failure?.Kind);
         Assert.Equal((PlanId, VersionId), (subscription.PlanId, subscription.PlanVersionId));
-        Assert.Equal(5, subscription.SeatsOf(Finance));
+        Assert.Equal(5, subscription.SeatsOf(Finance, Mid2026));
     }
 
     [Fact]
@@ -524,5 +528,56 @@ public sealed class SubscriptionTests
 
         Assert.Equal("Only a paused subscription can be resumed.", subscription.Resume(new DateOnly(2026, 6, 1))?.Message);
         Assert.Equal(new DateOnly(2027, 1, 1), subscription.TermEnd);
+    }
+
+    [Fact]
+    public void Seats_added_after_an_early_renewal_count_in_the_current_and_the_next_term()
+    {
+        var subscription = WithFinanceSeats(2);
+        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [new SeatCount(Finance, "Finance", 5)], 1, NoneAssigned, Mid2026));
+
+        Assert.Null(subscription.AddSeats(new SeatCount(Finance, "Finance", 1), new DateOnly(2026, 7, 1)));
+        Assert.Null(subscription.AddSeats(new SeatCount(Operations, "Operations", 2), new DateOnly(2026, 7, 1)));
+
+        Assert.Equal((3, 2), (subscription.SeatsOf(Finance, new DateOnly(2026, 7, 1)), subscription.SeatsOf(Operations, new DateOnly(2026, 7, 1))));
+        Assert.Equal((6, 2), (subscription.SeatsOf(Finance, Year2027.Start), subscription.SeatsOf(Operations, Year2027.Start)));
+        Assert.Equal([new SeatCount(Finance, "Finance", 6), new SeatCount(Operations, "Operations", 2)], subscription.LatestSeats);
+    }
+
+    [Fact]
+    public void A_renewal_that_starts_today_applies_its_seat_counts_at_once()
+    {
+        var subscription = WithFinanceSeats(2);
+        var today = Year2026.End;
+
+        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [new SeatCount(Finance, "Finance", 5)], 1, NoneAssigned, today));
+
+        Assert.Equal(5, subscription.SeatsOf(Finance, today));
+        Assert.Single(subscription.Seats);
+    }
+
+    [Fact]
+    public void A_member_is_not_given_a_seat_the_next_term_chosen_at_an_early_renewal_lacks()
+    {
+        var subscription = WithFinanceSeats(3);
+        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [new SeatCount(Finance, "Finance", 2)], 1, Assigned(2), Mid2026));
+
+        var failure = subscription.TakeSeat(Finance, assigned: 2, Mid2026);
+
+        Assert.Equal(("seats_next_term_full", FailureKind.Conflict), (failure?.Code, failure?.Kind));
+        Assert.Null(subscription.TakeSeat(Finance, assigned: 1, Mid2026));
+        Assert.Equal(2, subscription.SeatsFromOn(Finance, Mid2026));
+    }
+
+    [Fact]
+    public void The_operator_setting_seats_replaces_a_next_terms_count()
+    {
+        var subscription = WithFinanceSeats(2);
+        Assert.Null(subscription.Renew(Year2027, 1, VersionId, [new SeatCount(Finance, "Finance", 5)], 1, NoneAssigned, Mid2026));
+
+        Assert.Null(subscription.SetSeats(new SeatCount(Finance, "Finance", 4), NoneAssigned, Mid2026));
+
+        Assert.Equal((4, 4), (subscription.SeatsOf(Finance, Mid2026), subscription.SeatsOf(Finance, Year2027.Start)));
+        Assert.Single(subscription.Seats);
     }
 }

@@ -56,8 +56,8 @@ public static class JobSteps
             return new Customer(organizationId, owner, manager, member);
         });
 
-    /// <summary>Subscribes to TV Max for <paramref name="months"/> months, paid by card; optionally not renewing.</summary>
-    public static async Task<Subscription> SubscribeAsync(this AccrueApp app, Guid organizationId, int months = 2, bool autoRenew = true)
+    /// <summary>Subscribes to TV Max for <paramref name="months"/> months (its minimum term is 12), paid by card; optionally not renewing.</summary>
+    public static async Task<Subscription> SubscribeAsync(this AccrueApp app, Guid organizationId, int months = 12, bool autoRenew = true)
     {
         var order = await app.PlaceSubscriptionAsync(organizationId, months);
         var paid = await app.PayAsync(order.Id);
@@ -72,7 +72,7 @@ public static class JobSteps
     }
 
     /// <summary>An order for TV Max waiting for payment (Processing).</summary>
-    public static Task<Order> PlaceSubscriptionAsync(this AccrueApp app, Guid organizationId, int months = 2) =>
+    public static Task<Order> PlaceSubscriptionAsync(this AccrueApp app, Guid organizationId, int months = 12) =>
         app.AsSystemAsync(async services =>
         {
             var plan = await services.GetRequiredService<AccrueDb>().Plans.SingleAsync(p => p.Code == "tv-max");

@@ -19,7 +19,7 @@ public abstract class SubscriptionsPurchaseTests(AccrueApp app)
         var subscription = await app.SubscriptionAsync(Acme, "erp-standard");
         var plan = await app.PlanAsync("erp-standard");
         var finance = plan.SeatTypes.Single(t => t.Code == "finance");
-        var before = subscription.SeatsOf(finance.Id);
+        var before = subscription.SeatsNow(finance.Id);
         // The expected quote, from the domain with the same inputs: USD price, US untaxed, today in Acme's zone.
         var expected = await app.DbAsync(async db =>
         {
@@ -46,7 +46,7 @@ public abstract class SubscriptionsPurchaseTests(AccrueApp app)
         Assert.Equal(OrderStatus.Succeeded, order.Status);
         Assert.Equal(expected.Total, order.Total);
         Assert.Contains("succeeded", await owner.FlashAsync(), StringComparison.Ordinal);
-        Assert.Equal(before + 2, (await app.SubscriptionAsync(Acme, "erp-standard")).SeatsOf(finance.Id));
+        Assert.Equal(before + 2, (await app.SubscriptionAsync(Acme, "erp-standard")).SeatsNow(finance.Id));
         var invoice = await app.DbAsync(db => db.Invoices.SingleAsync(i => i.OrderId == orderId));
         Assert.Equal(expected.Total, invoice.Total);
         // No card number is echoed back or kept anywhere on the page.
@@ -62,9 +62,9 @@ public abstract class SubscriptionsPurchaseTests(AccrueApp app)
         var assigned = await app.DbAsync(db => db.AssignedSeatsCountAsync(subscription.Id));
         var next = types.ToDictionary(t => t.Id, t => t.Code switch
         {
-            "finance" => subscription.SeatsOf(t.Id) + 1,
-            "operations" => Math.Max(assigned.GetValueOrDefault(t.Id), subscription.SeatsOf(t.Id) - 1),
-            _ => subscription.SeatsOf(t.Id),
+            "finance" => subscription.SeatsNow(t.Id) + 1,
+            "operations" => Math.Max(assigned.GetValueOrDefault(t.Id), subscription.SeatsNow(t.Id) - 1),
+            _ => subscription.SeatsNow(t.Id),
         });
         var owner = await app.SignedInAsync("owner@acme.test");
         var query = string.Join("&", types.Select((t, i) => $"Seats[{i}].SeatTypeId={t.Id}&Seats[{i}].Count={next[t.Id]}"));
@@ -76,7 +76,14 @@ public abstract class SubscriptionsPurchaseTests(AccrueApp app)
         Assert.Equal(OrderStatus.Succeeded, await app.DbAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.Status).SingleAsync()));
         var renewed = await app.SubscriptionAsync(Acme, "erp-standard");
         Assert.Equal(Term.Advance(subscription.TermEnd, BillingPeriod.Month, 12, subscription.AnchorDay), renewed.TermEnd);
-        foreach (var type in types) Assert.Equal(next[type.Id], renewed.SeatsOf(type.Id));
+        // The current term keeps the seats it was paid for; the chosen counts take effect on the next term's first day (issue 15 B19).
+        foreach (var type in types)
+        {
+            Assert.Equal(subscription.SeatsNow(type.Id), renewed.SeatsNow(type.Id));
+            Assert.Equal(next[type.Id], renewed.SeatsOf(type.Id, subscription.TermEnd));
+        }
+        var row = (await owner.GetPageAsync("/portal/subscriptions")).QuerySelector($"[data-subscription-id='{subscription.Id}'] tr[data-seat-type=finance] .purchased")!;
+        Assert.Equal(subscription.SeatsNow(types.Single(t => t.Code == "finance").Id).ToString(System.Globalization.CultureInfo.InvariantCulture), row.TextContent.Trim());
     }
 
     [Fact]
@@ -92,7 +99,7 @@ public abstract class SubscriptionsPurchaseTests(AccrueApp app)
         var flash = await owner.FlashAsync();
         Assert.Contains("failed", flash, StringComparison.Ordinal);
         Assert.Contains("declined", flash, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(subscription.SeatsOf(finance.Id), (await app.SubscriptionAsync(Acme, "erp-standard")).SeatsOf(finance.Id));
+        Assert.Equal(subscription.SeatsNow(finance.Id), (await app.SubscriptionAsync(Acme, "erp-standard")).SeatsNow(finance.Id));
         Assert.Equal(invoices, await app.CountAsync<Domain.Invoices.Invoice>());
     }
 

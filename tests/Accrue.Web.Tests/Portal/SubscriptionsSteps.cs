@@ -18,6 +18,9 @@ public static class SubscriptionsSteps
                 && db.Plans.Any(p => p.Id == s.PlanId && p.Code == planCode))
             .OrderBy(s => s.UnitLabel).FirstAsync());
 
+    /// <summary>Seats of a type in use today (seats chosen for a next term at an early renewal count from its first day only).</summary>
+    public static int SeatsNow(this Subscription subscription, Guid seatTypeId) => subscription.SeatsOf(seatTypeId, DateOnly.FromDateTime(DateTime.UtcNow));
+
     public static Task<Plan> PlanAsync(this AccrueApp app, string planCode) =>
         app.DbAsync(db => db.Plans.Include(p => p.SeatTypes).Include(p => p.Product).SingleAsync(p => p.Code == planCode));
 

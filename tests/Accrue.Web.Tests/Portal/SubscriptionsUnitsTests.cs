@@ -54,7 +54,7 @@ public abstract class SubscriptionsUnitsTests(AccrueApp app)
         var subscription = await app.SubscriptionAsync("Acme Prepaid Ltd", "erp-standard");
         var mobile = (await app.PlanAsync("erp-standard")).SeatTypes.Single(t => t.Code == "mobile");
         var assigned = await app.DbAsync(db => db.AssignedSeatsCountAsync(subscription.Id));
-        var free = subscription.SeatsOf(mobile.Id) - assigned.GetValueOrDefault(mobile.Id);
+        var free = subscription.SeatsNow(mobile.Id) - assigned.GetValueOrDefault(mobile.Id);
         Assert.InRange(free, 1, 5);
         var people = new List<People.Person>();
         for (var i = 0; i <= free; i++) people.Add(await app.NewMemberAsync());
@@ -74,7 +74,7 @@ public abstract class SubscriptionsUnitsTests(AccrueApp app)
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains(Http.Parse(await refused.Content.ReadAsStringAsync()).Errors(), e => e.Contains("seats of this type are assigned", StringComparison.Ordinal));
         Assert.Null(await app.DbAsync(db => db.Members.IgnoreQueryFilters().Where(m => m.Id == last).Select(m => m.SeatTypeId).SingleAsync()));
-        Assert.Equal(subscription.SeatsOf(mobile.Id), (await app.DbAsync(db => db.AssignedSeatsCountAsync(subscription.Id)))[mobile.Id]);
+        Assert.Equal(subscription.SeatsNow(mobile.Id), (await app.DbAsync(db => db.AssignedSeatsCountAsync(subscription.Id)))[mobile.Id]);
 
         // Unassigning frees the seat again.
         var first = people[0].MemberId;

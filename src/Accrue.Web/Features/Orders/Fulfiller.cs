@@ -77,11 +77,10 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                     var subscription = await SubscriptionAsync(id, ct);
                     var plan = await db.Plans.SingleAsync(p => p.Id == subscription.PlanId, ct);
                     var (term, anchor) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, f.Months);
-                    var seats = ids.Count == 1 && f.Seats.Count > 0 ? f.Seats
-                        : subscription.Seats.Select(i => new SeatCount(i.SeatTypeId!.Value, i.Name, i.Quantity)).ToList();
+                    var seats = ids.Count == 1 && f.Seats.Count > 0 ? f.Seats : subscription.LatestSeats;
                     var quantity = ids.Count == 1 ? f.Quantity : subscription.Quantity;
                     var versionId = f.PlanVersionId ?? plan.CurrentVersionId!.Value;
-                    if (subscription.Renew(term, anchor, versionId, seats, quantity, await AssignedAsync(id, ct)) is { } failure) return failure;
+                    if (subscription.Renew(term, anchor, versionId, seats, quantity, await AssignedAsync(id, ct), today) is { } failure) return failure;
                     next = next is null || subscription.TermEnd < next ? subscription.TermEnd : next;
                     await db.PublishWebhookAsync(subscription.OrganizationId, WebhookEvents.SubscriptionRenewed, WebhookData.Subscription(subscription), ct);
                 }

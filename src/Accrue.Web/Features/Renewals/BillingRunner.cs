@@ -531,8 +531,9 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         ILookup<Guid, Domain.Subscriptions.SubscriptionItem> items, Guid subscriptionId, Catalog catalog, string currency)
     {
         if (!items.Contains(subscriptionId)) return ([], []);
-        var seats = items[subscriptionId].Where(i => i.Kind == ItemKind.Seat && i.SeatTypeId is not null)
-            .Select(i => new SeatCount(i.SeatTypeId!.Value, i.Name, i.Quantity)).ToList();
+        // The seats of the last period bought (a next term chosen at an early renewal included), as Subscription.LatestSeats.
+        var seats = items[subscriptionId].Where(i => i.Kind == ItemKind.Seat && i.SeatTypeId is not null && i.EndsOn is null)
+            .GroupBy(i => i.SeatTypeId!.Value).Select(g => new SeatCount(g.Key, g.First().Name, g.Sum(i => i.Quantity))).ToList();
         var addOns = items[subscriptionId].Where(i => i.Kind == ItemKind.AddOn && i.PlanId is { } p && catalog.Plans.ContainsKey(p))
             .Select(i => catalog.Plans[i.PlanId!.Value])
             .Select(p => (Plan: p, Price: p.CurrentVersionId is { } v ? catalog.Versions[v].PriceIn(currency) : null))

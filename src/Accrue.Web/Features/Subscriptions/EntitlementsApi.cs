@@ -48,8 +48,8 @@ public static class EntitlementsApi
         var seatType = plan.SeatTypes.FirstOrDefault(t => t.Id == seatTypeId);
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == orgId, ct);
         // A live status whose term has run out (before the billing run marks it expired) unlocks nothing either.
-        var live = subscription.IsLive && subscription.TermEnd > OrganizationTime.Today(organization, clock)
-            && seatType is not null && subscription.SeatsOf(seatTypeId) > 0;
+        var today = OrganizationTime.Today(organization, clock);
+        var live = subscription.IsLive && subscription.TermEnd > today && seatType is not null && subscription.SeatsOf(seatTypeId, today) > 0;
         return TypedResults.Ok(new EntitlementResponse(member.Id, live, subscription.Id, plan.Name, subscription.Status, seatType?.Name,
             live ? seatType!.Modules : [], live ? subscription.Term.LastDay : null));
     }

@@ -38,6 +38,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var (price, tax, note) = priced.Value!;
         var today = Today(organization);
         var term = Term.Of(today, BillingPeriod.Month, request.Months, today.Day);
+        // A new subscription buys at least the plan's minimum term (issue 15 B20).
+        if (plan.CheckMinimumTerm(today, term.Start, term.End, nameof(request.Months)) is { } tooShort) return tooShort;
         var fulfilment = new Fulfilment { PlanId = plan.Id, PlanVersionId = plan.CurrentVersionId, Months = request.Months };
 
         if (plan.SoldPerUnit)
@@ -97,7 +99,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (priced.Failure is { } noPrice) return noPrice;
         var (price, tax, note) = priced.Value!;
 
-        var current = subscription.Seats.Select(i => new SeatInput(i.SeatTypeId!.Value, i.Quantity)).ToList();
+        // The next term starts from the last counts bought (a next term chosen at an earlier renewal included).
+        var current = subscription.LatestSeats.Select(s => new SeatInput(s.SeatTypeId, s.Count)).ToList();
         var seats = ValidateSeats(plan, request.Seats.Count > 0 ? request.Seats : current, minimum: plan.HasSeatTypes ? 1 : 0);
         if (seats.Failure is { } invalidSeats) return invalidSeats;
         if (Subscription.CheckAssigned(seats.Value!, await db.AssignedSeatsAsync(subscription.Id, ct)) is { } belowAssigned) return belowAssigned;
@@ -107,8 +110,11 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
 
         var today = Today(organization);
         var trial = subscription.Status == SubscriptionStatus.Trial;
-        var (term, _) = trial ? (Term.Of(today, BillingPeriod.Month, request.Months, today.Day), today.Day)
+        var (term, anchor) = trial ? (Term.Of(today, BillingPeriod.Month, request.Months, today.Day), today.Day)
             : Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, request.Months);
+        // Paid at least to the end of the minimum term: a converted trial activates today; a renewal continues from its activation.
+        var activated = trial ? today : subscription.ActivatedOn ?? term.Start;
+        if (plan.CheckMinimumTerm(activated, term.Start, term.End, nameof(request.Months), anchor) is { } tooShort) return tooShort;
         var quote = SubscriptionQuotes.ForTerm(plan, price, term, seats.Value!, quantity, tax);
         var fulfilment = new Fulfilment
         {
@@ -143,7 +149,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var builder = new QuoteBuilder(organization.Currency, tax);
         foreach (var subscription in subscriptions)
         {
-            var (term, _) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, request.Months);
+            var (term, anchor) = Term.Renewal(subscription.Term, subscription.AnchorDay, today, BillingPeriod.Month, request.Months);
+            if (plan.CheckMinimumTerm(subscription.ActivatedOn ?? term.Start, term.Start, term.End, nameof(request.Months), anchor) is { } tooShort) return tooShort;
             builder.Charge($"{Name(plan, subscription)}, {request.Months} months ({term})", subscription.Quantity, price.ToPrice(plan.Model).For(1) * plan.PeriodsIn(term), term);
         }
         var fulfilment = new Fulfilment { SubscriptionIds = subscriptions.Select(s => s.Id).ToList(), PlanId = plan.Id, PlanVersionId = plan.CurrentVersionId, Months = request.Months };
@@ -181,7 +188,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var additions = ValidateSeats(plan, request.Seats, minimum: 1);
         if (additions.Failure is { } invalid) return invalid;
         var added = additions.Value!.Sum(s => s.Count);
-        if (CheckQuantity(plan, subscription.Seats.Sum(s => s.Quantity) + added) is { } tooMany) return tooMany;
+        var held = Math.Max(subscription.SeatCountsOn(today).Sum(s => s.Count), subscription.LatestSeats.Sum(s => s.Count));
+        if (CheckQuantity(plan, held + added) is { } tooMany) return tooMany;
         var quote = SubscriptionQuotes.AddSeats(plan, price, subscription.Term, today, additions.Value!.Where(s => s.Count > 0).ToList(), tax);
         return new Purchase(organizationId, OrderType.Seats, quote, added, "seats",
             $"Add {added} seat(s) to {plan.Name}, prorated {quote.Proration!.Describe()}", fulfilment with { Seats = additions.Value!.Where(s => s.Count > 0).ToList() }, note);
@@ -222,7 +230,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var toPriced = await PriceAsync(organization, target, target.CurrentVersionId!.Value, ct);
         if ((fromPriced.Failure ?? toPriced.Failure) is { } noPrice) return noPrice;
 
-        var fromSeats = subscription.Seats.Select(i => new SeatCount(i.SeatTypeId!.Value, i.Name, i.Quantity)).ToList();
+        var today = Today(organization);
+        var fromSeats = subscription.SeatCountsOn(today);
         var moves = plan.SeatTypes.Select(old => (old.Id, New: target.SeatTypes.FirstOrDefault(n => n.Code == old.Code)))
             .Where(m => m.New is not null).ToDictionary(m => m.Id, m => m.New!.Id);
         var requested = request.Seats.Count > 0 ? request.Seats
@@ -235,8 +244,9 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
             .GroupBy(a => moves.TryGetValue(a.Key, out var to) ? to : a.Key).ToDictionary(g => g.Key, g => g.Sum(a => a.Value));
         if (Subscription.CheckAssigned(toSeats.Value!, assigned) is { } belowAssigned) return belowAssigned;
 
-        var quote = SubscriptionQuotes.ChangePlan(plan, fromPriced.Value!.Price, fromSeats, subscription.Quantity,
-            target, toPriced.Value!.Price, toSeats.Value!, quantity, subscription.Term, Today(organization), toPriced.Value.TaxRate);
+        // The old seats are credited for the part of the term each was paid for (seats chosen for the next term only for it).
+        var quote = SubscriptionQuotes.ChangePlanBySpans(plan, fromPriced.Value!.Price, subscription.SeatSpans, subscription.Quantity,
+            target, toPriced.Value!.Price, toSeats.Value!, quantity, subscription.Term, today, toPriced.Value.TaxRate);
         return new Purchase(organizationId, OrderType.PlanChange, quote, 1, "plan change",
             $"Change {plan.Name} to {target.Name}, prorated {quote.Proration!.Describe()}",
             new Fulfilment { SubscriptionId = subscription.Id, PlanId = target.Id, PlanVersionId = target.CurrentVersionId, Seats = toSeats.Value!, Quantity = quantity, SeatMoves = moves },
@@ -252,10 +262,16 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         ChangeAsync(organizationId, subscriptionId, (s, plan, today) =>
         {
             var now = immediately == true && (db.Actor.IsStaff || db.Actor.IsOperator) || plan.CancellationRule == CancellationRule.Immediately;
-            var minimum = plan.MinimumTermMonths > 0 && s.ActivatedOn is { } activated ? activated.AddMonths(plan.MinimumTermMonths) : (DateOnly?)null;
-            if (db.Actor.IsStaff || db.Actor.IsOperator) minimum = null;
-            return s.Cancel(today, now, minimum);
+            return s.Cancel(today, now, MinimumTermEnds(plan, s));
         }, ct);
+
+    /// <summary>The first day the minimum term lets the actor cancel; null for operator and partner staff, who may always cancel.</summary>
+    public DateOnly? MinimumTermEnds(Plan plan, Subscription subscription) =>
+        db.Actor.IsStaff || db.Actor.IsOperator || subscription.ActivatedOn is not { } activated ? null : plan.MinimumTermEnds(activated);
+
+    /// <summary>Why cancelling would be refused today (minimum term, already ended), or null: pages show it instead of the button.</summary>
+    public Failure? CancelRefusal(Organization organization, Plan plan, Subscription subscription) =>
+        subscription.CancelRefusal(Today(organization), MinimumTermEnds(plan, subscription));
 
     public Task<Result<Subscription>> UndoCancelAsync(Guid organizationId, Guid subscriptionId, CancellationToken ct = default) =>
         ChangeAsync(organizationId, subscriptionId, (s, _, _) => s.UndoCancel(), ct);
@@ -334,7 +350,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (subscription is null) return Failure.NotFound("Subscription");
         if (member.SeatSubscriptionId == subscriptionId && member.SeatTypeId == seatTypeId) return member;
         var assigned = await db.AssignedSeatsAsync(subscription.Id, ct);
-        if (subscription.TakeSeat(seatTypeId.Value, assigned.GetValueOrDefault(seatTypeId.Value)) is { } failure) return failure;
+        var today = Today(await db.Organizations.SingleAsync(o => o.Id == organizationId, ct));
+        if (subscription.TakeSeat(seatTypeId.Value, assigned.GetValueOrDefault(seatTypeId.Value), today) is { } failure) return failure;
         (member.SeatSubscriptionId, member.SeatTypeId) = (subscription.Id, seatTypeId);
         try
         {

@@ -11,7 +11,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Subscriptions;
 
-public sealed record SeatResponse(Guid SeatTypeId, string Name, int Purchased, int Assigned, IReadOnlyList<string> Modules);
+/// <summary>
+/// Seats of one type: <c>Purchased</c> today; <c>NextTerm</c> and <c>NextTermFrom</c> the count chosen for
+/// the next term at an early renewal and its first day (null when no different count is scheduled).
+/// </summary>
+public sealed record SeatResponse(Guid SeatTypeId, string Name, int Purchased, int Assigned, IReadOnlyList<string> Modules, int? NextTerm = null, DateOnly? NextTermFrom = null);
 
 public sealed record AddOnResponse(Guid? PlanId, string Name, DateOnly AddedOn);
 
@@ -210,7 +214,7 @@ public static class SubscriptionsApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Ok<Page<SubscriptionResponse>>, ProblemHttpResult>> ListAsync(
-        Guid orgId, AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null, SubscriptionStatus? status = null)
+        Guid orgId, AccrueDb db, TimeProvider clock, CancellationToken ct, int? limit = null, string? cursor = null, SubscriptionStatus? status = null)
     {
         var page = Paging.Parse(limit, cursor);
         if (page.Failure is { } failure) return failure.ToProblem();
@@ -218,47 +222,47 @@ public static class SubscriptionsApi
         var query = db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.OrganizationId == orgId);
         if (status is { } s) query = query.Where(x => x.Status == s);
         var rows = await query.PageAsync(page.Value, x => x, ct);
-        return TypedResults.Ok(new Page<SubscriptionResponse>(await db.DescribeAsync(rows.Items, ct), rows.NextCursor));
+        return TypedResults.Ok(new Page<SubscriptionResponse>(await db.DescribeAsync(rows.Items, clock, ct), rows.NextCursor));
     }
 
-    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GetAsync(Guid orgId, Guid id, AccrueDb db, CancellationToken ct)
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GetAsync(Guid orgId, Guid id, AccrueDb db, TimeProvider clock, CancellationToken ct)
     {
         var subscription = await db.Subscriptions.AsNoTracking().Include(s => s.Items).SingleOrDefaultAsync(s => s.Id == id && s.OrganizationId == orgId, ct);
-        return subscription is null ? Failure.NotFound("Subscription").ToProblem() : TypedResults.Ok((await db.DescribeAsync([subscription], ct))[0]);
+        return subscription is null ? Failure.NotFound("Subscription").ToProblem() : TypedResults.Ok((await db.DescribeAsync([subscription], clock, ct))[0]);
     }
 
     private static async Task<Results<Created<SubscriptionResponse>, ProblemHttpResult>> StartTrialAsync(
-        Guid orgId, SubscribeRequest request, SubscriptionCommands commands, AccrueDb db, CancellationToken ct)
+        Guid orgId, SubscribeRequest request, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct)
     {
         var result = await commands.StartTrialAsync(orgId, request, ct);
         if (result.Failure is { } failure) return failure.ToProblem();
-        var response = (await db.DescribeAsync([result.Value!], ct))[0];
+        var response = (await db.DescribeAsync([result.Value!], clock, ct))[0];
         return TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/subscriptions/{response.Id}", response);
     }
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid orgId, Guid id, CancelSubscriptionRequest? request, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
-        await RespondAsync(db, await commands.CancelAsync(orgId, id, request?.Immediately, ct), ct);
+        Guid orgId, Guid id, CancelSubscriptionRequest? request, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(db, clock, await commands.CancelAsync(orgId, id, request?.Immediately, ct), ct);
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> UndoCancelAsync(
-        Guid orgId, Guid id, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
-        await RespondAsync(db, await commands.UndoCancelAsync(orgId, id, ct), ct);
+        Guid orgId, Guid id, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(db, clock, await commands.UndoCancelAsync(orgId, id, ct), ct);
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> PauseAsync(
-        Guid orgId, Guid id, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
-        await RespondAsync(db, await commands.PauseAsync(orgId, id, ct), ct);
+        Guid orgId, Guid id, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(db, clock, await commands.PauseAsync(orgId, id, ct), ct);
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ResumeAsync(
-        Guid orgId, Guid id, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
-        await RespondAsync(db, await commands.ResumeAsync(orgId, id, ct), ct);
+        Guid orgId, Guid id, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(db, clock, await commands.ResumeAsync(orgId, id, ct), ct);
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> SetAutoRenewAsync(
-        Guid orgId, Guid id, AutoRenewRequest request, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
-        await RespondAsync(db, await commands.SetAutoRenewAsync(orgId, id, request.AutoRenew, ct), ct);
+        Guid orgId, Guid id, AutoRenewRequest request, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(db, clock, await commands.SetAutoRenewAsync(orgId, id, request.AutoRenew, ct), ct);
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> SetSeatsAsync(
-        Guid orgId, Guid id, SetSeatsRequest request, SubscriptionCommands commands, AccrueDb db, CancellationToken ct) =>
-        await RespondAsync(db, await commands.SetSeatsAsync(orgId, id, request.Seats ?? [], ct), ct);
+        Guid orgId, Guid id, SetSeatsRequest request, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct) =>
+        await RespondAsync(db, clock, await commands.SetSeatsAsync(orgId, id, request.Seats ?? [], ct), ct);
 
     private static async Task<Results<Created<PhysicalGoodResponse>, ProblemHttpResult>> RecordDeliveryAsync(
         Guid orgId, Guid id, RecordDeliveryRequest request, SubscriptionCommands commands, CancellationToken ct)
@@ -279,15 +283,18 @@ public static class SubscriptionsApi
         return TypedResults.Ok(new SeatAssignmentResponse(member.Id, member.SeatSubscriptionId, member.SeatTypeId));
     }
 
-    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> RespondAsync(AccrueDb db, Result<Subscription> result, CancellationToken ct) =>
-        result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok((await db.DescribeAsync([result.Value!], ct))[0]);
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> RespondAsync(AccrueDb db, TimeProvider clock, Result<Subscription> result, CancellationToken ct) =>
+        result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok((await db.DescribeAsync([result.Value!], clock, ct))[0]);
 
     /// <summary>Subscriptions with their plan's name, seat types (purchased vs assigned, modules), add-ons and physical goods.</summary>
-    public static async Task<List<SubscriptionResponse>> DescribeAsync(this AccrueDb db, IReadOnlyList<Subscription> subscriptions, CancellationToken ct)
+    public static async Task<List<SubscriptionResponse>> DescribeAsync(this AccrueDb db, IReadOnlyList<Subscription> subscriptions, TimeProvider clock, CancellationToken ct)
     {
         var planIds = subscriptions.Select(s => s.PlanId).Distinct().ToList();
         var plans = await db.Plans.AsNoTracking().Include(p => p.SeatTypes).Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         var ids = subscriptions.Select(s => s.Id).ToList();
+        var organizationIds = subscriptions.Select(s => s.OrganizationId).Distinct().ToList();
+        var today = (await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToListAsync(ct))
+            .ToDictionary(o => o.Id, o => Invoices.OrganizationTime.Today(o, clock));
         var assigned = await db.Members.AsNoTracking()
             .Where(m => m.SeatSubscriptionId != null && ids.Contains(m.SeatSubscriptionId.Value) && m.SeatTypeId != null)
             .GroupBy(m => new { m.SeatSubscriptionId, m.SeatTypeId })
@@ -297,10 +304,13 @@ public static class SubscriptionsApi
         {
             var plan = plans[s.PlanId];
             var seatTypes = plan.SeatTypes.ToDictionary(t => t.Id);
+            var on = today[s.OrganizationId];
+            var scheduled = s.ScheduledSeats(on);
             var seats = s.Seats.GroupBy(i => i.SeatTypeId!.Value)
-                .Select(g => new SeatResponse(g.Key, seatTypes.TryGetValue(g.Key, out var t) ? t.Name : g.First().Name, g.Sum(i => i.Quantity),
-                    assigned.Where(a => a.SeatSubscriptionId == s.Id && a.SeatTypeId == g.Key).Sum(a => a.Count),
-                    seatTypes.TryGetValue(g.Key, out var type) ? type.Modules : []))
+                .Select(g => (Type: g.Key, Name: g.First().Name, Next: scheduled.Where(x => x.Seats.SeatTypeId == g.Key).Select(x => ((DateOnly, int)?)(x.From, x.Seats.Count)).LastOrDefault()))
+                .Select(g => new SeatResponse(g.Type, seatTypes.TryGetValue(g.Type, out var t) ? t.Name : g.Name, s.SeatsOf(g.Type, on),
+                    assigned.Where(a => a.SeatSubscriptionId == s.Id && a.SeatTypeId == g.Type).Sum(a => a.Count),
+                    seatTypes.TryGetValue(g.Type, out var type) ? type.Modules : [], g.Next?.Item2, g.Next?.Item1))
                 .OrderBy(r => seatTypes.TryGetValue(r.SeatTypeId, out var t) ? t.SortOrder : int.MaxValue).ToList();
             var addOns = s.Items.Where(i => i.Kind == ItemKind.AddOn).OrderBy(i => i.AddedOn).Select(i => new AddOnResponse(i.PlanId, i.Name, i.AddedOn)).ToList();
             var goods = s.Items.Where(i => i.Kind == ItemKind.PhysicalGood).OrderBy(i => i.AddedOn)

@@ -1317,6 +1317,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<string>("CreatedBy")
                         .HasColumnType("text");
 
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1348,6 +1351,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<string>("SerialNumber")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly?>("StartsOn")
+                        .HasColumnType("date");
 
                     b.Property<Guid>("SubscriptionId")
                         .HasColumnType("uuid");

@@ -1312,6 +1312,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                     b.Property<string>("CreatedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1342,6 +1345,9 @@ namespace Accrue.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("SerialNumber")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("StartsOn")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("SubscriptionId")

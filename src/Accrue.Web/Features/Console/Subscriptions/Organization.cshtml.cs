@@ -17,9 +17,11 @@ namespace Accrue.Web.Features.Console.Subscriptions;
 /// reductions are the operator's call, seed 003), deliveries of physical goods with their serial
 /// numbers, immediate cancellation, pause and resume. Every change goes through <see cref="SubscriptionCommands"/>.
 /// </summary>
-public sealed class OrganizationModel(AccrueDb db, SubscriptionCommands subscriptions) : PageModel
+public sealed class OrganizationModel(AccrueDb db, SubscriptionCommands subscriptions, TimeProvider clock) : PageModel
 {
     public Organization Organization { get; private set; } = null!;
+    /// <summary>Today in the organization's time zone: the seat counts shown are today's.</summary>
+    public DateOnly Today => Accrue.Web.Features.Invoices.OrganizationTime.Today(Organization, clock);
     public IReadOnlyList<Subscription> Subscriptions { get; private set; } = [];
     public IReadOnlyDictionary<Guid, Plan> Plans { get; private set; } = new Dictionary<Guid, Plan>();
     public IReadOnlyDictionary<Guid, Dictionary<Guid, int>> Assigned { get; private set; } = new Dictionary<Guid, Dictionary<Guid, int>>();

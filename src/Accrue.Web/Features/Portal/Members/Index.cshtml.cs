@@ -1,5 +1,6 @@
 using Accrue.Domain.Accounts;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Portal.Subscriptions;
 using Accrue.Web.Features.Subscriptions;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Portal.Members;
 
 [RequirePermission(Permissions.ManageMembers)]
-public sealed class IndexModel(AccrueDb db, MemberCommands commands, SubscriptionCommands subscriptions, PortalContext portal) : PageModel
+public sealed class IndexModel(AccrueDb db, MemberCommands commands, SubscriptionCommands subscriptions, PortalContext portal, TimeProvider clock) : PageModel
 {
     /// <summary>A seat type of a live subscription a member can be given, with how many are still free.</summary>
     public sealed record SeatOption(Guid SubscriptionId, Guid SeatTypeId, string Label, int Free)
@@ -108,9 +109,11 @@ public sealed class IndexModel(AccrueDb db, MemberCommands commands, Subscriptio
             .ToListAsync();
         var views = await db.SubscriptionViewsAsync(Me.OrganizationId);
         _seatNames = views.SelectMany(v => v.Plan.SeatTypes.Select(t => (t.Id, Name: $"{t.Name} ({v.Plan.Name})"))).DistinctBy(t => t.Id).ToDictionary(t => t.Id, t => t.Name);
+        var today = OrganizationTime.Today(await portal.OrganizationAsync(), clock);
+        // Free seats: of today's, and of the next term's when fewer were chosen for it at an early renewal.
         SeatOptions = views.Where(v => v.Subscription.IsLive)
-            .SelectMany(v => v.Plan.SeatTypes.OrderBy(t => t.SortOrder).Where(t => v.Subscription.SeatsOf(t.Id) > 0)
-                .Select(t => new SeatOption(v.Subscription.Id, t.Id, $"{t.Name} ({v.Name})", v.Subscription.SeatsOf(t.Id) - v.AssignedOf(t.Id))))
+            .SelectMany(v => v.Plan.SeatTypes.OrderBy(t => t.SortOrder).Where(t => v.Subscription.SeatsOf(t.Id, today) > 0)
+                .Select(t => new SeatOption(v.Subscription.Id, t.Id, $"{t.Name} ({v.Name})", v.Subscription.SeatsFromOn(t.Id, today) - v.AssignedOf(t.Id))))
             .ToList();
     }
 }

@@ -26,7 +26,10 @@ public sealed class CancelModel(AccrueDb db, SubscriptionCommands subscriptions,
 
     /// <summary>The first day the plan's minimum term allows cancelling, when that is still ahead.</summary>
     public DateOnly? MinimumTermEnds =>
-        View.Plan.MinimumTermMonths > 0 && View.Subscription.ActivatedOn is { } activated && activated.AddMonths(View.Plan.MinimumTermMonths) is var until && until > Today ? until : null;
+        subscriptions.MinimumTermEnds(View.Plan, View.Subscription) is { } until && until > Today ? until : null;
+
+    /// <summary>Why cancelling would be refused today: shown instead of the button (issue 15 B20).</summary>
+    public Failure? Refusal { get; private set; }
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
 
@@ -53,6 +56,7 @@ public sealed class CancelModel(AccrueDb db, SubscriptionCommands subscriptions,
         Today = OrganizationTime.Today(organization, clock);
         if (await db.SubscriptionViewAsync(organization.Id, Id) is not { } view) return false;
         View = view;
+        Refusal = subscriptions.CancelRefusal(organization, view.Plan, view.Subscription);
         return true;
     }
 }

@@ -26,6 +26,10 @@ public sealed class IndexModel(AccrueDb db, SubscriptionCommands subscriptions, 
     public IReadOnlyList<Department> Departments { get; private set; } = [];
     public bool CanManage { get; private set; }
     public DateOnly Today { get; private set; }
+    private Organization _organization = null!;
+
+    /// <summary>Why cancelling would be refused today (the minimum term), shown instead of the Cancel link.</summary>
+    public Failure? CancelRefusal(SubscriptionView view) => subscriptions.CancelRefusal(_organization, view.Plan, view.Subscription);
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -61,6 +65,7 @@ public sealed class IndexModel(AccrueDb db, SubscriptionCommands subscriptions, 
     private async Task LoadAsync()
     {
         var organization = await portal.OrganizationAsync();
+        _organization = organization;
         Today = OrganizationTime.Today(organization, clock);
         CanManage = await portal.CanAsync(Permissions.ManageAccount);
         var all = await db.SubscriptionViewsAsync(organization.Id);

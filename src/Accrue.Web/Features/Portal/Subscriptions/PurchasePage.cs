@@ -63,6 +63,9 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
 
     protected PortalContext Portal => portal;
 
+    /// <summary>Today in the organization's time zone.</summary>
+    public DateOnly Today => OrganizationTime.Today(Organization, clock);
+
     /// <summary>Loads what the choose step needs; null when the page's subject doesn't exist for this organization.</summary>
     protected abstract Task<bool> LoadAsync();
 

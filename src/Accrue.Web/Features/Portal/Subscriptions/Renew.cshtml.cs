@@ -1,5 +1,7 @@
 using System.Globalization;
+using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
+using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
@@ -26,13 +28,26 @@ public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, 
 
     public SubscriptionView View { get; private set; } = null!;
 
+    /// <summary>The fewest months the plan's minimum term lets this renewal (or trial activation) buy: the select offers no shorter term.</summary>
+    public int FewestMonths
+    {
+        get
+        {
+            var s = View.Subscription;
+            if (s.Status == SubscriptionStatus.Trial) return View.Plan.MinimumMonths(Today, Today);
+            var (term, anchor) = Term.Renewal(s.Term, s.AnchorDay, Today, BillingPeriod.Month, 1);
+            return View.Plan.MinimumMonths(s.ActivatedOn ?? term.Start, term.Start, anchor);
+        }
+    }
+
     protected override async Task<bool> LoadAsync()
     {
         if (await db.SubscriptionViewAsync(Organization.Id, Id) is not { } view) return false;
         View = view;
-        // Next term's counts start at the current ones.
+        // Next term's counts start at the last ones bought (a next term already chosen at an early renewal included).
+        var latest = view.Subscription.LatestSeats;
         Seats = view.Plan.SeatTypes.OrderBy(t => t.SortOrder)
-            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? view.Subscription.SeatsOf(t.Id) }).ToList();
+            .Select(t => new SeatField { SeatTypeId = t.Id, Count = Seats.FirstOrDefault(s => s.SeatTypeId == t.Id)?.Count ?? latest.Where(l => l.SeatTypeId == t.Id).Sum(l => l.Count) }).ToList();
         Quantity ??= view.Subscription.Quantity;
         return true;
     }

@@ -16,9 +16,12 @@ public sealed record SubscriptionView(Subscription Subscription, Plan Plan, IRea
     public string Name => Subscription.UnitLabel is { } label ? $"{Plan.Name} – {label}" : Plan.Name;
 
     /// <summary>What will happen without anyone acting (seed 004: scheduled changes).</summary>
-    public IEnumerable<string> ScheduledChanges()
+    public IEnumerable<string> ScheduledChanges(DateOnly today)
     {
         var s = Subscription;
+        // Seats chosen for the next term at an early renewal: paid for, they count from its first day.
+        foreach (var group in s.ScheduledSeats(today).GroupBy(x => x.From))
+            yield return $"Seats for the next term, from {EndDates.Text(group.Key)}: {string.Join(", ", group.Select(x => $"{x.Seats.Name} {x.Seats.Count}"))}; until then the current counts apply.";
         if (s.Status == SubscriptionStatus.Trial && s.TrialEndsOn is { } trialEnds) yield return $"The trial runs {EndDates.Until(trialEnds)}.";
         if (s.Status == SubscriptionStatus.Paused && s.PausedOn is { } paused) yield return $"Paused since {paused:yyyy-MM-dd}; the paused days are added to the term when it resumes.";
         if (s.CancelAtPeriodEnd) yield return $"Cancels at the end of the term: it runs {EndDates.Until(s.TermEnd)}, then ends.";

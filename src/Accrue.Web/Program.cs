@@ -19,7 +19,7 @@ var app = builder.Build();
 if (await Cli.TryRunAsync(app, args)) return;
 await Cli.PrepareDatabaseAsync(app);
 
-app.UseForwardedHeaders(new() { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
+app.UseForwardedHeadersAndHttps();
 app.UseErrorPages();
 app.UseRunToCompletion();
 app.Use(TextInput.ReadFormsLenientlyAsync);

@@ -15,10 +15,10 @@ public static partial class MailDev
 
     public sealed record Message(string Id, string Subject, string Text, string Html, IReadOnlyList<string> To);
 
-    /// <summary>Waits up to 15 s for a message to <paramref name="to"/> whose subject contains <paramref name="subjectContains"/>.</summary>
+    /// <summary>Waits up to 60 s (the test SMTP server is shared and slow under load) for a message to <paramref name="to"/> whose subject contains <paramref name="subjectContains"/>.</summary>
     public static async Task<Message> WaitForAsync(string to, string subjectContains = "", TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             var found = (await AllAsync()).LastOrDefault(m => m.To.Contains(to, StringComparer.OrdinalIgnoreCase) && m.Subject.Contains(subjectContains, StringComparison.OrdinalIgnoreCase));

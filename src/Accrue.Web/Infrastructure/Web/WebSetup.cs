@@ -20,6 +20,7 @@ public static class WebSetup
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
         services.AddScoped<AppUrls>();
+        builder.AddHttpsRequirement();
         services.Configure<AppOptions>(builder.Configuration.GetSection("App"));
         services.Configure<IdempotencyOptions>(builder.Configuration.GetSection("Idempotency"));
         services.TryAddSingleton<FaultPoints>();

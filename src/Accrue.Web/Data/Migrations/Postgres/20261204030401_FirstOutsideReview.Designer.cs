@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Accrue.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAccrueDb))]
-    [Migration("20261204014936_ReviewBillingRuns")]
-    partial class ReviewBillingRuns
+    [Migration("20261204030401_FirstOutsideReview")]
+    partial class FirstOutsideReview
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -161,6 +161,16 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("LegalAddress")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("LegalName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("LogoPath")
                         .HasColumnType("text");
 
@@ -172,6 +182,11 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<string>("SupportEmail")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("TaxRegistration")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1008,6 +1023,10 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -1043,6 +1062,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("RequestKey")
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "CreatedAt");
@@ -1150,6 +1172,10 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1253,6 +1279,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("UnpaidRunId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1291,6 +1320,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<string>("CreatedBy")
                         .HasColumnType("text");
 
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1322,6 +1354,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<string>("SerialNumber")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly?>("StartsOn")
+                        .HasColumnType("date");
 
                     b.Property<Guid>("SubscriptionId")
                         .HasColumnType("uuid");
@@ -2411,6 +2446,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LogTextBody")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2594,6 +2632,25 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasIndex("StartedAt");
 
                     b.ToTable("BillingRuns");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalFailureNotice", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("RunDate")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganizationId", "RunDate");
+
+                    b.ToTable("RenewalFailureNotices");
                 });
 
             modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
@@ -2853,6 +2910,61 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.ToTable("SandboxCharges");
                 });
 
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.SignInAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Account", "Source", "At");
+
+                    b.ToTable("SignInAttempts");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Accrue.Web.Infrastructure.Web.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
@@ -2873,6 +2985,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("EffectCommitted")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Location")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -2881,6 +2996,9 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("StatusCode")
                         .HasColumnType("integer");
@@ -3371,6 +3489,15 @@ namespace Accrue.Web.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalFailureNotice", b =>
+                {
+                    b.HasOne("Accrue.Domain.Accounts.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Accrue.Web.Features.Renewals.RenewalReminder", b =>
                 {
                     b.HasOne("Accrue.Domain.Subscriptions.Subscription", null)
@@ -3409,6 +3536,15 @@ namespace Accrue.Web.Data.Migrations.Postgres
                     b.HasOne("Accrue.Domain.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("Accrue.Web.Infrastructure.Security.UserSession", b =>
+                {
+                    b.HasOne("Accrue.Web.Data.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>

@@ -31,6 +31,8 @@ public sealed class AccountClosingJourneys(BrowserSite site, ITestOutputHelper o
 
         var staff = await OpenAsync();
         await SignInAsync(staff, "admin@demo-telecom.test", DemoPassword);
+        // Close asks for confirmation (data-confirm); this journey answers yes.
+        staff.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await staff.GotoAsync($"/console/organizations/{organizationId}");
         await staff.GetByRole(AriaRole.Navigation, new() { Name = "Organization sections" }).GetByRole(AriaRole.Link, new() { Name = "Status", Exact = true }).ClickAsync();
         await Expect(staff).ToHaveURLAsync(PathIs($"/console/organizations/{organizationId}/status"));

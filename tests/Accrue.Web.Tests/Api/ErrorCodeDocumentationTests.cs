@@ -29,7 +29,7 @@ public sealed partial class ErrorCodeDocumentationTests
         Assert.Empty(used.Except(documented).Order(StringComparer.Ordinal));
     }
 
-    [GeneratedRegex(@"(?:with \{|\) \{) Code = ""([a-z_]+)""")]
+    [GeneratedRegex(@"(?:with \{ |\) \{ |const string )Code = ""([a-z_]+)""")]
     private static partial Regex FailureCode();
 
     [GeneratedRegex(@"^\| `([a-z_]+)` \|", RegexOptions.Multiline)]

@@ -113,7 +113,7 @@ public abstract class IdempotencyUnderFailureTests<TApp>(TApp app) : IDisposable
         Assert.True(answer.StatusCode == HttpStatusCode.Created, $"{(int)answer.StatusCode} {body}");
         var outcome = JsonDocument.Parse(body).RootElement;
         Assert.Equal("Succeeded", outcome.GetProperty("order").GetProperty("status").GetString());
-        Assert.Equal(1.00m, outcome.GetProperty("entry").GetMoney("amount"));
+        Assert.Equal(1.00m, outcome.GetProperty("walletEntry").GetMoney("amount"));
         await AssertReplayedAsync(customer.Api, path, TopUpBody, key, answer, body);
 
         Assert.Equal(1, await TopUpOrdersAsync(customer.OrganizationId));

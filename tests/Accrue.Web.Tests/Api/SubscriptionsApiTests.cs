@@ -176,14 +176,14 @@ public abstract class SubscriptionsApiTests(AccrueApp app)
             }
         }
 
-        await RefusedAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = 0 } }, acknowledged = true }, 400, "Seats", "at least one seat");
-        await RefusedAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = -1 } }, acknowledged = true }, 400, "Seats", "contact your account manager");
-        await RefusedAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = 498 } }, acknowledged = true }, 400, "Seats", "at most 500");
+        await RefusedAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = 0 } }, acknowledged = true }, 400, "seats", "at least one seat");
+        await RefusedAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = -1 } }, acknowledged = true }, 400, "seats", "contact your account manager");
+        await RefusedAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = 498 } }, acknowledged = true }, 400, "seats", "at most 500");
         await RefusedAsync($"{org}/{erp.Id}/renewal", new { months = 12, seats = new[] { new { seatTypeId = finance, count = 2 }, new { seatTypeId = full, count = 0 } }, acknowledged = true },
-            400, "Seats", "assigned to members");
-        await RefusedAsync($"{org}/{erp.Id}/renewal", new { months = 0, acknowledged = true }, 400, "Months", "between 1 and 60");
-        await RefusedAsync($"{org}/{erp.Id}/renewal", new { months = 61, acknowledged = true }, 400, "Months", "between 1 and 60");
-        await RefusedAsync($"{org}/{erp.Id}/plan-change", new { planId = await app.PlanIdAsync("tv-max"), acknowledged = true }, 400, "PlanId", "can't be changed to that plan");
+            400, "seats", "assigned to members");
+        await RefusedAsync($"{org}/{erp.Id}/renewal", new { months = 0, acknowledged = true }, 400, "months", "between 1 and 60");
+        await RefusedAsync($"{org}/{erp.Id}/renewal", new { months = 61, acknowledged = true }, 400, "months", "between 1 and 60");
+        await RefusedAsync($"{org}/{erp.Id}/plan-change", new { planId = await app.PlanIdAsync("tv-max"), acknowledged = true }, 400, "planId", "can't be changed to that plan");
         await RefusedAsync($"{org}/{Guid.NewGuid()}/seats", new { seats = new[] { new { seatTypeId = finance, count = 1 } }, acknowledged = true }, 404, "", "not found");
 
         var unacknowledged = await (await customer.Api.PostAsJsonAsync($"{org}/{erp.Id}/seats", new { seats = new[] { new { seatTypeId = finance, count = 1 } } })).ProblemAsync(400);

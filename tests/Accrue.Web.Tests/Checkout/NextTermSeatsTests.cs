@@ -68,7 +68,7 @@ public abstract class NextTermSeatsTests(AccrueApp app)
         var placed = await customer.Api.PostAsJsonAsync(url, body);
         var text = await placed.Content.ReadAsStringAsync();
         Assert.True((int)placed.StatusCode == 201, $"{url}: {(int)placed.StatusCode} {text}");
-        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("order").GetProperty("id").GetGuid();
         var paid = await (await customer.Api.PostAsJsonAsync($"/api/v1/orders/{id}/pay", CommerceApi.Card(CommerceApi.GoodCard))).JsonAsync();
         Assert.Equal("Succeeded", paid.GetProperty("order").GetProperty("status").GetString());
         return paid.GetProperty("order");

@@ -84,7 +84,7 @@ public abstract class VoucherTests(AccrueApp app)
     [Fact]
     public async Task A_batch_name_that_looks_like_a_formula_is_exported_as_text()
     {
-        var (id, codes) = await BatchAsync(new { name = "=HYPERLINK(\"http://evil.example\",\"x\")", kind = "Print", amount = 10m, currency = "EUR", count = 1, expiresOn = Expiry() });
+        var (id, codes) = await BatchAsync(new { name = "=HYPERLINK(\"http://evil.example\",\"x\")", kind = "Print", amount = "10", currency = "EUR", count = 1, expiresOn = Expiry() });
         var api = await app.OperatorApiAsync();
 
         var csv = await (await api.GetAsync($"/api/v1/voucher-batches/{id}/export.csv")).Content.ReadAsStringAsync();

@@ -25,7 +25,7 @@ public static class TextInput
     public static readonly FrozenSet<string> MultiLineFields = new[]
     {
         "body", "textBody", "htmlBody", "html", "message", "reason", "description", "note", "notes", "comment", "content", "text",
-        "answer", "details", "modules", "unitLabels", "statusReason",
+        "answer", "details", "modules", "unitLabels", "statusReason", "address", "legalAddress",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What is wrong with <paramref name="value"/>, or null when it may be stored.</summary>

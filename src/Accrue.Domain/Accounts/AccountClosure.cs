@@ -59,7 +59,7 @@ public static class AccountClosure
             return new Failure(
                 FailureKind.Conflict,
                 $"The organization can't be {Verb(to)} yet. {string.Join(". ", blockers)}.",
-                new Dictionary<string, string[]> { [BlockersKey] = blockers.ToArray() });
+                new Dictionary<string, string[]> { [BlockersKey] = blockers.ToArray() }) { Code = "organization_has_blockers" };
 
         organization.Status = to;
         organization.StatusReason = reason!.Trim();

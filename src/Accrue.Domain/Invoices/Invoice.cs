@@ -58,7 +58,7 @@ public sealed class Invoice : Entity, IOrganizationOwned
 
     public Failure? MarkPaid(DateTimeOffset at)
     {
-        if (Status != InvoiceStatus.Open) return Failure.Conflict($"Invoice {Number} is {Status.ToString().ToLowerInvariant()}.");
+        if (Status != InvoiceStatus.Open) return Failure.Conflict($"Invoice {Number} is {Status.ToString().ToLowerInvariant()}.") with { Code = "invoice_not_open" };
         Status = InvoiceStatus.Paid;
         PaidAt = at;
         Revision++;

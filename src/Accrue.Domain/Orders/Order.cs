@@ -97,8 +97,8 @@ public sealed class Order : Entity, IOrganizationOwned
     /// <summary>Removes the order from the customer's history; a succeeded order stays (its invoice is a legal record).</summary>
     public Failure? Delete(DateTimeOffset now)
     {
-        if (Status == OrderStatus.Succeeded) return Failure.Conflict("A succeeded order can't be deleted: its invoice is a legal record.");
-        if (Status == OrderStatus.SystemProcessing) return Failure.Conflict("This order is being processed; it can be deleted once it has failed or timed out.");
+        if (Status == OrderStatus.Succeeded) return Failure.Conflict("A succeeded order can't be deleted: its invoice is a legal record.") with { Code = "order_not_deletable" };
+        if (Status == OrderStatus.SystemProcessing) return Failure.Conflict("This order is being processed; it can be deleted once it has failed or timed out.") with { Code = "order_not_deletable" };
         if (DeletedAt is not null) return Failure.NotFound("Order");
         DeletedAt = now;
         Revision++;
@@ -119,9 +119,9 @@ public sealed class Order : Entity, IOrganizationOwned
 
     private Failure AlreadyFailure() => Status switch
     {
-        OrderStatus.Succeeded => Failure.Conflict($"Order {Reference} has already been paid."),
-        OrderStatus.SystemProcessing => Failure.Conflict($"Order {Reference} is already being paid."),
-        _ => Failure.Conflict($"Order {Reference} is {Status.ToString().ToLowerInvariant()} and can't be paid; place a new order."),
+        OrderStatus.Succeeded => Failure.Conflict($"Order {Reference} has already been paid.") with { Code = "order_already_paid" },
+        OrderStatus.SystemProcessing => Failure.Conflict($"Order {Reference} is already being paid.") with { Code = "order_payment_in_progress" },
+        _ => Failure.Conflict($"Order {Reference} is {Status.ToString().ToLowerInvariant()} and can't be paid; place a new order.") with { Code = "order_not_payable" },
     };
 }
 

@@ -116,7 +116,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     /// </summary>
     public Failure? Renew(Term term, int anchorDay, Guid versionId, IReadOnlyList<SeatCount> seats, int quantity, IReadOnlyDictionary<Guid, int> assigned, DateOnly today)
     {
-        if (Status is SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.");
+        if (Status is SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.") with { Code = "subscription_ended" };
         if (Status is SubscriptionStatus.Trial) return Failure.Conflict("Convert the trial to a paid subscription instead of renewing it.");
         if (seats.Any(s => s.Count < 0)) return Failure.Invalid("Seats", "Seat counts can't be negative.");
         if (CheckAssigned(seats, assigned) is { } failure) return failure;
@@ -159,7 +159,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     {
         foreach (var (seatTypeId, taken) in assigned)
             if (seats.Where(s => s.SeatTypeId == seatTypeId).Sum(s => s.Count) < taken)
-                return Failure.Invalid("Seats", $"Seats can't drop below the {taken} assigned to members; unassign members first.");
+                return Failure.Invalid("Seats", $"Seats can't drop below the {taken} assigned to members; unassign members first.") with { Code = "seats_below_assigned" };
         return null;
     }
 
@@ -170,7 +170,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     public Failure? AddSeats(SeatCount addition, DateOnly today)
     {
         if (addition.Count < 1) return Failure.Invalid("Seats", "Add at least one seat.");
-        if (!IsLive) return Failure.Conflict($"Seats can't be added to a {Status.ToString().ToLowerInvariant()} subscription.");
+        if (!IsLive) return Failure.Conflict($"Seats can't be added to a {Status.ToString().ToLowerInvariant()} subscription.") with { Code = "subscription_not_live" };
         var ofType = Seats.Where(i => i.SeatTypeId == addition.SeatTypeId).ToList();
         var later = ofType.Where(i => i.StartsOn is { } from && from > today).ToList();
         foreach (var item in ofType.Where(i => i.EndsOn is null || i.EndsOn > today)) item.Quantity += addition.Count;
@@ -203,10 +203,10 @@ public sealed class Subscription : Entity, IOrganizationOwned
     /// </summary>
     public Failure? TakeSeat(Guid seatTypeId, int assigned, DateOnly today)
     {
-        if (!IsLive) return Failure.Conflict($"Seats of a {Status.ToString().ToLowerInvariant()} subscription can't be assigned.");
+        if (!IsLive) return Failure.Conflict($"Seats of a {Status.ToString().ToLowerInvariant()} subscription can't be assigned.") with { Code = "subscription_not_live" };
         var purchased = SeatsOf(seatTypeId, today);
         if (purchased == 0) return Failure.Invalid("SeatTypeId", "This subscription has no seats of that type.");
-        if (assigned >= purchased) return Failure.Conflict($"All {purchased} seats of this type are assigned; add seats first.");
+        if (assigned >= purchased) return Failure.Conflict($"All {purchased} seats of this type are assigned; add seats first.") with { Code = "no_free_seats" };
         // The next term's count, chosen at an early renewal, must hold the member too.
         if (SeatsFromOn(seatTypeId, today) is var fewest && assigned >= fewest)
             return Failure.Conflict($"The next term has {fewest} seats of this type and all are assigned; add seats first.") with { Code = "seats_next_term_full" };
@@ -217,7 +217,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     public Failure? AddQuantity(int count)
     {
         if (count < 1) return Failure.Invalid("Quantity", "Add at least one unit.");
-        if (!IsLive) return Failure.Conflict($"Units can't be added to a {Status.ToString().ToLowerInvariant()} subscription.");
+        if (!IsLive) return Failure.Conflict($"Units can't be added to a {Status.ToString().ToLowerInvariant()} subscription.") with { Code = "subscription_not_live" };
         Quantity += count;
         Revision++;
         return null;
@@ -234,7 +234,7 @@ public sealed class Subscription : Entity, IOrganizationOwned
     /// <summary>Moves to another plan; its seats replace the old plan's, so members must be unassigned first.</summary>
     public Failure? ChangePlan(Guid planId, Guid versionId, IReadOnlyList<SeatCount> seats, int quantity, IReadOnlyDictionary<Guid, int> assigned, DateOnly today)
     {
-        if (!IsLive) return Failure.Conflict($"A {Status.ToString().ToLowerInvariant()} subscription can't change plan.");
+        if (!IsLive) return Failure.Conflict($"A {Status.ToString().ToLowerInvariant()} subscription can't change plan.") with { Code = "subscription_not_live" };
         if (CheckAssigned(seats, assigned) is { } failure) return failure;
         PlanId = planId;
         PlanVersionId = versionId;

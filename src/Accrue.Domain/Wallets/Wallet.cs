@@ -53,7 +53,7 @@ public sealed class Wallet : IOrganizationOwned
         if (ValidateAmount(amount, Currency) is { Any: true } errors) return errors.ToFailure();
         var signed = IsCredit(kind) ? amount : -amount;
         if (Balance + signed < 0)
-            return Failure.Conflict($"The wallet holds {Money.Format(Balance, Currency)}: {Money.Format(amount, Currency)} can't be debited.");
+            return Failure.Conflict($"The wallet holds {Money.Format(Balance, Currency)}: {Money.Format(amount, Currency)} can't be debited.") with { Code = "insufficient_wallet_balance" };
         Balance += signed;
         LastSequence++;
         return new WalletEntry

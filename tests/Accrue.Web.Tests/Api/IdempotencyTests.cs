@@ -40,7 +40,7 @@ public abstract class IdempotencyTests(AccrueApp app)
         var other = await PayAsync(customer.Api, orderId, "pay-2", GoodCard);
 
         var problem = await other.ProblemAsync(422);
-        Assert.Contains("different request", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("idempotency_key_reused", problem.GetProperty("code").GetString());
         Assert.Equal([PaymentStatus.Declined], await PaymentsAsync(orderId));
         Assert.Equal(2, await app.SeatsAsync(erp.Id, erp.SeatTypes["finance"]));
     }
@@ -85,7 +85,7 @@ public abstract class IdempotencyTests(AccrueApp app)
 
         var records = await app.CountAsync<Accrue.Web.Infrastructure.Web.IdempotencyRecord>();
         var tooLong = await PayAsync(customer.Api, mine, new string('k', 201), GoodCard);
-        Assert.Contains("at most 200", (await tooLong.ProblemAsync(400)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("idempotency_key_too_long", (await tooLong.ProblemAsync(400)).GetProperty("code").GetString());
         Assert.Equal(records, await app.CountAsync<Accrue.Web.Infrastructure.Web.IdempotencyRecord>());
     }
 

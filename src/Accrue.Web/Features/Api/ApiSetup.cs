@@ -73,13 +73,21 @@ public static class ApiSetup
             o.AddDocumentTransformer(ApiDocument.DescribeAsync);
             o.AddOperationTransformer(ApiDocument.DeclareIdempotencyKeyAsync);
             o.AddSchemaTransformer(WireSchemas.DescribeNumbersAsync);
-            // Every problem this API writes carries traceId, and validation problems their field errors: declare both.
+            // Every problem this API writes carries traceId and a stable code (docs/errors.md), validation problems their
+            // field errors, and 429s their wait: declare them.
             o.AddSchemaTransformer((schema, context, _) =>
             {
                 if (!typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type)) return Task.CompletedTask;
                 schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
                 schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String };
-                schema.Properties["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A stable machine-readable name of the error, such as `validation_failed`." };
+                schema.Properties["code"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, Pattern = "^[a-z][a-z0-9_]*$",
+                    Description = "Stable machine-readable error code; every code is listed in docs/errors.md.",
+                };
+                schema.Required ??= new HashSet<string>();
+                schema.Required.Add("code");
+                schema.Properties[Problems.RetryAfterKey] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "Seconds to wait before retrying (also the Retry-After header)." };
                 schema.Properties["errors"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Object,

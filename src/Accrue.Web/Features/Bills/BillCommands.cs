@@ -46,8 +46,8 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
             .OrderBy(i => i.Sequence).ToListAsync(ct);
         if (invoices.Count != ids.Count) return Failure.NotFound("Invoice");
         if (invoices.FirstOrDefault(i => i.Status != InvoiceStatus.Open) is { } closed)
-            return Failure.Conflict($"Invoice {closed.Number} is {closed.Status.ToString().ToLowerInvariant()}: there is nothing to pay.");
-        if (invoices.FirstOrDefault(i => i.PaymentId != null) is { } busy) return Failure.Conflict($"Invoice {busy.Number} is already being paid.");
+            return Failure.Conflict($"Invoice {closed.Number} is {closed.Status.ToString().ToLowerInvariant()}: there is nothing to pay.") with { Code = "invoice_not_open" };
+        if (invoices.FirstOrDefault(i => i.PaymentId != null) is { } busy) return Failure.Conflict($"Invoice {busy.Number} is already being paid.") with { Code = "invoice_payment_in_progress" };
         if (invoices.Select(i => i.Currency).Distinct().Count() > 1)
             return Failure.Invalid(nameof(request.InvoiceIds), "Bills in different currencies are paid separately.");
 
@@ -96,7 +96,7 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
                 {
                     await transaction.RollbackAsync(ct);
                     db.ChangeTracker.Clear();
-                    return Failure.Conflict($"Invoice {invoice.Number} is already being paid.");
+                    return Failure.Conflict($"Invoice {invoice.Number} is already being paid.") with { Code = "invoice_payment_in_progress" };
                 }
             }
             await transaction.CommitAsync(ct);

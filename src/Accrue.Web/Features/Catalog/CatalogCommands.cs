@@ -308,7 +308,7 @@ public sealed class CatalogCommands(AccrueDb db)
         catch (DbUpdateException)
         {
             // Two price changes at once both asked for the same version number; the unique index kept one.
-            return Failure.Conflict("The prices were changed by someone else at the same time; reload and try again.");
+            return Failure.Conflict("The prices were changed by someone else at the same time; reload and try again.") with { Code = "concurrent_change" };
         }
         return version;
     }

@@ -67,7 +67,7 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         var already = credited.SelectMany(l => l).Select(l => l.Description).ToHashSet(StringComparer.Ordinal);
         var quote = invoice.CreditFor(lines);
         if (quote.Lines.Any(l => already.Contains(l.Description)))
-            return Failure.Conflict("One of these lines has already been credited.");
+            return Failure.Conflict("One of these lines has already been credited.") with { Code = "line_already_credited" };
 
         var organization = await db.Organizations.SingleAsync(o => o.Id == invoice.OrganizationId, ct);
         var op = await db.Operators.SingleAsync(o => o.Id == invoice.OperatorId, ct);

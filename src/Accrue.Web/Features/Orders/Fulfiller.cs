@@ -104,7 +104,7 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
             case OrderType.AdditionalApp:
             {
                 var subscription = await SubscriptionAsync(f.SubscriptionId!.Value, ct);
-                if (!subscription.IsLive) return Failure.Conflict("The subscription is no longer active.");
+                if (!subscription.IsLive) return Failure.Conflict("The subscription is no longer active.") with { Code = "subscription_not_live" };
                 var addOn = await db.Plans.SingleAsync(p => p.Id == f.PlanId, ct);
                 subscription.Items.Add(new SubscriptionItem
                 {

@@ -48,7 +48,7 @@ public sealed class OrderCommands(
         if (requestKey is not null && await PlacedUnderAsync(requestKey, ct) is { } placed) return placed;
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == purchase.OrganizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        if (organization.Status != OrganizationStatus.Active) return Failure.Conflict($"The organization is {organization.Status.ToString().ToLowerInvariant()}: nothing can be bought.");
+        if (organization.Status != OrganizationStatus.Active) return Failure.Conflict($"The organization is {organization.Status.ToString().ToLowerInvariant()}: nothing can be bought.") with { Code = "organization_inactive" };
         if (purchase.Quote.Currency != organization.Currency)
             return Failure.Invalid("Currency", $"The organization is billed in {organization.Currency}, not {purchase.Quote.Currency}.");
 
@@ -127,8 +127,8 @@ public sealed class OrderCommands(
         if (card is null)
         {
             saved = await db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == order.OrganizationId, ct);
-            if (saved is null) return Failure.Conflict("There is no card on file: add one under Settings → Card on file, or pay with another card.");
-            if (saved.IsExpired(today)) return Failure.Conflict($"The card on file ({saved}) has expired: replace it under Settings → Card on file.");
+            if (saved is null) return Failure.Conflict("There is no card on file: add one under Settings → Card on file, or pay with another card.") with { Code = "no_card_on_file" };
+            if (saved.IsExpired(today)) return Failure.Conflict($"The card on file ({saved}) has expired: replace it under Settings → Card on file.") with { Code = "card_on_file_expired" };
         }
         else if (card.Validate(today) is { Any: true } errors) return errors.ToFailure();
 
@@ -154,7 +154,7 @@ public sealed class OrderCommands(
             catch (DbUpdateException)
             {
                 // Another request started paying this order first (order revision or idempotency key).
-                return Failure.Conflict($"Order {order.Reference} is already being paid.");
+                return Failure.Conflict($"Order {order.Reference} is already being paid.") with { Code = "order_payment_in_progress" };
             }
             await faults.ReachedAsync(FaultPoints.PaymentStarted, ct);
         }
@@ -206,7 +206,7 @@ public sealed class OrderCommands(
             }
             catch (DbUpdateException)
             {
-                return Failure.Conflict($"Order {order.Reference} is already being paid.");
+                return Failure.Conflict($"Order {order.Reference} is already being paid.") with { Code = "order_payment_in_progress" };
             }
 
             var kind = order.Type == OrderType.Renewal ? WalletEntryKind.Renewal : WalletEntryKind.Purchase;
@@ -220,7 +220,7 @@ public sealed class OrderCommands(
                 await transaction.RollbackAsync(ct);
                 if (refused.Kind != FailureKind.Conflict) return refused;
                 var balance = (await wallet.FindAsync(order.OrganizationId, ct))?.Balance ?? 0m;
-                return Failure.Conflict($"The wallet holds {Money.Format(balance, order.Currency)}; the order needs {Money.Format(order.Total, order.Currency)} — top up or pay by card.");
+                return Failure.Conflict($"The wallet holds {Money.Format(balance, order.Currency)}; the order needs {Money.Format(order.Total, order.Currency)} — top up or pay by card.") with { Code = "insufficient_wallet_balance" };
             }
             order.Record(now, $"Paid {Money.Format(order.Total, order.Currency)} from the wallet.");
             await faults.ReachedAsync(FaultPoints.WalletDebited, ct);

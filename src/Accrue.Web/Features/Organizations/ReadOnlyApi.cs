@@ -31,6 +31,7 @@ public static class ReadOnlyApi
         if (organization is null || organization.Status == OrganizationStatus.Active) return await next(context);
 
         var reason = string.IsNullOrWhiteSpace(organization.StatusReason) ? "" : $": {organization.StatusReason.Trim().TrimEnd('.')}";
-        return Failure.Conflict($"The organization is {AccountClosure.Describe(organization.Status)}{reason}. Only reading and paying bills are possible until the operator reactivates it.").ToProblem();
+        return (Failure.Conflict($"The organization is {AccountClosure.Describe(organization.Status)}{reason}. Only reading and paying bills are possible until the operator reactivates it.")
+            with { Code = "organization_inactive" }).ToProblem();
     }
 }

@@ -86,7 +86,7 @@ public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPay
         catch (DbUpdateException)
         {
             // Two saves at once: the unique index keeps one card; the other request is told to try again.
-            return Failure.Conflict("The card on file was changed at the same moment. Reload and try again.");
+            return Failure.Conflict("The card on file was changed at the same moment. Reload and try again.") with { Code = "concurrent_change" };
         }
         return card;
     }

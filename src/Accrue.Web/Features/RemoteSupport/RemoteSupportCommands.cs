@@ -37,7 +37,7 @@ public sealed class RemoteSupportCommands(AccrueDb db, UserManager<User> users, 
         // The tenant filter hides other partners' organizations: they answer 404 like ones that don't exist.
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        if (!organization.RemoteSupportEnabled) return Failure.Conflict($"{organization.Name} has turned remote support off.");
+        if (!organization.RemoteSupportEnabled) return Failure.Conflict($"{organization.Name} has turned remote support off.") with { Code = "remote_support_disabled" };
 
         var member = memberId is { } id
             ? await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id && m.OrganizationId == organizationId, ct)

@@ -72,7 +72,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (plan is null || !plan.Active) return Failure.Invalid(nameof(request.PlanId), "Choose one of the plans on offer.");
         if (plan.TrialDays <= 0) return Failure.Invalid(nameof(request.Trial), $"{plan.Name} has no free trial.");
         if (await db.Subscriptions.AnyAsync(s => s.OrganizationId == organizationId && s.PlanId == plan.Id, ct))
-            return Failure.Conflict($"{organization.Name} has already subscribed to or tried {plan.Name}.");
+            return Failure.Conflict($"{organization.Name} has already subscribed to or tried {plan.Name}.") with { Code = "already_subscribed" };
         var seats = ValidateSeats(plan, request.Seats, minimum: plan.HasSeatTypes ? 1 : 0);
         if (seats.Failure is { } invalid) return invalid;
         var today = Today(organization);
@@ -93,7 +93,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
         if (loaded.Failure is { } failure) return failure;
         var (organization, subscription, plan) = loaded.Value!;
-        if (subscription.Status == SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.");
+        if (subscription.Status == SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.") with { Code = "subscription_ended" };
         if (plan.CheckMonths(request.Months) is { } months) return months;
         var priced = await PriceAsync(organization, plan, plan.CurrentVersionId!.Value, ct);
         if (priced.Failure is { } noPrice) return noPrice;
@@ -169,7 +169,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
         if (loaded.Failure is { } failure) return failure;
         var (organization, subscription, plan) = loaded.Value!;
-        if (!subscription.IsLive) return Failure.Conflict($"Seats can't be added to a {subscription.Status.ToString().ToLowerInvariant()} subscription.");
+        if (!subscription.IsLive) return Failure.Conflict($"Seats can't be added to a {subscription.Status.ToString().ToLowerInvariant()} subscription.") with { Code = "subscription_not_live" };
         var priced = await PriceAsync(organization, plan, subscription.PlanVersionId, ct);
         if (priced.Failure is { } noPrice) return noPrice;
         var (price, tax, note) = priced.Value!;
@@ -201,12 +201,12 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
         if (loaded.Failure is { } failure) return failure;
         var (organization, subscription, _) = loaded.Value!;
-        if (!subscription.IsLive) return Failure.Conflict($"Apps can't be added to a {subscription.Status.ToString().ToLowerInvariant()} subscription.");
+        if (!subscription.IsLive) return Failure.Conflict($"Apps can't be added to a {subscription.Status.ToString().ToLowerInvariant()} subscription.") with { Code = "subscription_not_live" };
         var addOn = await PlanAsync(request.PlanId, ct);
         if (addOn is null || !addOn.Active || addOn.Product!.Kind != ProductKind.AddOn)
             return Failure.Invalid(nameof(request.PlanId), "Choose one of the additional apps on offer.");
         if (subscription.Items.Any(i => i.Kind == ItemKind.AddOn && i.PlanId == addOn.Id))
-            return Failure.Conflict($"{addOn.Name} is already part of this subscription.");
+            return Failure.Conflict($"{addOn.Name} is already part of this subscription.") with { Code = "add_on_already_added" };
         var priced = await PriceAsync(organization, addOn, addOn.CurrentVersionId!.Value, ct);
         if (priced.Failure is { } noPrice) return noPrice;
         var (price, tax, note) = priced.Value!;
@@ -222,7 +222,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
         if (loaded.Failure is { } failure) return failure;
         var (organization, subscription, plan) = loaded.Value!;
-        if (!subscription.IsLive) return Failure.Conflict($"A {subscription.Status.ToString().ToLowerInvariant()} subscription can't change plan.");
+        if (!subscription.IsLive) return Failure.Conflict($"A {subscription.Status.ToString().ToLowerInvariant()} subscription can't change plan.") with { Code = "subscription_not_live" };
         if (!plan.ChangeTargetIds.Contains(request.PlanId)) return Failure.Invalid(nameof(request.PlanId), $"{plan.Name} can't be changed to that plan.");
         var target = (await PlanAsync(request.PlanId, ct))!;
         if (!target.Active) return Failure.Invalid(nameof(request.PlanId), $"{target.Name} is no longer on offer.");
@@ -285,7 +285,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
     public Task<Result<Subscription>> SetAutoRenewAsync(Guid organizationId, Guid subscriptionId, bool autoRenew, CancellationToken ct = default) =>
         ChangeAsync(organizationId, subscriptionId, (s, _, _) =>
         {
-            if (s.Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has ended.");
+            if (s.Status is SubscriptionStatus.Cancelled or SubscriptionStatus.Expired) return Failure.Conflict("The subscription has ended.") with { Code = "subscription_ended" };
             s.AutoRenew = autoRenew;
             return null;
         }, ct);
@@ -359,7 +359,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Failure.Conflict("The seats of this subscription changed at the same time; try again.");
+            return Failure.Conflict("The seats of this subscription changed at the same time; try again.") with { Code = "concurrent_change" };
         }
         return member;
     }
@@ -388,7 +388,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Failure.Conflict("The subscription changed at the same time; reload and try again.");
+            return Failure.Conflict("The subscription changed at the same time; reload and try again.") with { Code = "concurrent_change" };
         }
     }
 

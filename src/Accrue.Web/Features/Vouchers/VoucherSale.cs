@@ -39,7 +39,7 @@ public sealed class VoucherSale(AccrueDb db, Mailer mailer)
         {
             await db.Vouchers.Where(v => v.OrderId == order.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, VoucherStatus.Available).SetProperty(v => v.SoldToOrganizationId, (Guid?)null).SetProperty(v => v.OrderId, (Guid?)null), ct);
-            return Failure.Conflict($"Only {codes.Count} {batch.Name} vouchers were left, {quantity} were bought.");
+            return Failure.Conflict($"Only {codes.Count} {batch.Name} vouchers were left, {quantity} were bought.") with { Code = "vouchers_sold_out" };
         }
 
         var organization = await db.Organizations.IgnoreQueryFilters().AsNoTracking().SingleAsync(o => o.Id == order.OrganizationId, ct);

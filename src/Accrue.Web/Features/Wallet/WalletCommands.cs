@@ -103,7 +103,7 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
 
         if (await PostedUnderClaimAsync(organizationId, ct) is { } earlier) return earlier;
         var withdraw = amount ?? (await ledger.FindAsync(organizationId, ct))?.Balance ?? 0m;
-        if (withdraw <= 0) return Failure.Conflict("The wallet is empty: there is nothing to withdraw.");
+        if (withdraw <= 0) return Failure.Conflict("The wallet is empty: there is nothing to withdraw.") with { Code = "wallet_empty" };
         // "All" read the balance without the lock; if it moved meanwhile the ledger refuses the debit rather than guessing.
         return await PostAuditedAsync("Wallet.Withdrawn", new WalletPosting(organizationId, WalletEntryKind.Withdrawal, withdraw,
             "Refund of remaining credit") { Reason = reason!.Trim(), UniqueKey = ClaimEntryKey }, ct);
@@ -129,7 +129,7 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
     /// <summary>The clear refusal for a postpaid organization, which pays bills rather than holding a wallet.</summary>
     public static Failure? NotPrepaid(Organization organization) =>
         organization.BillingMode == BillingMode.Prepaid ? null
-            : Failure.Conflict($"{organization.Name} is billed postpaid: it has bills, not a wallet.");
+            : Failure.Conflict($"{organization.Name} is billed postpaid: it has bills, not a wallet.") with { Code = "not_prepaid" };
 
     /// <summary>
     /// Posts with its audit entry saved by the ledger's own SaveChanges: one round trip less while the

@@ -80,7 +80,7 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
     {
         Result<SavedCard> result = TestCards.TryGetValue(card.Digits, out var test)
             ? new SavedCard(TokenOf(card.Digits), test.Brand, card.Last4, card.ExpiryMonth, card.ExpiryYear)
-            : Failure.Invalid("Card.Number", "The sandbox only accepts its test cards (see docs/payments.md).");
+            : Failure.Invalid("Card.Number", "The sandbox only accepts its test cards (see docs/payments.md).") with { Code = "card_declined" };
         return Task.FromResult(result);
     }
 

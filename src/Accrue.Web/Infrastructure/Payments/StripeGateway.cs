@@ -79,7 +79,7 @@ public sealed class StripeGateway(IOptions<PaymentsOptions> options, ILogger<Str
     }
 
     public Task<Result<SavedCard>> SaveCardAsync(CardInput card, CancellationToken ct) =>
-        Task.FromResult<Result<SavedCard>>(Failure.Invalid("Card.Number", TypedCardRefused));
+        Task.FromResult<Result<SavedCard>>(Failure.Invalid("Card.Number", TypedCardRefused) with { Code = "card_declined" });
 
     public async Task<Result<CardSetup>> StartCardSetupAsync(Guid organizationId, string? existingToken, CancellationToken ct)
     {
@@ -115,7 +115,7 @@ public sealed class StripeGateway(IOptions<PaymentsOptions> options, ILogger<Str
             if (!setup.Metadata.TryGetValue(OrganizationMetadata, out var owner) || owner != organizationId.ToString())
                 return Failure.Invalid("SetupIntentId", "This card setup does not belong to your organization.");
             if (setup.Status != "succeeded" || setup.PaymentMethod?.Card is not { } card)
-                return Failure.Invalid("SetupIntentId", setup.LastSetupError?.Message ?? "The card was not confirmed with Stripe. Enter it again.");
+                return Failure.Invalid("SetupIntentId", setup.LastSetupError?.Message ?? "The card was not confirmed with Stripe. Enter it again.") with { Code = "card_declined" };
             return new SavedCard($"{setup.CustomerId}|{setup.PaymentMethodId}", BrandName(card.Brand), card.Last4, (int)card.ExpMonth, (int)card.ExpYear);
         }
         catch (StripeException e)

@@ -57,7 +57,7 @@ public static class Idempotency
         if (key.Length > MaxKeyLength)
         {
             await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid Idempotency-Key", $"An {Header} has at most {MaxKeyLength} characters.",
-                "idempotency_key_too_long");
+                code: "idempotency_key_too_long");
             return;
         }
 
@@ -81,7 +81,7 @@ public static class Idempotency
             if (first.RequestHash != hash)
             {
                 await ProblemAsync(context, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
-                    $"This {Header} was used for a different request; use a new key for a new request.", "idempotency_key_reused");
+                    $"This {Header} was used for a different request; use a new key for a new request.", code: "idempotency_key_reused");
                 return;
             }
             if (first.StatusCode is not null)
@@ -92,7 +92,7 @@ public static class Idempotency
             if (!await TakeOverAsync(context, db, scope, key, now))
             {
                 await ProblemAsync(context, StatusCodes.Status409Conflict, "Request in progress",
-                    $"The first request with this {Header} is still running; retry in a moment.", "idempotency_in_progress", retryAfter: 1);
+                    $"The first request with this {Header} is still running; retry in a moment.", code: "idempotency_in_progress", retryAfter: 1);
                 return;
             }
             // An earlier attempt failed after committing part of its work: run again and let the work find what it did.

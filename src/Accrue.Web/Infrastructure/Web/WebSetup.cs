@@ -33,7 +33,7 @@ public static class WebSetup
             // Control characters and broken Unicode in any form or query string: a 400 page, before the handler.
             o.Conventions.ConfigureFilter(new TextInputPageFilter());
         });
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddRetryAfter);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
         // Malformed JSON and wrong parameter types become 400 ProblemDetails instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

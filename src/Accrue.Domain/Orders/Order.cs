@@ -85,6 +85,28 @@ public sealed class Order : Entity, IOrganizationOwned
         DeletedAt is not null ? Failure.NotFound("Order") :
         Status == OrderStatus.SystemProcessing || (Status == OrderStatus.Processing && Total <= 0) ? Move(OrderStatus.Succeeded, now, note) : AlreadyFailure();
 
+    /// <summary>
+    /// A failed (declined) order paid again with another method (issue 15 B15): back to waiting for payment.
+    /// Only on the day it was priced (<paramref name="placedOn"/>, the organization's calendar), since its
+    /// quote — prorated days, a term starting today — holds for that day only.
+    /// </summary>
+    public Failure? Retry(DateTimeOffset now, DateOnly today, DateOnly placedOn)
+    {
+        if (DeletedAt is not null) return Failure.NotFound("Order");
+        if (Status != OrderStatus.Failed)
+            return Failure.Conflict($"Only a failed order can be paid again; order {Reference} is {Status.ToString().ToLowerInvariant()}.") with { Code = "order_not_retryable" };
+        if (placedOn != today)
+            return Failure.Conflict($"Order {Reference} was priced on {placedOn:yyyy-MM-dd}; place a new order for today's price.") with { Code = "order_quote_expired" };
+        Status = OrderStatus.Processing;
+        CompletedAt = null;
+        Revision++;
+        Record(now, "Paying again with another method.");
+        return null;
+    }
+
+    /// <summary>Whether <see cref="Retry"/> would be allowed.</summary>
+    public bool CanRetry(DateOnly today, DateOnly placedOn) => DeletedAt is null && Status == OrderStatus.Failed && placedOn == today;
+
     public Failure? Fail(DateTimeOffset now, string note) =>
         Status is OrderStatus.Processing or OrderStatus.SystemProcessing ? Move(OrderStatus.Failed, now, note) : AlreadyFailure();
 

@@ -29,6 +29,7 @@ public static class FeatureSetup
         builder.Services.AddSingleton<Faq.MarkdownRenderer>();
         builder.Services.AddScoped<Subscriptions.SubscriptionCommands>();
         builder.Services.AddScoped<Orders.OrderCommands>();
+        builder.Services.AddScoped<Orders.CheckoutPayments>();
         builder.Services.AddScoped<Orders.Fulfiller>();
         builder.Services.AddScoped<Invoices.Invoicing>();
         builder.Services.AddScoped<Wallet.WalletLedger>();

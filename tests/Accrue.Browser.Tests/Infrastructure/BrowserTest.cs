@@ -137,6 +137,16 @@ public abstract partial class BrowserTest(BrowserSite site, ITestOutputHelper ou
         return Path.Combine(AppContext.BaseDirectory, "TestResults");
     }
 
+    /// <summary>Fills the card fields every card form shares (Features/Orders/_CardFields.cshtml) with a test card expiring in two years.</summary>
+    protected static async Task FillCardAsync(IPage page, string number, string holder)
+    {
+        await page.GetByLabel("Card number").FillAsync(number);
+        await page.GetByLabel("Name on card").FillAsync(holder);
+        await page.GetByLabel("Expiry month").SelectOptionAsync("12");
+        await page.GetByLabel("Expiry year").SelectOptionAsync((DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Security code (CVC)").FillAsync("123");
+    }
+
     protected static ILocator Field(IPage page, string name) => page.Locator($"[name='{name}']");
 
     /// <summary>Sets a form field by its name, whether it is a text box, a select or a group of radio buttons.</summary>

@@ -22,11 +22,7 @@ public sealed class BillJourneys(BrowserSite site, ITestOutputHelper output) : B
         await NavigateAsync(owner, "Bills");
         await Expect(owner).ToHaveURLAsync(PathIs("/portal/bills"));
         await owner.GetByLabel($"Pay {bill.Number}").CheckAsync();
-        await owner.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await owner.GetByLabel("Cardholder name").FillAsync("Greta Owner");
-        await owner.GetByLabel("Expiry month").FillAsync("12");
-        await owner.GetByLabel("Expiry year").FillAsync((DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await owner.GetByLabel("Security code").FillAsync("123");
+        await FillCardAsync(owner, "4242 4242 4242 4242", "Greta Owner");
         await owner.GetByLabel("I am authorized to purchase on behalf of my organization").CheckAsync();
         await owner.GetByRole(AriaRole.Button, new() { Name = "Pay selected bills" }).ClickAsync();
 

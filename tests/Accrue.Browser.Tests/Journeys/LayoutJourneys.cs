@@ -88,11 +88,7 @@ public sealed class LayoutJourneys(BrowserSite site, ITestOutputHelper output) :
         await page.GetByLabel("Finance seats to add").FillAsync("1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Review quote" }).ClickAsync();
         await AssertNoSidewaysScrollAsync(page);
-        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await page.GetByLabel("Name on card").FillAsync("Olivia Owner");
-        await page.GetByLabel("Expiry month").SelectOptionAsync("12");
-        await page.GetByLabel("Expiry year").SelectOptionAsync((DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByLabel("Security code (CVC)").FillAsync("123");
+        await FillCardAsync(page, "4242 4242 4242 4242", "Olivia Owner");
         await page.GetByLabel("I am authorized to purchase on behalf of my organization").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Confirm and pay") }).ClickAsync();
         await Expect(page).ToHaveURLAsync(PathStartsWith("/portal/orders/"));

@@ -25,11 +25,7 @@ public sealed class WalletJourneys(BrowserSite site, ITestOutputHelper output) :
         await NavigateAsync(owner, "Wallet");
         await owner.GetByRole(AriaRole.Link, new() { Name = "Top up", Exact = true }).ClickAsync();
         await owner.GetByLabel("Amount (USD)").FillAsync("50.00");
-        await owner.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await owner.GetByLabel("Cardholder name").FillAsync("Olivia Owner");
-        await owner.GetByLabel("Expiry month").FillAsync("12");
-        await owner.GetByLabel("Expiry year").FillAsync((DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await owner.GetByLabel("Security code").FillAsync("123");
+        await FillCardAsync(owner, "4242 4242 4242 4242", "Olivia Owner");
         await owner.GetByLabel("I am authorized to purchase on behalf of my organization").CheckAsync();
         await owner.GetByRole(AriaRole.Button, new() { Name = "Top up" }).ClickAsync();
 

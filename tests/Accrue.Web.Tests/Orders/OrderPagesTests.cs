@@ -209,7 +209,7 @@ public abstract class OrderPagesTests(AccrueApp app)
 
     private static Dictionary<string, string> Card(string number) => new()
     {
-        ["Card.Number"] = number, ["Card.ExpiryMonth"] = "12", ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["PaymentMethod"] = "NewCard", ["Card.Number"] = number, ["Card.ExpiryMonth"] = "12", ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Card.Cvc"] = "123", ["Card.Holder"] = "Olive Owner",
     };
 

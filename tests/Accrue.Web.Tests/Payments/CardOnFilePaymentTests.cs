@@ -73,12 +73,12 @@ public abstract class CardOnFilePaymentTests(AccrueApp app)
         var browser = await app.SignedInAsync(manager.Email, manager.Password);
 
         var page = await browser.GetPageAsync($"/portal/orders/{orderId}");
-        Assert.StartsWith("Pay with the card on file (Visa ending 4242, expires 12/", page.QuerySelector("#saved-card-pay-title")!.TextContent, StringComparison.Ordinal);
-        var unticked = await browser.SubmitFormAsync($"/portal/orders/{orderId}", new Dictionary<string, string>(), "form.saved-card-pay-form");
+        Assert.StartsWith("Card on file (Visa ending 4242, expires 12/", page.QuerySelector("form.pay-form label[for='pay-CardOnFile']")!.TextContent, StringComparison.Ordinal);
+        var unticked = await browser.SubmitFormAsync($"/portal/orders/{orderId}", new Dictionary<string, string> { ["PaymentMethod"] = "CardOnFile" }, "form.pay-form");
         Assert.Contains(Http.Parse(await unticked.Content.ReadAsStringAsync()).Errors(), e => e.StartsWith("Tick", StringComparison.Ordinal));
         Assert.Equal(0, await app.DbAsync(db => db.Payments.IgnoreQueryFilters().CountAsync(p => p.OrderId == orderId)));
 
-        var paid = await browser.SubmitFormAsync($"/portal/orders/{orderId}", new Dictionary<string, string> { ["Acknowledged"] = "true" }, "form.saved-card-pay-form");
+        var paid = await browser.SubmitFormAsync($"/portal/orders/{orderId}", new Dictionary<string, string> { ["PaymentMethod"] = "CardOnFile", ["Acknowledged"] = "true" }, "form.pay-form");
 
         Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
         Assert.Equal((PaymentStatus.Succeeded, PaymentSource.CardOnFile), ((await PaymentAsync(orderId)).Status, (await PaymentAsync(orderId)).Source));

@@ -24,11 +24,12 @@ public static class SubscriptionsSteps
     public static Task<Plan> PlanAsync(this AccrueApp app, string planCode) =>
         app.DbAsync(db => db.Plans.Include(p => p.SeatTypes).Include(p => p.Product).SingleAsync(p => p.Code == planCode));
 
+    /// <summary>The confirm form's fields to pay with a new card (the checkout also offers the wallet and the card on file).</summary>
     public static Dictionary<string, string> Card(string number, bool acknowledged = true)
     {
         var fields = new Dictionary<string, string>
         {
-            ["Card.Number"] = number, ["Card.ExpiryMonth"] = "12", ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PaymentMethod"] = "NewCard", ["Card.Number"] = number, ["Card.ExpiryMonth"] = "12", ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Card.Cvc"] = "123", ["Card.Holder"] = "Olivia Owner",
         };
         if (acknowledged) fields["Acknowledged"] = "true";
@@ -36,9 +37,12 @@ public static class SubscriptionsSteps
     }
 
     /// <summary>Confirms the quote on <paramref name="reviewUrl"/> and answers the order id the portal redirected to.</summary>
-    public static async Task<Guid> PayAsync(this HttpClient client, string reviewUrl, string card)
+    public static Task<Guid> PayAsync(this HttpClient client, string reviewUrl, string card) => client.PayAsync(reviewUrl, Card(card));
+
+    /// <summary>Confirms with the given fields (acknowledged) — a payment method, a card — and answers the order id.</summary>
+    public static async Task<Guid> PayAsync(this HttpClient client, string reviewUrl, Dictionary<string, string> fields)
     {
-        var response = await client.SubmitFormAsync(reviewUrl, Card(card), "#confirm-form");
+        var response = await client.SubmitFormAsync(reviewUrl, new Dictionary<string, string>(fields) { ["Acknowledged"] = "true" }, "#confirm-form");
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{(int)response.StatusCode}: {(Http.Parse(await response.Content.ReadAsStringAsync()).Errors().ToList() is { Count: > 0 } e ? e[0] : "")}");
         var location = response.Headers.Location!.OriginalString;
         Assert.StartsWith("/portal/orders/", location, StringComparison.Ordinal);

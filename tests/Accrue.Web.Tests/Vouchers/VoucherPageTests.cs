@@ -59,7 +59,7 @@ public abstract class VoucherPageTests(AccrueApp app)
 
         var response = await owner.SubmitFormAsync("/portal/vouchers", new Dictionary<string, string>
         {
-            ["BatchId"] = batchId.ToString(), ["Quantity"] = "1", ["Card.Number"] = "4242424242424242", ["Card.ExpiryMonth"] = "12",
+            ["BatchId"] = batchId.ToString(), ["Quantity"] = "1", ["PaymentMethod"] = "NewCard", ["Card.Number"] = "4242424242424242", ["Card.ExpiryMonth"] = "12",
             ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture), ["Card.Cvc"] = "123", ["Acknowledged"] = "true",
         });
 

@@ -121,8 +121,8 @@ public abstract class WalletTests(AccrueApp app)
         var total = (await app.OrderAsync(orderId)).Total;
 
         var page = await browser.GetPageAsync($"/portal/orders/{orderId}");
-        Assert.Contains($"Pay from wallet (balance {Money.Format(5000m, "EUR")})", page.QuerySelector("#wallet-pay-title")!.TextContent, StringComparison.Ordinal);
-        var response = await browser.SubmitFormAsync($"/portal/orders/{orderId}", new Dictionary<string, string> { ["Acknowledged"] = "true" }, "form.wallet-pay-form");
+        Assert.Contains($"From the wallet (balance {Money.Format(5000m, "EUR")})", page.QuerySelector("form.pay-form label[for='pay-Wallet']")!.TextContent, StringComparison.Ordinal);
+        var response = await browser.SubmitFormAsync($"/portal/orders/{orderId}", new Dictionary<string, string> { ["PaymentMethod"] = "Wallet", ["Acknowledged"] = "true" }, "form.pay-form");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var order = await app.OrderAsync(orderId);

@@ -141,9 +141,12 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
 /// <summary>Billing dates are calendar dates in the organization's time zone (DESIGN §3).</summary>
 public static class OrganizationTime
 {
-    public static DateOnly Today(Organization organization, TimeProvider clock)
+    public static DateOnly Today(Organization organization, TimeProvider clock) => DateOf(organization, clock.GetUtcNow());
+
+    /// <summary>The organization's calendar date at <paramref name="instant"/>.</summary>
+    public static DateOnly DateOf(Organization organization, DateTimeOffset instant)
     {
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(organization.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
     }
 }

@@ -41,7 +41,15 @@ public sealed class OrderCommands(
     /// Idempotency-Key the order carries the key (unique), and a retry of an interrupted request gets
     /// the order it placed back instead of a second one.
     /// </summary>
-    public async Task<Result<Order>> PlaceAsync(Purchase purchase, bool acknowledged, CancellationToken ct = default)
+    public Task<Result<Order>> PlaceAsync(Purchase purchase, bool acknowledged, CancellationToken ct = default) =>
+        PlaceAsync(purchase, acknowledged, billOnAccount: true, ct);
+
+    /// <summary>
+    /// As <see cref="PlaceAsync(Purchase, bool, CancellationToken)"/>; a postpaid organization's order is billed on
+    /// account at once only with <paramref name="billOnAccount"/> — without it the order waits to be paid by card
+    /// (the portal's checkout when the customer chose a card, issue 15 B16).
+    /// </summary>
+    public async Task<Result<Order>> PlaceAsync(Purchase purchase, bool acknowledged, bool billOnAccount, CancellationToken ct = default)
     {
         if (await CheckBuyerAsync(acknowledged, ct) is { } failure) return failure;
         var requestKey = db.Claim?.TakeOrderReference();
@@ -74,7 +82,7 @@ public sealed class OrderCommands(
             throw;
         }
         // Nothing to pay (a downgrade's credit covers it), or billed on account (postpaid, seed 004): fulfil at once.
-        if (order.Total <= 0 || organization.BillingMode == BillingMode.Postpaid)
+        if (order.Total <= 0 || (organization.BillingMode == BillingMode.Postpaid && billOnAccount))
         {
             if (order.Total > 0) order.BillOnAccount(clock.GetUtcNow());
             await SettleAsync(order, null, ct);
@@ -142,7 +150,7 @@ public sealed class OrderCommands(
             if (order.StartPayment(now, $"Payment by {(saved is null ? card!.ToString() : $"the card on file, {saved}")} started.") is { } failure) return failure;
             payment = new Payment
             {
-                OrganizationId = order.OrganizationId, OrderId = order.Id, Gateway = gateway.Name, IdempotencyKey = $"order-{order.Id}",
+                OrganizationId = order.OrganizationId, OrderId = order.Id, Gateway = gateway.Name, IdempotencyKey = await PaymentKeyAsync(order.Id, ct),
                 Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Pending, Source = saved is null ? PaymentSource.Card : PaymentSource.CardOnFile,
                 CardLast4 = saved?.Last4 ?? card!.Last4, CardBrand = saved?.Brand, RequestKey = db.Claim?.Reference,
             };
@@ -196,7 +204,7 @@ public sealed class OrderCommands(
             var payment = new Payment
             {
                 OrganizationId = order.OrganizationId, OrderId = order.Id, Source = PaymentSource.Wallet, Gateway = "Wallet",
-                IdempotencyKey = $"order-{order.Id}", Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Succeeded, SettledAt = now,
+                IdempotencyKey = await PaymentKeyAsync(order.Id, ct), Amount = order.Total, Currency = order.Currency, Status = PaymentStatus.Succeeded, SettledAt = now,
                 RequestKey = db.Claim?.Reference,
             };
             db.Payments.Add(payment);
@@ -283,6 +291,64 @@ public sealed class OrderCommands(
         await ApplyAsync(order, payment, result, ct);
         db.ChangeTracker.Clear();
         return await db.Payments.IgnoreQueryFilters().AsNoTracking().SingleAsync(p => p.Id == payment.Id, ct);
+    }
+
+    /// <summary>
+    /// The payment's idempotency key: <c>order-{id}</c> for the first attempt, <c>order-{id}-{n}</c> for the n-th
+    /// after declines (a retried order, issue 15 B15). Two requests starting the same attempt get the same key,
+    /// so its unique index lets only one start.
+    /// </summary>
+    private async Task<string> PaymentKeyAsync(Guid orderId, CancellationToken ct)
+    {
+        var earlier = await db.Payments.IgnoreQueryFilters().CountAsync(p => p.OrderId == orderId, ct);
+        return earlier == 0 ? $"order-{orderId}" : $"order-{orderId}-{earlier + 1}";
+    }
+
+    /// <summary>
+    /// Makes a declined order payable again, the same day it was priced, so the customer can pay it another
+    /// way from its page (issue 15 B15); the caller then pays it.
+    /// </summary>
+    public async Task<Result<Order>> RetryAsync(Guid orderId, CancellationToken ct = default)
+    {
+        if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        var order = await db.Orders.Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
+        if (order is null) return Failure.NotFound("Order");
+        var organization = await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, ct);
+        if (organization.Status != OrganizationStatus.Active) return Failure.Conflict($"The organization is {organization.Status.ToString().ToLowerInvariant()}: nothing can be bought.");
+        if (order.Retry(clock.GetUtcNow(), OrganizationToday(organization), OrganizationTime.DateOf(organization, order.CreatedAt)) is { } failure) return failure;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Failure.Conflict($"Order {order.Reference} changed at the same time; reload it.");
+        }
+        return order;
+    }
+
+    /// <summary>Bills a postpaid organization's order waiting for payment on account: fulfilled now, invoiced Open (seed 004).</summary>
+    public async Task<Result<Order>> BillOnAccountAsync(Guid orderId, CancellationToken ct = default)
+    {
+        if (await CheckBuyerAsync(acknowledged: true, ct) is { } forbidden) return forbidden;
+        var order = await db.Orders.Include(o => o.Events).SingleOrDefaultAsync(o => o.Id == orderId && o.DeletedAt == null, ct);
+        if (order is null) return Failure.NotFound("Order");
+        var organization = await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, ct);
+        if (organization.BillingMode != BillingMode.Postpaid)
+            return Failure.Invalid(Checkout.Field, "Only a postpaid organization is billed on account.") with { Code = "on_account_not_available" };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (order.BillOnAccount(clock.GetUtcNow()) is { } failure) return failure;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Failure.Conflict($"Order {order.Reference} is already being paid.");
+        }
+        await SettleAsync(order, null, ct);
+        await transaction.CommitAsync(ct);
+        return order;
     }
 
     /// <summary>Removes an order that never succeeded from the customer's history, with an audit entry.</summary>

@@ -70,7 +70,7 @@ public static class VoucherText
 /// </summary>
 public sealed class VoucherCommands(
     AccrueDb db, OrderCommands orders, MemberCommands members, WalletLedger wallet, UnitLedger units,
-    IOptions<VoucherOptions> options, TimeProvider clock, ILogger<VoucherCommands> logger, VoucherSheet sheet)
+    IOptions<VoucherOptions> options, TimeProvider clock, ILogger<VoucherCommands> logger, VoucherSheet sheet, CheckoutPayments checkout)
 {
     public const int MaxCount = 10_000;
     public const int MaxPurchase = 100;
@@ -209,7 +209,16 @@ public sealed class VoucherCommands(
     /// Buys <paramref name="quantity"/> online vouchers of a batch by card: an order of type Voucher,
     /// placed and paid like every purchase; fulfilment assigns the codes. No tax (see <see cref="NoTaxNote"/>).
     /// </summary>
-    public async Task<Result<VoucherPurchase>> BuyAsync(Guid organizationId, Guid batchId, int quantity, CardInput card, bool acknowledged, CancellationToken ct = default)
+    public Task<Result<VoucherPurchase>> BuyAsync(Guid organizationId, Guid batchId, int quantity, CardInput card, bool acknowledged, CancellationToken ct = default) =>
+        BuyAsync(organizationId, batchId, quantity, null, card, acknowledged, ct);
+
+    /// <summary>
+    /// Buys online vouchers and pays the order the way the customer chose (issue 15 B15): the wallet (when it
+    /// holds the total), the card on file, a new card, or on account for a postpaid organization. The method
+    /// and the card are checked against the real total before the order is written. Without a method (the API)
+    /// a postpaid organization's order is billed on account and a prepaid one's paid with <paramref name="card"/>, as before.
+    /// </summary>
+    public async Task<Result<VoucherPurchase>> BuyAsync(Guid organizationId, Guid batchId, int quantity, PaymentMethod? method, CardInput card, bool acknowledged, CancellationToken ct = default)
     {
         if (await orders.CheckBuyerAsync(acknowledged, ct) is { } forbidden) return forbidden;
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
@@ -221,19 +230,22 @@ public sealed class VoucherCommands(
         if (quantity is < 1 or > MaxPurchase) return Failure.Invalid("Quantity", $"Buy between 1 and {MaxPurchase} vouchers at a time.");
         var left = await db.Vouchers.CountAsync(v => v.BatchId == batchId && v.Status == VoucherStatus.Available, ct);
         if (left < quantity) return Failure.Invalid("Quantity", left == 0 ? "These vouchers are sold out." : $"Only {left} of these vouchers are left.");
-        // The card is checked before the order is written, so a mistake leaves no order behind.
-        if (card.Validate(today) is { Any: true } cardErrors) return cardErrors.ToFailure();
-
         var quote = new QuoteBuilder(batch.PriceCurrency!, 0m).Add($"{batch.Name} ({VoucherText.Value(batch)}, valid until {batch.ExpiresOn:yyyy-MM-dd})", quantity, batch.Price!.Value, quantity * batch.Price.Value, null).Build();
+        // The method and the card are checked before the order is written, so a mistake leaves no order behind.
+        var offered = await checkout.OptionsAsync(organization, quote.Total, quote.Currency, ct);
+        var chosen = method ?? (organization.BillingMode == BillingMode.Postpaid ? PaymentMethod.OnAccount : PaymentMethod.NewCard);
+        if (Checkout.Check(offered, chosen) is { } refused) return refused;
+        if (chosen == PaymentMethod.NewCard && card.Validate(today) is { Any: true } cardErrors) return cardErrors.ToFailure();
+
         var purchase = new Purchase(organization.Id, OrderType.Voucher, quote, quantity, quantity == 1 ? "voucher" : "vouchers",
             $"{quantity} × {batch.Name}", new Fulfilment { VoucherBatchId = batch.Id, Quantity = quantity }, NoTaxNote);
-        var placed = await orders.PlaceAsync(purchase, acknowledged, ct);
+        var placed = await orders.PlaceAsync(purchase, acknowledged, billOnAccount: chosen == PaymentMethod.OnAccount, ct);
         if (placed.Failure is { } notPlaced) return notPlaced;
         var order = placed.Value!;
         Payment? payment = null;
         if (order.Status != OrderStatus.Succeeded)
         {
-            var paid = await orders.PayAsync(order.Id, card, ct);
+            var paid = await checkout.PayAsync(order.Id, chosen, card, ct);
             if (paid.Failure is { } notPaid) return notPaid;
             (order, payment) = paid.Value!;
         }

@@ -23,4 +23,11 @@
         var message = (submitter && submitter.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
         if (message && !window.confirm(message)) event.preventDefault();
     }, true);
+
+    // The payment step (Features/Orders/_PaymentChoice.cshtml): typing in the new-card fields chooses "A new card".
+    document.addEventListener('input', function (event) {
+        var fields = event.target.closest && event.target.closest('fieldset.new-card');
+        var radio = fields && fields.form && fields.form.querySelector('input[name="PaymentMethod"][value="NewCard"]');
+        if (radio) radio.checked = true;
+    });
 })();

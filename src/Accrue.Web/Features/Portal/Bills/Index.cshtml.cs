@@ -2,10 +2,10 @@ using System.Globalization;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
+using Accrue.Web.Features.Orders;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Invoices;
-using Accrue.Web.Features.Portal.Orders;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -27,7 +27,6 @@ public sealed class IndexModel(AccrueDb db, BillCommands bills, PortalContext po
     public CardOnFile? CardOnFile { get; private set; }
     public bool CanPay { get; private set; }
     public DateOnly Today { get; private set; }
-    public int ThisYear => Today.Year;
 
     [BindProperty] public List<Guid> InvoiceIds { get; set; } = [];
     [BindProperty] public CardForm Card { get; set; } = new();

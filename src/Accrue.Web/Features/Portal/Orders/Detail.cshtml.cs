@@ -2,6 +2,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Payments;
@@ -18,29 +19,48 @@ namespace Accrue.Web.Features.Portal.Orders;
 /// (<see cref="OrderCommands.CheckBuyerAsync"/>); View billing alone reads.
 /// </summary>
 [RequirePermission(Permissions.ManageAccount | Permissions.ViewBilling, AnyOf = true)]
-public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext portal, Features.Wallet.WalletLedger wallet, TimeProvider clock) : PageModel
+public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock) : PageModel
 {
+    /// <summary>
+    /// The methods on offer when the order can be paid: waiting for payment, or declined and paid again on the
+    /// day it was priced (issue 15 B15); null otherwise, or when the member may only read.
+    /// </summary>
+    public CheckoutOptions? PayOptions { get; private set; }
+
+    [BindProperty] public PaymentMethod? PaymentMethod { get; set; }
+
     public OrderDetail Detail { get; private set; } = null!;
     public bool CanBuy { get; private set; }
-    /// <summary>The wallet's balance when the organization is prepaid (it may pay from the wallet), otherwise null.</summary>
-    public decimal? WalletBalance { get; private set; }
-    /// <summary>The organization's card on file, offered as a one-click payment.</summary>
-    public CardOnFile? SavedCard { get; private set; }
-    public int ThisYear { get; private set; }
-
     [BindProperty] public CardForm Card { get; set; } = new();
     [BindProperty] public bool Acknowledged { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
+    /// <summary>
+    /// Pays an order waiting for payment, or a declined one again (issue 15 B15), the way chosen: the wallet,
+    /// the card on file, a new card, or on account for a postpaid organization (B16).
+    /// </summary>
     public async Task<IActionResult> OnPostPayAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         if (NotAcknowledged()) return Page();
-        var paid = await orders.PayAsync(id, Card.ToInput(), ct);
-        if (paid.Failure is { } failure) return Show(failure, "");
-        TempData["Flash"] = Outcome(paid.Value!);
+        var order = Detail.Order;
+        if (PayOptions is not { } options)
+            return Show(Failure.Conflict($"Order {order.Reference} can't be paid now: only an order waiting for payment, or a declined one on the day it was placed.")
+                with { Code = "order_not_payable" }, "");
+        var card = Card.ToInput();
+        var method = Checkout.Choose(options, PaymentMethod, cardTyped: card.Digits.Length > 0);
+        PaymentMethod = method;
+        if (Checkout.Check(options, method) is { } refused) return Show(refused, "");
+        // A bad card leaves a declined order as it is, rather than waiting for payment again.
+        if (method == Domain.Orders.PaymentMethod.NewCard && card.Validate(OrganizationTime.Today(await portal.OrganizationAsync(), clock)) is { Any: true } errors)
+            return Show(errors.ToFailure(), "");
+        if (order.Status == OrderStatus.Failed && (await orders.RetryAsync(id, ct)).Failure is { } notRetried) return Show(notRetried, "");
+        var paid = await checkout.PayAsync(id, method!.Value, card, ct);
+        if (paid.Failure is { } notPaid) return Show(notPaid, "");
+        TempData["Flash"] = paid.Value!.Payment is { } payment ? Outcome(new PaymentOutcome(paid.Value.Order, payment))
+            : $"Order {paid.Value.Order.Reference} is billed on account: the purchase is available now.";
         return Redirect($"/portal/orders/{id}");
     }
 
@@ -50,26 +70,6 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         OrderStatus.Failed => $"The payment for {outcome.Order.Reference} was declined: {outcome.Payment.Message ?? "try another card."}",
         _ => $"The card processor did not answer for {outcome.Order.Reference}. We check with the processor before anything is charged again; the order stays in System processing until then.",
     };
-
-    public async Task<IActionResult> OnPostPayFromWalletAsync(Guid id, CancellationToken ct)
-    {
-        if (!await LoadAsync(id, ct)) return NotFound();
-        if (NotAcknowledged()) return Page();
-        var paid = await orders.PayFromWalletAsync(id, ct);
-        if (paid.Failure is { } failure) return Show(failure, "");
-        TempData["Flash"] = $"Order {paid.Value!.Order.Reference} is paid from the wallet: the purchase is available now.";
-        return Redirect($"/portal/orders/{id}");
-    }
-
-    public async Task<IActionResult> OnPostPayWithCardOnFileAsync(Guid id, CancellationToken ct)
-    {
-        if (!await LoadAsync(id, ct)) return NotFound();
-        if (NotAcknowledged()) return Page();
-        var paid = await orders.PayWithCardOnFileAsync(id, ct);
-        if (paid.Failure is { } failure) return Show(failure, "");
-        TempData["Flash"] = Outcome(paid.Value!);
-        return Redirect($"/portal/orders/{id}");
-    }
 
     public async Task<IActionResult> OnPostCancelAsync(Guid id, CancellationToken ct)
     {
@@ -119,22 +119,11 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, PortalContext
         if (detail is null) return false;
         Detail = detail;
         CanBuy = await portal.CanAsync(Permissions.ManageAccount);
-        if ((await portal.OrganizationAsync()).BillingMode == BillingMode.Prepaid)
-            WalletBalance = (await wallet.FindAsync(detail.Order.OrganizationId, ct))?.Balance ?? 0m;
-        SavedCard = await db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == detail.Order.OrganizationId, ct);
-        ThisYear = clock.GetUtcNow().Year;
+        var organization = await portal.OrganizationAsync();
+        var order = detail.Order;
+        var payable = order.Status == OrderStatus.Processing
+            || order.CanRetry(OrganizationTime.Today(organization, clock), OrganizationTime.DateOf(organization, order.CreatedAt));
+        PayOptions = CanBuy && payable && order.Total > 0 ? await checkout.OptionsAsync(organization, order.Total, order.Currency, ct) : null;
         return true;
     }
-}
-
-/// <summary>The card fields of the payment form; handed to the gateway and never kept.</summary>
-public sealed class CardForm
-{
-    public string Number { get; set; } = "";
-    public int ExpiryMonth { get; set; }
-    public int ExpiryYear { get; set; }
-    public string Cvc { get; set; } = "";
-    public string? Holder { get; set; }
-
-    public CardInput ToInput() => new() { Number = Number, ExpiryMonth = ExpiryMonth, ExpiryYear = ExpiryYear, Cvc = Cvc, Holder = Holder };
 }

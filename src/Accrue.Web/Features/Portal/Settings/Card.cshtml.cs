@@ -1,9 +1,9 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
+using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Payments;
-using Accrue.Web.Features.Portal.Orders;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Security;
@@ -24,7 +24,6 @@ public sealed class CardModel(CardOnFileCommands cards, PortalContext portal, Ti
 {
     public CardOnFile? Current { get; private set; }
     public bool Expired { get; private set; }
-    public int ThisYear { get; private set; }
     /// <summary>Set in Stripe mode: the browser confirms the card with Stripe under this setup.</summary>
     public CardSetup? Setup { get; private set; }
     public string? PublishableKey { get; private set; }
@@ -80,7 +79,6 @@ public sealed class CardModel(CardOnFileCommands cards, PortalContext portal, Ti
         var organization = await portal.OrganizationAsync();
         Current = await cards.FindAsync(organization.Id, ct);
         Expired = Current?.IsExpired(OrganizationTime.Today(organization, clock)) == true;
-        ThisYear = clock.GetUtcNow().Year;
         if (await cards.StartSetupAsync(organization.Id, ct) is { } setup)
         {
             if (setup.Failure is { } failure) failure.AddTo(ModelState, "");

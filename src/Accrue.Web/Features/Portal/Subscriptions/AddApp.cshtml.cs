@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Accrue.Web.Features.Portal.Subscriptions;
 
 /// <summary>An additional app for the rest of the term, prorated (seed 002).</summary>
-public sealed class AddAppModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class AddAppModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Accrue.Web.Features.Portal.Subscriptions;
 
 /// <summary>Seats added mid-term, coterminous and prorated (seed 003).</summary>
-public sealed class AddSeatsModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class AddSeatsModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }

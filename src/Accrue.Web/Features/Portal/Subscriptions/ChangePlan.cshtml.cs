@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Accrue.Web.Features.Portal.Subscriptions;
 
 /// <summary>Upgrade or downgrade to the plan's allowed targets; seats carry over by seat type.</summary>
-public sealed class ChangePlanModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class ChangePlanModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }

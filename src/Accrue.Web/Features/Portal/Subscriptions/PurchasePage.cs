@@ -12,22 +12,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Accrue.Web.Features.Portal.Subscriptions;
 
-/// <summary>Card fields as posted. Never echoed back into a page: only the last four digits are ever shown.</summary>
-public sealed class CardForm
-{
-    public string? Number { get; set; }
-    public int? ExpiryMonth { get; set; }
-    public int? ExpiryYear { get; set; }
-    public string? Cvc { get; set; }
-    public string? Holder { get; set; }
-
-    public CardInput ToInput() => new()
-    {
-        Number = Number?.Trim() ?? "", ExpiryMonth = ExpiryMonth ?? 0, ExpiryYear = ExpiryYear ?? 0, Cvc = Cvc?.Trim() ?? "",
-        Holder = string.IsNullOrWhiteSpace(Holder) ? null : Holder.Trim(),
-    };
-}
-
 /// <summary>A seat count as a form posts it.</summary>
 public sealed class SeatField
 {
@@ -46,7 +30,7 @@ public sealed class SeatField
 /// <see cref="Accrue.Web.Features.Subscriptions.SubscriptionCommands"/>; the page only asks and shows.
 /// </summary>
 [RequirePermission(Permissions.ManageAccount)]
-public abstract class PurchasePage(OrderCommands orders, PortalContext portal, TimeProvider clock) : PageModel
+public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public bool Review { get; set; }
@@ -57,7 +41,14 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
     [BindProperty]
     public CardForm Card { get; set; } = new();
 
+    /// <summary>How the customer chose to pay: the wallet, the card on file, a new card, or on account (postpaid).</summary>
+    [BindProperty]
+    public PaymentMethod? PaymentMethod { get; set; }
+
     public Purchase? Purchase { get; private set; }
+
+    /// <summary>The payment methods this checkout offers for the quote's total (issue 15 B15, B16).</summary>
+    public CheckoutOptions? PaymentOptions { get; private set; }
     public Organization Organization { get; protected set; } = null!;
     public string? CardLast4 { get; private set; }
 
@@ -105,17 +96,22 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
         if (!await ReviewAsync()) return Page();
         var card = Card.ToInput();
         CardLast4 = card.Last4.Length > 0 ? card.Last4 : null;
-        var needsCard = Purchase!.Quote.Total > 0;
-        // The acknowledgement and the card are checked before the order is written, so a mistake leaves no order behind.
+        var options = PaymentOptions!;
+        var method = Checkout.Choose(options, PaymentMethod, cardTyped: card.Digits.Length > 0);
+        PaymentMethod = method;
+        // The acknowledgement, the method and the card are checked before the order is written, so a mistake leaves no order behind.
         if (!Acknowledged) ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
-        if (needsCard && card.Validate(OrganizationTime.Today(Organization, clock)) is { Any: true } cardErrors) cardErrors.ToFailure().AddTo(ModelState, "");
+        if (Checkout.Check(options, method) is { } refused) refused.AddTo(ModelState, "");
+        else if (!options.NothingToPay && method == Domain.Orders.PaymentMethod.NewCard && card.Validate(OrganizationTime.Today(Organization, clock)) is { Any: true } cardErrors)
+            cardErrors.ToFailure().AddTo(ModelState, "");
         if (!ModelState.IsValid) return Page();
 
-        var placed = await orders.PlaceAsync(Purchase, Acknowledged);
+        // Postpaid on account (seed 004): billed at once, no card. Any other method: the order waits for its payment.
+        var placed = await orders.PlaceAsync(Purchase!, Acknowledged, billOnAccount: method == Domain.Orders.PaymentMethod.OnAccount);
         if (placed.Failure is { } notPlaced) return Show(notPlaced);
         var order = placed.Value!;
-        if (order.Status == OrderStatus.Succeeded || !needsCard) return Done(order, null);
-        var paid = await orders.PayAsync(order.Id, card);
+        if (order.Status == OrderStatus.Succeeded || options.NothingToPay) return Done(order, null);
+        var paid = await checkout.PayAsync(order.Id, method!.Value, card);
         if (paid.Failure is { } notPaid)
         {
             TempData["Flash"] = $"Order {order.Reference} was placed but not paid: {notPaid.Message}";
@@ -129,6 +125,7 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
     {
         (TempData["Flash"], TempData["FlashKind"]) = order.Status switch
         {
+            OrderStatus.Succeeded when payment is null && order.Total > 0 => ($"Order {order.Reference} succeeded: {order.Description}. It is billed on account; the invoice is under Bills.", "success"),
             OrderStatus.Succeeded => ($"Order {order.Reference} succeeded: {order.Description}.", "success"),
             OrderStatus.Failed => ($"Order {order.Reference} failed: {payment?.Message ?? "the payment was declined."} Nothing was changed.", "danger"),
             _ => ($"Order {order.Reference} is being processed: the payment is being checked with the card processor. Nothing is charged twice.", "info"),
@@ -146,6 +143,7 @@ public abstract class PurchasePage(OrderCommands orders, PortalContext portal, T
             return false;
         }
         Purchase = prepared.Value;
+        PaymentOptions = await checkout.OptionsAsync(Organization, Purchase!.Quote.Total, Purchase.Quote.Currency, HttpContext.RequestAborted);
         Review = true;
         return true;
     }

@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Accrue.Web.Features.Portal.Subscriptions;
 
 /// <summary>Renews for 1–60 months, choosing the next term's seats (seeds 000, 002).</summary>
-public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class RenewModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }

@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Portal.Subscriptions;
 
 /// <summary>Renews several units of a per-unit plan, or a whole department's, in one order (seed 002).</summary>
-public sealed class RenewUnitsModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class RenewUnitsModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public List<Guid> SubscriptionIds { get; set; } = [];

@@ -16,8 +16,8 @@ namespace Accrue.Web.Features.Portal.Subscriptions;
 /// Subscribes to a plan on offer: seats per seat type, a quantity, or — for a plan sold per unit —
 /// the units (apartments by name, office users by member or a whole department) in one order (seed 002).
 /// </summary>
-public sealed class SubscribeModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class SubscribeModel(AccrueDb db, SubscriptionCommands subscriptions, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public Guid PlanId { get; set; }

@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Accrue.Web.Features.Portal.Units;
 
 /// <summary>Buys unit packs by card: choose a pack and how many, review the quote with tax, confirm and pay.</summary>
-public sealed class BuyModel(AccrueDb db, UnitCommands units, OrderCommands orders, PortalContext portal, TimeProvider clock)
-    : PurchasePage(orders, portal, clock)
+public sealed class BuyModel(AccrueDb db, UnitCommands units, OrderCommands orders, CheckoutPayments checkout, PortalContext portal, TimeProvider clock)
+    : PurchasePage(orders, checkout, portal, clock)
 {
     [BindProperty(SupportsGet = true)]
     public Guid PlanId { get; set; }

@@ -17,7 +17,7 @@ namespace Accrue.Web.Features.Portal.Vouchers;
 /// vouchers already bought (masked). The full codes appear once, in the answer to the purchase.
 /// </summary>
 [RequirePermission(Permissions.ManageAccount)]
-public sealed class IndexModel(VoucherCommands vouchers, PortalContext portal) : PageModel
+public sealed class IndexModel(VoucherCommands vouchers, CheckoutPayments checkout, PortalContext portal) : PageModel
 {
     [BindProperty]
     public Guid? BatchId { get; set; }
@@ -31,6 +31,12 @@ public sealed class IndexModel(VoucherCommands vouchers, PortalContext portal) :
     [BindProperty]
     public CardForm Card { get; set; } = new();
 
+    [BindProperty]
+    public PaymentMethod? PaymentMethod { get; set; }
+
+    /// <summary>The methods on offer (issue 15 B15); before the quantity is known, the wallet is offered when it holds anything and checked against the total on buying.</summary>
+    public CheckoutOptions PaymentOptions { get; private set; } = null!;
+
     public Organization Organization { get; private set; } = null!;
     public IReadOnlyList<BatchSummary> OnSale { get; private set; } = [];
     public IReadOnlyList<(Voucher Voucher, VoucherBatch Batch)> Bought { get; private set; } = [];
@@ -42,7 +48,9 @@ public sealed class IndexModel(VoucherCommands vouchers, PortalContext portal) :
     {
         await LoadAsync();
         ModelState.Clear();
-        var result = await vouchers.BuyAsync(Organization.Id, BatchId ?? Guid.Empty, Quantity, Card.ToInput(), Acknowledged);
+        var card = Card.ToInput();
+        var result = await vouchers.BuyAsync(Organization.Id, BatchId ?? Guid.Empty, Quantity,
+            Checkout.Choose(PaymentOptions, PaymentMethod, cardTyped: card.Digits.Length > 0), card, Acknowledged);
         if (result.Failure is { } failure)
         {
             // One list above the form: the card fields are not echoed back, so their errors can't sit beside them.
@@ -67,5 +75,9 @@ public sealed class IndexModel(VoucherCommands vouchers, PortalContext portal) :
         Organization = await portal.OrganizationAsync();
         OnSale = await vouchers.OnSaleAsync(Organization);
         Bought = await vouchers.BoughtAsync(Organization.Id);
+        // The total depends on the voucher and the quantity chosen in the same form: offer the wallet when it holds
+        // the cheapest single voucher; VoucherCommands checks the real total before anything is written.
+        var cheapest = OnSale.Count > 0 ? OnSale.Min(s => s.Batch.Price!.Value) : 0.01m;
+        PaymentOptions = await checkout.OptionsAsync(Organization, Math.Max(cheapest, 0.01m), Organization.Currency);
     }
 }

@@ -1,7 +1,7 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
-using Accrue.Web.Features.Portal.Orders;
+using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Web;
@@ -12,7 +12,7 @@ namespace Accrue.Web.Features.Portal.Wallet;
 
 /// <summary>Top up the wallet by card (seed 004): an order of type TopUp, paid at once; no invoice (decision 0006).</summary>
 [RequirePermission(Permissions.ManageAccount)]
-public sealed class TopUpModel(WalletCommands wallet, WalletLedger ledger, PortalContext portal, TimeProvider clock) : PageModel
+public sealed class TopUpModel(WalletCommands wallet, WalletLedger ledger, PortalContext portal) : PageModel
 {
     [BindProperty] public decimal? Amount { get; set; }
     [BindProperty] public CardForm Card { get; set; } = new();
@@ -21,7 +21,6 @@ public sealed class TopUpModel(WalletCommands wallet, WalletLedger ledger, Porta
     public Organization Organization { get; private set; } = null!;
     public decimal Balance { get; private set; }
     public string? NotPrepaid { get; private set; }
-    public int ThisYear { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -63,6 +62,5 @@ public sealed class TopUpModel(WalletCommands wallet, WalletLedger ledger, Porta
         Organization = await portal.OrganizationAsync();
         NotPrepaid = WalletCommands.NotPrepaid(Organization)?.Message;
         Balance = (await ledger.FindAsync(Organization.Id, ct))?.Balance ?? 0m;
-        ThisYear = clock.GetUtcNow().Year;
     }
 }

@@ -26,9 +26,6 @@ public abstract class CurrencyChangeTests(AccrueApp app)
             new { name, country = "DE", currency, timeZone = "Europe/Berlin", billingMode = "Prepaid" });
     }
 
-    private Task<int> OrganizationAuditsAsync(Guid id) =>
-        app.DbAsync(db => db.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.OrganizationId == id));
-
     [Fact]
     public async Task A_live_subscription_wallet_money_an_open_bill_and_units_block_the_change_and_nothing_is_written()
     {

@@ -76,7 +76,7 @@ public static class OrganizationsApi
         group.MapGet("/{orgId:guid}/export", ExportAsync)
             .WithName("ExportOrganization")
             .WithSummary("The organization's data as a ZIP: organization.json (organization, members, subscriptions, orders, invoices, payments, wallet entries, tickets) and every invoice and credit note PDF. Operator and partner keys; an organization's own key is refused (only its Owner, in the portal).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

@@ -18,7 +18,7 @@ public static class AccountClosure
     public const string BlockersKey = "blockers";
     public const int MaxReasonLength = 500;
 
-    /// <summary>What stands in the way of suspending or closing; empty when nothing does.</summary>
+    /// <summary>What stands in the way of suspending, closing or deleting; empty when nothing does.</summary>
     public static IReadOnlyList<string> Blockers(decimal walletBalance, string walletCurrency, IEnumerable<OutstandingBill> openBills)
     {
         var blockers = new List<string>();
@@ -55,16 +55,40 @@ public static class AccountClosure
                 ? $"The organization is already {Describe(to)}."
                 : $"A {Describe(from)} organization can't be {Verb(to)}.");
 
-        if (to != OrganizationStatus.Active && blockers.Count > 0)
-            return new Failure(
-                FailureKind.Conflict,
-                $"The organization can't be {Verb(to)} yet. {string.Join(". ", blockers)}.",
-                new Dictionary<string, string[]> { [BlockersKey] = blockers.ToArray() }) { Code = "organization_has_blockers" };
+        if (to != OrganizationStatus.Active && blockers.Count > 0) return HasBlockers(Verb(to), blockers);
 
-        organization.Status = to;
-        organization.StatusReason = reason!.Trim();
-        organization.StatusChangedAt = at;
+        Move(organization, to, reason!, at);
         return null;
+    }
+
+    /// <summary>
+    /// Marks a closed account deleted, or says why it can't be: seed 001's "Delete" comes after closing, behind
+    /// the same <paramref name="blockers"/>, with a reason. Deleting is final: nothing reactivates a deleted account.
+    /// </summary>
+    public static Failure? Delete(Organization organization, string? reason, IReadOnlyList<string> blockers, DateTimeOffset at)
+    {
+        var errors = new FieldErrors().Require("Reason", reason, "Reason", MaxReasonLength);
+        if (errors.Any) return errors.ToFailure();
+        if (organization.Status != OrganizationStatus.Closed)
+            return Failure.Conflict(organization.Status == OrganizationStatus.Deleted
+                ? "The organization is already deleted."
+                : $"Only a closed organization can be deleted; this one is {Describe(organization.Status)}. Close it first.") with { Code = "organization_not_closed" };
+        if (blockers.Count > 0) return HasBlockers("deleted", blockers);
+
+        Move(organization, OrganizationStatus.Deleted, reason!, at);
+        return null;
+    }
+
+    private static Failure HasBlockers(string verb, IReadOnlyList<string> blockers) =>
+        new(FailureKind.Conflict,
+            $"The organization can't be {verb} yet. {string.Join(". ", blockers)}.",
+            new Dictionary<string, string[]> { [BlockersKey] = blockers.ToArray() }) { Code = "organization_has_blockers" };
+
+    private static void Move(Organization organization, OrganizationStatus to, string reason, DateTimeOffset at)
+    {
+        organization.Status = to;
+        organization.StatusReason = reason.Trim();
+        organization.StatusChangedAt = at;
     }
 
     public static string Describe(OrganizationStatus status) => status.ToString().ToLowerInvariant();

@@ -2,7 +2,8 @@ namespace Accrue.Domain.Accounts;
 
 public enum BillingMode { Prepaid, Postpaid }
 
-public enum OrganizationStatus { Active, Suspended, Closed }
+/// <summary>Deleted is final: a closed account whose members' personal data was erased; its invoices stay (decision 0014).</summary>
+public enum OrganizationStatus { Active, Suspended, Closed, Deleted }
 
 public enum MemberRole { Owner, Admin, Member }
 

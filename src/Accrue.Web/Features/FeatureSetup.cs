@@ -20,6 +20,8 @@ public static class FeatureSetup
     {
         builder.Services.AddScoped<Account.AccountNotices>();
         builder.Services.AddScoped<OrganizationCommands>();
+        builder.Services.AddScoped<AccountDeletion>();
+        builder.Services.AddScoped<AccountExport>();
         builder.Services.AddScoped<MemberCommands>();
         builder.Services.AddScoped<PermissionSetCommands>();
         builder.Services.AddScoped<Support.TicketCommands>();

@@ -86,4 +86,39 @@ public sealed class AccountClosureTests
         Assert.Equal(FailureKind.Conflict, AccountClosure.ChangeStatus(organization, to, "Why", [], Now)!.Kind);
         Assert.Equal(from, organization.Status);
     }
+
+    [Theory]
+    [InlineData(OrganizationStatus.Active)]
+    [InlineData(OrganizationStatus.Suspended)]
+    [InlineData(OrganizationStatus.Deleted)]
+    public void Only_a_closed_organization_can_be_deleted(OrganizationStatus from)
+    {
+        var organization = Active();
+        organization.Status = from;
+        var failure = AccountClosure.Delete(organization, "Asked to be forgotten", [], Now);
+        Assert.Equal((FailureKind.Conflict, "organization_not_closed"), (failure!.Kind, failure.Code));
+        Assert.Equal(from, organization.Status);
+    }
+
+    [Fact]
+    public void Deleting_a_closed_organization_with_blockers_lists_them_and_changes_nothing()
+    {
+        var organization = Active();
+        organization.Status = OrganizationStatus.Closed;
+        var failure = AccountClosure.Delete(organization, "Gone", ["Settle 1 open bill: INV-000001 (EUR 5.00)"], Now);
+        Assert.Equal(("organization_has_blockers", "The organization can't be deleted yet. Settle 1 open bill: INV-000001 (EUR 5.00)."), (failure!.Code, failure.Message));
+        Assert.Equal(OrganizationStatus.Closed, organization.Status);
+    }
+
+    [Fact]
+    public void A_deleted_organization_keeps_the_reason_and_time_and_cannot_be_reactivated()
+    {
+        var organization = Active();
+        organization.Status = OrganizationStatus.Closed;
+        Assert.Equal(FailureKind.Invalid, AccountClosure.Delete(organization, " ", [], Now)!.Kind);
+        Assert.Null(AccountClosure.Delete(organization, " Asked to be forgotten ", [], Now));
+        Assert.Equal((OrganizationStatus.Deleted, "Asked to be forgotten", Now), (organization.Status, organization.StatusReason, organization.StatusChangedAt));
+        Assert.Equal(FailureKind.Conflict, AccountClosure.ChangeStatus(organization, OrganizationStatus.Active, "Back", [], Now)!.Kind);
+        Assert.Equal(OrganizationStatus.Deleted, organization.Status);
+    }
 }

@@ -66,6 +66,18 @@ public static class OrganizationsApi
         MapStatusChange(group, "reactivate", "ReactivateOrganization",
             "Makes a suspended or closed organization active again.",
             (commands, id, reason, ct) => commands.ReactivateAsync(id, reason, ct));
+        group.MapPost("/{orgId:guid}/delete", async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> (
+                Guid orgId, StatusChangeRequest request, AccountDeletion deletion, CancellationToken ct) =>
+                Answer(await deletion.DeleteAsync(orgId, request.Reason, ct)))
+            .WithName("DeleteClosedOrganization")
+            .WithSummary("Deletes a closed organization for good (status Deleted): its members' personal data is erased, its invoices and credit notes are kept. Operator keys only. Refused with 409 `organization_not_closed` unless it is closed, or `organization_has_blockers` (with a `blockers` list) while its wallet holds money or a bill is open.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{orgId:guid}/export", ExportAsync)
+            .WithName("ExportOrganization")
+            .WithSummary("The organization's data as a ZIP: organization.json (organization, members, subscriptions, orders, invoices, payments, wallet entries, tickets) and every invoice and credit note PDF. Operator and partner keys; an organization's own key is refused (only its Owner, in the portal).")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -114,6 +126,12 @@ public static class OrganizationsApi
     private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> DeleteAsync(
         Guid id, OrganizationCommands organizations, CancellationToken ct, string? reason = null) =>
         Answer(await organizations.CloseAsync(id, reason, ct));
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid orgId, AccountExport export, CancellationToken ct)
+    {
+        var result = await export.ExportAsync(orgId, ct);
+        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.File(result.Value!.Content, "application/zip", result.Value.FileName);
+    }
 
     private static void MapStatusChange(RouteGroupBuilder group, string verb, string name, string summary,
         Func<OrganizationCommands, Guid, string?, CancellationToken, Task<Result<Organization>>> change) =>

@@ -10,10 +10,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Console.Organizations;
 
 /// <summary>
-/// Suspends, closes or reactivates the organization with a reason (seed 001). A refusal lists every
+/// Suspends, closes, reactivates or deletes the organization with a reason (seed 001). A refusal lists every
 /// blocker — wallet money to withdraw, bills to settle — and changes nothing.
 /// </summary>
-public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations) : PageModel
+public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations, AccountDeletion deletion) : PageModel
 {
     public Organization Organization { get; private set; } = null!;
     /// <summary>What would stop a suspension or closure now, shown before the operator tries.</summary>
@@ -21,6 +21,8 @@ public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations)
     /// <summary>The blockers of a refused attempt.</summary>
     public IReadOnlyList<string> Refused { get; private set; } = [];
     public string? RefusedMessage { get; private set; }
+    /// <summary>Operator staff delete closed accounts; partner staff only close them.</summary>
+    public bool CanDelete { get; private set; }
 
     [BindProperty]
     public string? Reason { get; set; }
@@ -36,6 +38,10 @@ public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations)
 
     public Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken ct) =>
         ChangeAsync(id, organizations.CloseAsync, "The organization was closed. You can reactivate it here.", ct);
+
+    /// <summary>Deleting a closed account erases its members' personal data for good (decision 0014).</summary>
+    public Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken ct) =>
+        ChangeAsync(id, deletion.DeleteAsync, "The organization was deleted: its members' personal data is erased; its invoices and credit notes are kept.", ct);
 
     public Task<IActionResult> OnPostReactivateAsync(Guid id, CancellationToken ct) =>
         ChangeAsync(id, organizations.ReactivateAsync, "The organization is active again.", ct);
@@ -64,7 +70,8 @@ public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations)
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null) return false;
         Organization = organization;
-        if (organization.Status != OrganizationStatus.Closed) Blockers = await organizations.BlockersAsync(organization, ct);
+        if (organization.Status != OrganizationStatus.Deleted) Blockers = await organizations.BlockersAsync(organization, ct);
+        CanDelete = db.Actor.IsOperator && organization.Status == OrganizationStatus.Closed;
         return true;
     }
 }

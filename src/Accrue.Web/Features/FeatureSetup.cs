@@ -19,6 +19,7 @@ public static class FeatureSetup
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<Account.AccountNotices>();
+        builder.Services.AddScoped<Keys.ApiKeyCommands>();
         builder.Services.AddScoped<OrganizationCommands>();
         builder.Services.AddScoped<AccountDeletion>();
         builder.Services.AddScoped<AccountExport>();

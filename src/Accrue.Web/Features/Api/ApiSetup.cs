@@ -1,5 +1,6 @@
 using Accrue.Web.Features.Renewals;
 using System.Text.Json.Serialization;
+using Accrue.Web.Features.Keys;
 using Accrue.Web.Features.Audit;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Console.Mail;
@@ -58,7 +59,7 @@ public static class ApiSetup
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Accrue API";
-                document.Info.Description = "Send an API key as `Authorization: Bearer acr_…`. Keys are created in the console or the portal and shown once.";
+                document.Info.Description = "Send an API key as `Authorization: Bearer acr_…`. Keys are created in the console, the portal or with `POST /api/v1/api-keys`, and shown once.";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
@@ -138,6 +139,7 @@ public static class ApiSetup
         group.MapBillingRunsApi();
         group.MapAuditApi();
         group.MapMailOutboxApi();
+        group.MapApiKeysApi();
 
         app.MapOpenApi();
         // Scalar's script is served from the package itself (/api-reference/scalar.js); fonts from a CDN are turned off.

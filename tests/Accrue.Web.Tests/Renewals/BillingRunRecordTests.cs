@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Accrue.Domain.Accounts;
 using Accrue.Web.Features.Renewals;
+using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Infrastructure;
 using Accrue.Web.Tests.Jobs;
@@ -128,8 +129,11 @@ public abstract class BillingRunRecordTests(AccrueApp app)
         var paying = await app.NewCustomerAsync(BillingMode.Prepaid, wallet: 1_000m);
         for (var i = 0; i < 4; i++) await app.SubscribeAsync(paying, TvMax, day);
 
+        // Each run waits after its first batch until the other has committed one too, so the two really overlap.
+        var bothStarted = new BothRunsStarted();
         var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => app.RunAsync(services =>
-            ActivatorUtilities.CreateInstance<BillingRunner>(services, Options.Create(new BillingOptions { BatchSize = 2 })).RunAsync(day, BillingTriggers.Api)))));
+            ActivatorUtilities.CreateInstance<BillingRunner>(services, Options.Create(new BillingOptions { BatchSize = 2 }), (FaultPoints)bothStarted)
+                .RunAsync(day, BillingTriggers.Api)))));
 
         // Each run counted what it did itself: together every renewal and every failure once.
         Assert.Equal((4, 4, 3 + 5), (runs.Sum(r => r.Renewed), runs.Sum(r => r.Invoiced), runs.Sum(r => r.Failed)));
@@ -192,6 +196,20 @@ public abstract class BillingRunRecordTests(AccrueApp app)
     private Task<int> EndSubscriptionsAsync(Customer customer) =>
         app.DbAsync(db => db.Subscriptions.IgnoreQueryFilters().Where(s => s.OrganizationId == customer.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, Domain.Subscriptions.SubscriptionStatus.Cancelled)));
+
+    /// <summary>Holds each run after its first committed batch until both runs have committed one.</summary>
+    private sealed class BothRunsStarted : FaultPoints
+    {
+        private int _arrived;
+        private readonly TaskCompletionSource _both = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask ReachedAsync(string point, CancellationToken ct)
+        {
+            if (point != BillingBatchCommitted || _both.Task.IsCompleted) return;
+            if (Interlocked.Increment(ref _arrived) == 2) _both.TrySetResult();
+            await _both.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        }
+    }
 }
 
 public sealed class BillingRunRecordTestsOnSqlite(SqliteApp app) : BillingRunRecordTests(app), IClassFixture<SqliteApp>;

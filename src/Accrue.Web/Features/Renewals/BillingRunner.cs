@@ -14,6 +14,7 @@ using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -55,7 +56,7 @@ public sealed record BillingProgress(long Done, long Total);
 /// run holds; on SQLite the batches take turns at the write lock.
 /// </summary>
 public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills, TimeProvider clock,
-    IOptions<BillingOptions> options, ILogger<BillingRunner> logger)
+    IOptions<BillingOptions> options, ILogger<BillingRunner> logger, FaultPoints faults)
 {
     /// <summary>The shadow column on subscriptions naming the run that last failed to renew one (past due).</summary>
     public const string UnpaidRunColumn = "UnpaidRunId";
@@ -257,6 +258,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
                     continue;
                 }
                 after = (read[^1].TermEnd, read[^1].Id);
+                await faults.ReachedAsync(FaultPoints.BillingBatchCommitted, ct);
             }
             partlyRenewed.UnionWith(batch.Changes.Where(c => c.TermEnd <= asOf && c.Status == SubscriptionStatus.PastDue).Select(c => c.Id));
             logger.LogDebug("{Organization}: batch of {Size}: {Renewed} renewed, {Invoices} invoices, {Failed} failed, {Expired} expired, {Skipped} skipped",

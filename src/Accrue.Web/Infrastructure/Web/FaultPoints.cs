@@ -16,6 +16,8 @@ public class FaultPoints
     public const string WalletDebited = "wallet.debited";
     /// <summary>The payment and the order's fulfilment are committed; the answer is not built yet.</summary>
     public const string PaymentSettled = "payment.settled";
+    /// <summary>A billing run committed a batch (its renewals, invoices and counts).</summary>
+    public const string BillingBatchCommitted = "billing.batch";
 
     public virtual ValueTask ReachedAsync(string point, CancellationToken ct) => ValueTask.CompletedTask;
 }

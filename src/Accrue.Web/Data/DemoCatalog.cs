@@ -5,7 +5,9 @@ using Accrue.Domain.Catalog;
 using Accrue.Domain.Subscriptions;
 using Accrue.Domain.Usage;
 using Accrue.Domain.Vouchers;
+using Accrue.Web.Infrastructure.Pdf;
 using Microsoft.EntityFrameworkCore;
+using SkiaSharp;
 
 namespace Accrue.Web.Data;
 
@@ -44,7 +46,7 @@ public static class DemoCatalog
         standard.ChangeTargetIds = [premium.Id];
         premium.ChangeTargetIds = [standard.Id];
         // Premium's priority support comes with a service level agreement, downloadable from the plan (seed 000).
-        var sla = new Document { FileName = "erp-premium-sla.pdf", ContentType = "application/pdf", Content = SlaPdf() };
+        var sla = new Document { FileName = "erp-premium-sla.pdf", ContentType = "application/pdf", Content = SlaPdf(premium.Name) };
         db.Documents.Add(sla);
         premium.SlaDocumentId = sla.Id;
 
@@ -174,21 +176,28 @@ public static class DemoCatalog
         }
     }
 
-    /// <summary>A one-page SLA for the demo, drawn with the same PDF library as invoices.</summary>
-    private static byte[] SlaPdf()
+    /// <summary>
+    /// A one-page SLA for the demo, drawn like invoices: in the embedded DejaVu font, cut down to the
+    /// glyphs it uses (see <see cref="FontSubset"/>), so its text can be read, searched and copied.
+    /// </summary>
+    private static byte[] SlaPdf(string planName)
     {
+        string[] lines =
+        [
+            $"{planName} – service level agreement", "", "Availability: 99.9 % per calendar month.",
+            "Priority support: first response within 1 hour, 24/7.", "Service credit: 10 % of the monthly fee per 0.1 % below target.",
+        ];
+        var regular = EmbeddedFonts.Read(EmbeddedFonts.Regular);
+        using var full = EmbeddedFonts.Typeface(regular);
+        using var measure = new SKFont(full, 12f);
+        using var typeface = EmbeddedFonts.Typeface(FontSubset.Keep(regular, lines.SelectMany(line => measure.GetGlyphs(line))));
+        using var font = new SKFont(typeface, 12f);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var output = new MemoryStream();
-        using (var document = SkiaSharp.SKDocument.CreatePdf(output, new SkiaSharp.SKDocumentPdfMetadata { Title = "ERP Premium service level agreement", Creator = "Accrue demo" }))
+        using (var document = SKDocument.CreatePdf(output, new SKDocumentPdfMetadata { Title = $"{planName} service level agreement", Creator = "Accrue demo" }))
         {
             var canvas = document.BeginPage(595f, 842f);
-            using var font = new SkiaSharp.SKFont(SkiaSharp.SKTypeface.Default, 12f);
-            using var ink = new SkiaSharp.SKPaint { Color = SkiaSharp.SKColors.Black, IsAntialias = true };
-            string[] lines =
-            [
-                "ERP Premium - service level agreement", "", "Availability: 99.9 % per calendar month.",
-                "Priority support: first response within 1 hour, 24/7.", "Service credit: 10 % of the monthly fee per 0.1 % below target.",
-            ];
-            for (var i = 0; i < lines.Length; i++) canvas.DrawText(lines[i], 56f, 80f + i * 20f, SkiaSharp.SKTextAlign.Left, font, ink);
+            for (var i = 0; i < lines.Length; i++) canvas.DrawText(lines[i], 56f, 80f + i * 20f, SKTextAlign.Left, font, ink);
             document.EndPage();
             document.Close();
         }

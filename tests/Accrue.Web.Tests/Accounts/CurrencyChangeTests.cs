@@ -16,9 +16,6 @@ public abstract class CurrencyChangeTests(AccrueApp app)
     private Task<string> CurrencyAsync(Guid id) =>
         app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Currency).SingleAsync());
 
-    private Task<int> OrganizationAuditsAsync(Guid id) =>
-        app.DbAsync(db => db.AuditEntries.CountAsync(a => a.OrganizationId == id || a.EntityId == id.ToString()));
-
     private async Task<HttpResponseMessage> ChangeCurrencyAsync(Guid id, string currency)
     {
         var name = await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Name).SingleAsync());

@@ -18,7 +18,14 @@ public abstract class DemoDataTests(AccrueApp app)
         var sla = await app.DbAsync(db => db.Documents.AsNoTracking().SingleAsync(d => d.Id == premium.SlaDocumentId));
         Assert.Equal("application/pdf", sla.ContentType);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(sla.Content[..5]), StringComparison.Ordinal);
-        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(sla.Content)) Assert.Equal(1, pdf.NumberOfPages);
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(sla.Content))
+        {
+            Assert.Equal(1, pdf.NumberOfPages);
+            // Drawn in the embedded font, the text reads back (Skia's default typeface has no glyphs on a bare server).
+            var text = string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text));
+            Assert.Contains("ERP Premium (priority support) – service level agreement", text, StringComparison.Ordinal);
+            Assert.Contains("Priority support: first response within 1 hour, 24/7.", text, StringComparison.Ordinal);
+        }
 
         // Premium seats cost more than Standard's (base USD 30 vs 20), and Premium offers Standard as its change target.
         Assert.Contains(standard.Id, premium.ChangeTargetIds);

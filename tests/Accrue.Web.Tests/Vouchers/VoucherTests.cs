@@ -289,6 +289,49 @@ public abstract class VoucherTests(AccrueApp app)
     }
 
     [Fact]
+    public async Task Twenty_wrong_codes_from_one_address_over_several_organizations_lock_that_address_only()
+    {
+        // The client address is given as X-Forwarded-For (TestServer has none), as a trusted proxy would send it.
+        var address = $"198.51.100.{Random.Shared.Next(1, 255)}";
+        async Task<Customer> FromAsync(string ip, Customer? customer = null)
+        {
+            customer ??= await app.NewCustomerAsync();
+            customer.Api.DefaultRequestHeaders.Remove("X-Forwarded-For");
+            customer.Api.DefaultRequestHeaders.Add("X-Forwarded-For", ip);
+            return customer;
+        }
+        static string Wrong() => VoucherCode.New(RandomNumberGenerator.GetBytes(VoucherCode.RandomBytes));
+        var (_, codes) = await PrintEurAsync(10m, 1);
+
+        // Four organizations, five wrong codes each: within every organization's limit, and 20 from the address.
+        var four = new List<Customer>();
+        for (var i = 0; i < 4; i++) four.Add(await FromAsync(address));
+        foreach (var customer in four)
+            for (var i = 0; i < 5; i++)
+                Assert.Equal("voucher_code_unknown", (await (await RedeemAsync(customer, Wrong())).ProblemAsync(400)).GetProperty("code").GetString());
+
+        // A fifth organization, with no wrong code of its own, is refused from that address, even a good code.
+        var fifth = await FromAsync(address);
+        var refused = await RedeemAsync(fifth, codes[0]);
+        var problem = await refused.ProblemAsync(429);
+        Assert.Equal("rate_limited", problem.GetProperty("code").GetString());
+        Assert.Matches("Too many wrong codes; try again in 1[45] minutes", problem.GetProperty("detail").GetString());
+        var retryAfter = int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 13 * 60, 15 * 60);
+        Assert.Equal(VoucherStatus.Available, await app.DbAsync(db => db.Vouchers.Where(v => v.Code == codes[0]).Select(v => v.Status).SingleAsync()));
+        Assert.Equal(0, await EntriesAsync(fifth.OrganizationId));
+        Assert.Equal(20, await app.DbAsync(db => db.VoucherAttempts.CountAsync(a => a.Ip == address)));
+        Assert.Equal(0, await app.DbAsync(db => db.VoucherAttempts.CountAsync(a => a.OrganizationId == fifth.OrganizationId)));
+
+        // The fifth organization from another address is served: a wrong code is told so, the good one credits.
+        var elsewhere = await FromAsync($"203.0.113.{Random.Shared.Next(1, 255)}", fifth);
+        Assert.Equal("voucher_code_unknown", (await (await RedeemAsync(elsewhere, Wrong())).ProblemAsync(400)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await RedeemAsync(elsewhere, codes[0])).StatusCode);
+        Assert.Equal(10m, await BalanceAsync(fifth.OrganizationId));
+        foreach (var customer in four) Assert.Equal(0, await EntriesAsync(customer.OrganizationId));
+    }
+
+    [Fact]
     public async Task The_same_code_redeemed_by_64_requests_at_once_credits_once()
     {
         var customer = await app.NewCustomerAsync();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Accrue.Web.Features.RemoteSupport;
 
@@ -27,6 +29,7 @@ public static class RemoteSupportGuard
     {
         builder.Services.AddScoped<RemoteSupportCommands>();
         builder.Services.AddScoped<StaffCommands>();
+        builder.Services.TryAddSingleton<RemoteSupportRefusals>();
         // Registered after Identity's own, so it is the SignInManager every page gets.
         builder.Services.AddScoped<SignInManager<User>, RemoteSupportSignInManager>();
         // The security stamp check (every minute) rebuilds the member's principal from the database,

@@ -11,6 +11,8 @@ namespace Accrue.Web.Features.Shared;
 /// two-factor, API keys or payment methods (DESIGN §3). Marked pages answer such posts with a 403 page
 /// before the handler runs, so nothing is written. <see cref="Handlers"/> limits it to some handlers of a
 /// page; <see cref="IncludeGet"/> refuses opening the page too (two-factor setup writes a new key on GET).
+/// Views don't offer what is refused: <see cref="RemoteSupportTagHelper"/> asks <see cref="Refuses"/> of
+/// the page a form or link leads to.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class NotDuringRemoteSupportAttribute(string what) : Attribute, IAsyncPageFilter
@@ -21,16 +23,17 @@ public sealed class NotDuringRemoteSupportAttribute(string what) : Attribute, IA
 
     public static bool IsRemoteSupport(HttpContext http) => http.RequestServices.GetRequiredService<AccrueDb>().Actor.IsRemoteSupport;
 
+    /// <summary>Whether a request with this method to this handler of the page is refused in a session.</summary>
+    public bool Refuses(string method, string? handler) =>
+        (IncludeGet || !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+        && (Handlers is null || (handler is not null && Handlers.Contains(handler, StringComparer.OrdinalIgnoreCase)));
+
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var http = context.HttpContext;
-        var reading = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
-        var handler = context.HandlerMethod?.Name;
-        var applies = (!reading || IncludeGet)
-            && (Handlers is null || (handler is not null && Handlers.Contains(handler, StringComparer.OrdinalIgnoreCase)));
-        if (!applies || !IsRemoteSupport(http))
+        if (!Refuses(http.Request.Method, context.HandlerMethod?.Name) || !IsRemoteSupport(http))
         {
             await next();
             return;

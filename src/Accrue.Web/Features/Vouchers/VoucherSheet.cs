@@ -1,5 +1,6 @@
 using System.Globalization;
 using Accrue.Domain.Vouchers;
+using Accrue.Web.Infrastructure.Pdf;
 using Accrue.Web.Infrastructure.Web;
 using SkiaSharp;
 
@@ -13,8 +14,8 @@ public sealed class VoucherSheet
 {
     private const float PageWidth = 595f, PageHeight = 842f, Margin = 36f;
     private const int Columns = 2, Rows = 8;
-    private static readonly SKTypeface Regular = Load("DejaVuSans.ttf");
-    private static readonly SKTypeface Bold = Load("DejaVuSans-Bold.ttf");
+    private static readonly SKTypeface Regular = EmbeddedFonts.Typeface(EmbeddedFonts.Read(EmbeddedFonts.Regular));
+    private static readonly SKTypeface Bold = EmbeddedFonts.Typeface(EmbeddedFonts.Read(EmbeddedFonts.Bold));
 
     public static byte[] Csv(VoucherBatch batch, IEnumerable<Voucher> codes)
     {
@@ -60,12 +61,5 @@ public sealed class VoucherSheet
             }
         }
         return output.ToArray();
-    }
-
-    private static SKTypeface Load(string file)
-    {
-        using var stream = typeof(VoucherSheet).Assembly.GetManifestResourceStream($"Accrue.Web.Fonts.{file}")
-            ?? throw new InvalidOperationException($"Font {file} is not embedded.");
-        return SKTypeface.FromStream(stream) ?? throw new InvalidOperationException($"Font {file} could not be loaded.");
     }
 }

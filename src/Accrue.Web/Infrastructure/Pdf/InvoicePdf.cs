@@ -42,10 +42,10 @@ public sealed class InvoicePdf
     private static readonly (string Title, float RightEdge)[] NumberColumns =
         [("Qty", 262f), ("Unit price", 342f), ("Tax rate", 394f), ("Tax", 466f), ("Amount", Right)];
 
-    private static readonly byte[] RegularData = LoadFont("DejaVuSans.ttf");
-    private static readonly byte[] BoldData = LoadFont("DejaVuSans-Bold.ttf");
-    private static readonly SKTypeface Regular = LoadTypeface(RegularData, "DejaVuSans.ttf");
-    private static readonly SKTypeface Bold = LoadTypeface(BoldData, "DejaVuSans-Bold.ttf");
+    private static readonly byte[] RegularData = EmbeddedFonts.Read(EmbeddedFonts.Regular);
+    private static readonly byte[] BoldData = EmbeddedFonts.Read(EmbeddedFonts.Bold);
+    private static readonly SKTypeface Regular = EmbeddedFonts.Typeface(RegularData);
+    private static readonly SKTypeface Bold = EmbeddedFonts.Typeface(BoldData);
 
     public byte[] Render(Invoice invoice, InvoiceIssuer issuer)
     {
@@ -301,21 +301,6 @@ public sealed class InvoicePdf
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static byte[] LoadFont(string file)
-    {
-        using var stream = typeof(InvoicePdf).Assembly.GetManifestResourceStream($"Accrue.Web.Fonts.{file}")
-            ?? throw new InvalidOperationException($"Font {file} is not embedded in {typeof(InvoicePdf).Assembly.GetName().Name}.");
-        using var bytes = new MemoryStream();
-        stream.CopyTo(bytes);
-        return bytes.ToArray();
-    }
-
-    private static SKTypeface LoadTypeface(byte[] font, string file)
-    {
-        using var data = SKData.CreateCopy(font);
-        return SKTypeface.FromData(data) ?? throw new InvalidOperationException($"Font {file} could not be loaded.");
-    }
 
     /// <summary>
     /// Where text and rules go: a page's canvas, or nowhere when only the glyphs each font needs are

@@ -16,6 +16,9 @@ public abstract class CurrencyChangeTests(AccrueApp app)
     private Task<string> CurrencyAsync(Guid id) =>
         app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Currency).SingleAsync());
 
+    private Task<int> OrganizationAuditsAsync(Guid id) =>
+        app.DbAsync(db => db.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.OrganizationId == id));
+
     private async Task<HttpResponseMessage> ChangeCurrencyAsync(Guid id, string currency)
     {
         var name = await app.DbAsync(db => db.Organizations.IgnoreQueryFilters().Where(o => o.Id == id).Select(o => o.Name).SingleAsync());

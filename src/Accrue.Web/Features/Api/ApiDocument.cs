@@ -42,6 +42,7 @@ public static class ApiDocument
         ["Billing runs"] = "The daily billing run (renewals, expiries, trial conversions): history and running it now (operator keys).",
         ["Audit"] = "The audit trail: who changed what, when, and on whose behalf.",
         ["Mail outbox"] = "Emails the system sent or will send, for staff keys.",
+        ["API keys"] = "Keys for this API: list, create (the secret is shown once) and revoke them, with a key of at least the same rights.",
     };
 
     public static Task DescribeAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)

@@ -30,6 +30,7 @@ public static class ApiKeysApi
             .WithSummary("Creates a key with at most the calling key's rights; the answer holds its secret, shown this once.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/{id:guid}", GetAsync).WithName("GetApiKey")
+            .WithSummary("One key the calling key may manage (never its secret).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/revoke", RevokeAsync).WithName("RevokeApiKey")
             .WithSummary("Revokes the key: requests with it are refused from now on.")

@@ -44,6 +44,13 @@ public sealed class Invoice : Entity, IOrganizationOwned
     public string? Reason { get; set; }
     /// <summary>The payment settling this bill, set when a payment starts so two payments can't both charge for it.</summary>
     public Guid? PaymentId { get; set; }
+    /// <summary>
+    /// The seller as the operator's settings gave it on the day of issue (issue 15 C30): an issued invoice
+    /// never changes when the settings do later. Null on invoices issued before the copy was kept.
+    /// </summary>
+    public string? SellerLegalName { get; set; }
+    public string? SellerLegalAddress { get; set; }
+    public string? SellerTaxRegistration { get; set; }
     /// <summary>Bumped by every status change.</summary>
     public int Revision { get; private set; }
 
@@ -54,6 +61,7 @@ public sealed class Invoice : Entity, IOrganizationOwned
         Kind = kind, Number = number, Sequence = sequence, OperatorId = party.OperatorId, OrganizationId = party.OrganizationId,
         IssuedOn = issuedOn, BillingName = party.BillingName, BillingAddress = party.BillingAddress, Country = party.Country,
         Currency = quote.Currency, Lines = quote.Lines.ToList(), Subtotal = quote.Subtotal, Tax = quote.Tax, Total = quote.Total, TaxNote = taxNote,
+        SellerLegalName = party.Seller?.LegalName, SellerLegalAddress = party.Seller?.LegalAddress, SellerTaxRegistration = party.Seller?.TaxRegistration,
     };
 
     public Failure? MarkPaid(DateTimeOffset at)
@@ -101,4 +109,8 @@ public sealed class InvoiceEvent : Entity, IOrganizationOwned
 }
 
 /// <summary>Who an invoice is from and to, captured at issue.</summary>
-public sealed record InvoiceParty(Guid OperatorId, Guid OrganizationId, string BillingName, string BillingAddress, string Country);
+/// <summary>Who an invoice is made out to, and the seller's registered details on the day it is issued.</summary>
+public sealed record InvoiceParty(Guid OperatorId, Guid OrganizationId, string BillingName, string BillingAddress, string Country, InvoiceSeller? Seller = null);
+
+/// <summary>The seller's legal name, address lines and tax registration (operator settings), copied onto each invoice.</summary>
+public sealed record InvoiceSeller(string? LegalName, string? LegalAddress, string? TaxRegistration);

@@ -376,6 +376,9 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             i.Property(x => x.Currency).HasMaxLength(3);
             i.Property(x => x.TaxNote).HasMaxLength(300);
             i.Property(x => x.Reason).HasMaxLength(500);
+            i.Property(x => x.SellerLegalName).HasMaxLength(200);
+            i.Property(x => x.SellerLegalAddress).HasMaxLength(500);
+            i.Property(x => x.SellerTaxRegistration).HasMaxLength(60);
             i.Property(x => x.Lines).HasJsonConversion();
             i.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
             i.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);

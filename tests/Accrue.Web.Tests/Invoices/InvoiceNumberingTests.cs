@@ -1,5 +1,6 @@
 using System.Net;
 using Accrue.Domain.Invoices;
+using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Infrastructure;
 using Accrue.Web.Tests.Orders;
 using Microsoft.EntityFrameworkCore;
@@ -85,9 +86,17 @@ public abstract class InvoiceNumberingTests(AccrueApp app)
         Assert.Equal(("Demo Telecom Europe GmbH", "Friedrichstraße 100\n10117 Berlin\nGermany", "USt-IdNr. DE 123456789"),
             await app.DbAsync(db => db.Operators.AsNoTracking().Select(o => new ValueTuple<string, string, string>(o.LegalName, o.LegalAddress, o.TaxRegistration)).SingleAsync()));
 
-        var console = PdfText(await (await staff.GetAsync($"/console/invoices/{invoice.Id}/pdf")).Content.ReadAsByteArrayAsync());
+        // An issued invoice keeps the seller it was issued by; the next one carries the new details.
+        var issued = PdfText(await (await staff.GetAsync($"/console/invoices/{invoice.Id}/pdf")).Content.ReadAsByteArrayAsync());
+        Assert.All(["Demo Telecom Ltd", "10 Exchange Square", "VAT GB 123 4567 89"], line => Assert.Contains(line, issued));
+        Assert.DoesNotContain("Friedrichstraße", issued);
+        var next = await InvoiceOfAsync((await app.PaidSeatsOrderAsync()).Id);
+        Assert.Equal(("Demo Telecom Europe GmbH", "USt-IdNr. DE 123456789"), (next.SellerLegalName, next.SellerTaxRegistration));
+        var console = PdfText(await (await staff.GetAsync($"/console/invoices/{next.Id}/pdf")).Content.ReadAsByteArrayAsync());
         Assert.All(["Demo Telecom Europe GmbH", "Friedrichstraße 100", "10117 Berlin", "Germany", "USt-IdNr. DE 123456789"], line => Assert.Contains(line, console));
         Assert.DoesNotContain("Exchange Square", console);
+        var api = PdfText(await (await (await app.OperatorApiAsync()).GetAsync($"/api/v1/invoices/{invoice.Id}/pdf")).Content.ReadAsByteArrayAsync());
+        Assert.Contains("10 Exchange Square", api);
     }
 
     [Theory]

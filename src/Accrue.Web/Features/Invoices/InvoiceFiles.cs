@@ -16,8 +16,15 @@ public static class InvoiceFiles
     {
         var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
         if (invoice is null) return new NotFoundResult();
-        var issuer = InvoiceIssuer.Of(await db.Operators.AsNoTracking().SingleAsync(o => o.Id == invoice.OperatorId, ct));
-        return new FileContentResult(pdf.Render(invoice, issuer), "application/pdf") { FileDownloadName = $"{invoice.Number}.pdf" };
+        return new FileContentResult(await RenderAsync(db, pdf, invoice, ct), "application/pdf") { FileDownloadName = $"{invoice.Number}.pdf" };
+    }
+
+    /// <summary>The invoice's PDF, with its issuer: the one way every page, the API and the data export draw an invoice.</summary>
+    public static async Task<byte[]> RenderAsync(AccrueDb db, InvoicePdf pdf, Invoice invoice, CancellationToken ct)
+    {
+        // The operator's logo is an SVG, which the PDF renderer can't draw: its name is printed as a wordmark instead.
+        var op = await db.Operators.AsNoTracking().SingleAsync(o => o.Id == invoice.OperatorId, ct);
+        return pdf.Render(invoice, InvoiceIssuer.Of(op, invoice));
     }
 
     public static string Kind(InvoiceKind kind) => kind == InvoiceKind.CreditNote ? "Credit note" : "Invoice";

@@ -97,10 +97,7 @@ public static class InvoicesApi
     {
         var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
         if (invoice is null) return Failure.NotFound("Invoice").ToProblem();
-        var op = await db.Operators.AsNoTracking().SingleAsync(o => o.Id == invoice.OperatorId, ct);
-        // The operator's logo is an SVG, which the PDF renderer can't draw: its name is printed as a wordmark instead.
-        var bytes = pdf.Render(invoice, InvoiceIssuer.Of(op));
-        return TypedResults.File(bytes, "application/pdf", $"{invoice.Number}.pdf");
+        return TypedResults.File(await InvoiceFiles.RenderAsync(db, pdf, invoice, ct), "application/pdf", $"{invoice.Number}.pdf");
     }
 
     private static async Task<Results<Created<InvoiceResponse>, ProblemHttpResult>> CreditAsync(

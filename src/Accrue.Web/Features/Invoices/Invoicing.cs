@@ -29,7 +29,7 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         var (counter, prefix) = kind == InvoiceKind.Invoice ? ("invoice", op.InvoicePrefix) : ("credit-note", op.CreditNotePrefix);
         var sequence = await db.NextAsync($"{counter}:{op.Id}", ct);
         var invoice = Invoice.Issue(kind, $"{prefix}{sequence:D6}", sequence,
-            new Quote(order.Currency, order.Lines), Party(organization), Today(organization), taxNote);
+            new Quote(order.Currency, order.Lines), Party(organization, op), Today(organization), taxNote);
         invoice.OrderId = order.Id;
         if (kind == InvoiceKind.CreditNote) invoice.Reason = $"Unused part of the previous plan: {order.Description}";
         else if (billed)
@@ -73,7 +73,7 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
         var op = await db.Operators.SingleAsync(o => o.Id == invoice.OperatorId, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var sequence = await db.NextAsync($"credit-note:{op.Id}", ct);
-        var note = Invoice.Issue(InvoiceKind.CreditNote, $"{op.CreditNotePrefix}{sequence:D6}", sequence, quote, Party(organization), Today(organization), invoice.TaxNote);
+        var note = Invoice.Issue(InvoiceKind.CreditNote, $"{op.CreditNotePrefix}{sequence:D6}", sequence, quote, Party(organization, op), Today(organization), invoice.TaxNote);
         note.CorrectsInvoiceId = invoice.Id;
         note.Reason = reason!.Trim();
         db.Invoices.Add(note);
@@ -132,8 +132,11 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
             errors.Add(field, $"{label} may hold letters, digits, '-', '_' and '/'.");
     }
 
-    private static InvoiceParty Party(Organization o) =>
-        new(o.OperatorId, o.Id, o.BillingName, o.BillingAddress.ToString(), o.Country);
+    private static InvoiceParty Party(Organization o, Operator op) =>
+        new(o.OperatorId, o.Id, o.BillingName, o.BillingAddress.ToString(), o.Country, Seller(op));
+
+    /// <summary>The seller's details as they are now, for the invoice being issued.</summary>
+    public static InvoiceSeller Seller(Operator op) => new(op.LegalName, op.LegalAddress, op.TaxRegistration);
 
     private DateOnly Today(Organization organization) => OrganizationTime.Today(organization, clock);
 }

@@ -71,7 +71,6 @@ public sealed class AccountExport(AccrueDb db, InvoicePdf pdf, TimeProvider cloc
             entries.Select(WalletEntryResponse.From).ToList(),
             tickets.Select(t => new ExportedTicket(TicketResponse.From(t), t.Messages.Select(TicketMessageResponse.From).ToList())).ToList());
 
-        var issuers = new Dictionary<Guid, InvoiceIssuer>();
         using var zip = new MemoryStream();
         using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -79,10 +78,9 @@ public sealed class AccountExport(AccrueDb db, InvoicePdf pdf, TimeProvider cloc
                 JsonSerializer.Serialize(entry, document, new JsonSerializerOptions(json.Value.SerializerOptions) { WriteIndented = true });
             foreach (var invoice in invoices)
             {
-                if (!issuers.TryGetValue(invoice.OperatorId, out var issuer))
-                    issuers[invoice.OperatorId] = issuer = InvoiceIssuer.Of(await db.Operators.AsNoTracking().SingleAsync(o => o.Id == invoice.OperatorId, ct));
+                var bytes = await InvoiceFiles.RenderAsync(db, pdf, invoice, ct);
                 using var entry = archive.CreateEntry(PdfEntry(invoice.Number)).Open();
-                entry.Write(pdf.Render(invoice, issuer));
+                entry.Write(bytes);
             }
         }
         return new ExportFile(zip.ToArray(), $"organization-export-{clock.GetUtcNow():yyyy-MM-dd}.zip");

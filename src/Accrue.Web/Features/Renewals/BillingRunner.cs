@@ -287,14 +287,14 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
 
     /// <summary>The organization's side of a renewal: how it pays, its tax, who its invoices are made out to.</summary>
     private sealed record Account(
-        Organization Organization, string InvoicePrefix, decimal TaxRate, string? TaxNote, bool ChargesCard, bool PaysFromWallet, bool HasItems, bool HasWebhooks)
+        Organization Organization, string InvoicePrefix, InvoiceSeller Seller, decimal TaxRate, string? TaxNote, bool ChargesCard, bool PaysFromWallet, bool HasItems, bool HasWebhooks)
     {
-        public InvoiceParty Party => new(Organization.OperatorId, Organization.Id, Organization.BillingName, Organization.BillingAddress.ToString(), Organization.Country);
+        public InvoiceParty Party => new(Organization.OperatorId, Organization.Id, Organization.BillingName, Organization.BillingAddress.ToString(), Organization.Country, Seller);
     }
 
     private async Task<Account> AccountAsync(Organization organization, DateOnly asOf, CancellationToken ct)
     {
-        var prefix = await db.Operators.Where(o => o.Id == organization.OperatorId).Select(o => o.InvoicePrefix).SingleAsync(ct);
+        var op = await db.Operators.AsNoTracking().SingleAsync(o => o.Id == organization.OperatorId, ct);
         var (rate, note) = await db.TaxForAsync(organization.OperatorId, organization.Country, ct);
         var card = organization.ChargeCardForRenewals
             ? await db.CardsOnFile.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == organization.Id, ct)
@@ -303,7 +303,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         var hasItems = await db.SubscriptionItems.IgnoreQueryFilters().AnyAsync(i => i.OrganizationId == organization.Id && i.Kind != ItemKind.PhysicalGood, ct);
         var hasWebhooks = await db.WebhookEndpoints.IgnoreQueryFilters()
             .AnyAsync(e => e.Enabled && (e.OrganizationId == organization.Id || (e.OrganizationId == null && e.OperatorId == organization.OperatorId)), ct);
-        return new Account(organization, prefix, rate, note, chargesCard, organization.BillingMode == BillingMode.Prepaid && !chargesCard, hasItems, hasWebhooks);
+        return new Account(organization, op.InvoicePrefix, Invoicing.Seller(op), rate, note, chargesCard, organization.BillingMode == BillingMode.Prepaid && !chargesCard, hasItems, hasWebhooks);
     }
 
     private sealed record DueRow(

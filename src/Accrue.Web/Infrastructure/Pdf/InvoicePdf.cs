@@ -17,10 +17,21 @@ public sealed record InvoiceIssuer(string Name, string? SupportEmail = null, byt
     public string? LegalAddress { get; init; }
     public string? TaxRegistration { get; init; }
 
-    public static InvoiceIssuer Of(Accrue.Domain.Accounts.Operator op) => new(op.Name, op.SupportEmail)
+    /// <summary>
+    /// The issuer of <paramref name="invoice"/>: the operator's name and support address, and the seller's legal
+    /// details as copied onto the invoice at issue; an invoice issued before the copy was kept shows today's.
+    /// </summary>
+    public static InvoiceIssuer Of(Accrue.Domain.Accounts.Operator op, Invoice invoice)
     {
-        LegalName = op.LegalName, LegalAddress = op.LegalAddress, TaxRegistration = op.TaxRegistration,
-    };
+        // The legal name is required whenever seller details are set: without it nothing was copied.
+        var copied = invoice.SellerLegalName is not null;
+        return new(op.Name, op.SupportEmail)
+        {
+            LegalName = copied ? invoice.SellerLegalName : op.LegalName,
+            LegalAddress = copied ? invoice.SellerLegalAddress : op.LegalAddress,
+            TaxRegistration = copied ? invoice.SellerTaxRegistration : op.TaxRegistration,
+        };
+    }
 }
 
 /// <summary>

@@ -788,6 +788,18 @@ namespace Accrue.Web.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SellerLegalAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SellerLegalName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SellerTaxRegistration")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 

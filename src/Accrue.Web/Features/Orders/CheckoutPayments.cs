@@ -27,6 +27,14 @@ public sealed class CheckoutPayments(AccrueDb db, OrderCommands orders, WalletLe
         return Checkout.Offer(organization.BillingMode, currency, total, balance, usable, organization.PaymentTermsDays);
     }
 
+    /// <summary>
+    /// Why the checkout can't go ahead with <paramref name="method"/>: a method not on offer, or a new card that
+    /// can't be charged; null when it can. Checked before anything is written.
+    /// </summary>
+    public static Failure? Refusal(CheckoutOptions options, PaymentMethod? method, CardInput card, DateOnly today) =>
+        Checkout.Check(options, method)
+        ?? (!options.NothingToPay && method == PaymentMethod.NewCard && card.Validate(today) is { Any: true } errors ? errors.ToFailure() : null);
+
     /// <summary>Pays a placed order (waiting for payment) with <paramref name="method"/>; <paramref name="card"/> only for a new card.</summary>
     public async Task<Result<CheckoutOutcome>> PayAsync(Guid orderId, PaymentMethod method, CardInput? card, CancellationToken ct = default)
     {

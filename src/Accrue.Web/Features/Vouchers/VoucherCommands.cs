@@ -234,8 +234,7 @@ public sealed class VoucherCommands(
         // The method and the card are checked before the order is written, so a mistake leaves no order behind.
         var offered = await checkout.OptionsAsync(organization, quote.Total, quote.Currency, ct);
         var chosen = method ?? (organization.BillingMode == BillingMode.Postpaid ? PaymentMethod.OnAccount : PaymentMethod.NewCard);
-        if (Checkout.Check(offered, chosen) is { } refused) return refused;
-        if (chosen == PaymentMethod.NewCard && card.Validate(today) is { Any: true } cardErrors) return cardErrors.ToFailure();
+        if (CheckoutPayments.Refusal(offered, chosen, card, today) is { } refused) return refused;
 
         var purchase = new Purchase(organization.Id, OrderType.Voucher, quote, quantity, quantity == 1 ? "voucher" : "vouchers",
             $"{quantity} × {batch.Name}", new Fulfilment { VoucherBatchId = batch.Id, Quantity = quantity }, NoTaxNote);

@@ -52,10 +52,8 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayme
         var card = Card.ToInput();
         var method = Checkout.Choose(options, PaymentMethod, cardTyped: card.Digits.Length > 0);
         PaymentMethod = method;
-        if (Checkout.Check(options, method) is { } refused) return Show(refused, "");
-        // A bad card leaves a declined order as it is, rather than waiting for payment again.
-        if (method == Domain.Orders.PaymentMethod.NewCard && card.Validate(OrganizationTime.Today(await portal.OrganizationAsync(), clock)) is { Any: true } errors)
-            return Show(errors.ToFailure(), "");
+        // Checked first: a bad card leaves a declined order as it is, rather than waiting for payment again.
+        if (CheckoutPayments.Refusal(options, method, card, OrganizationTime.Today(await portal.OrganizationAsync(), clock)) is { } refused) return Show(refused, "");
         if (order.Status == OrderStatus.Failed && (await orders.RetryAsync(id, ct)).Failure is { } notRetried) return Show(notRetried, "");
         var paid = await checkout.PayAsync(id, method!.Value, card, ct);
         if (paid.Failure is { } notPaid) return Show(notPaid, "");

@@ -101,9 +101,7 @@ public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checko
         PaymentMethod = method;
         // The acknowledgement, the method and the card are checked before the order is written, so a mistake leaves no order behind.
         if (!Acknowledged) ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
-        if (Checkout.Check(options, method) is { } refused) refused.AddTo(ModelState, "");
-        else if (!options.NothingToPay && method == Domain.Orders.PaymentMethod.NewCard && card.Validate(OrganizationTime.Today(Organization, clock)) is { Any: true } cardErrors)
-            cardErrors.ToFailure().AddTo(ModelState, "");
+        CheckoutPayments.Refusal(options, method, card, OrganizationTime.Today(Organization, clock))?.AddTo(ModelState, "");
         if (!ModelState.IsValid) return Page();
 
         // Postpaid on account (seed 004): billed at once, no card. Any other method: the order waits for its payment.

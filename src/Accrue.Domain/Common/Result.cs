@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Accrue.Domain.Common;
 
 /// <summary>
@@ -25,14 +27,28 @@ public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictiona
 
 public enum FailureKind { Invalid, NotFound, Forbidden, Conflict, TooManyRequests }
 
-/// <summary>The outcome of a use case: a value or a <see cref="Failure"/>.</summary>
+/// <summary>
+/// The outcome of a use case: a value or a <see cref="Failure"/>. The compiler knows which is set:
+/// after <c>if (result.Failed(out var failure)) return …;</c> (or a true <see cref="Succeeded"/>),
+/// <see cref="Value"/> is not null.
+/// </summary>
 public readonly record struct Result<T>
 {
     private Result(T? value, Failure? failure) => (Value, Failure) = (value, failure);
 
     public T? Value { get; }
     public Failure? Failure { get; }
+
+    [MemberNotNullWhen(true, nameof(Value))]
+    [MemberNotNullWhen(false, nameof(Failure))]
     public bool Succeeded => Failure is null;
+
+    [MemberNotNullWhen(false, nameof(Value))]
+    public bool Failed([NotNullWhen(true)] out Failure? failure)
+    {
+        failure = Failure;
+        return failure is not null;
+    }
 
     public static implicit operator Result<T>(T value) => new(value, null);
     public static implicit operator Result<T>(Failure failure) => new(default, failure);

@@ -53,7 +53,7 @@ public static class DemoData
         var acme = await db.Organizations.IgnoreQueryFilters().Where(o => o.Name == "Acme Prepaid Ltd").Select(o => o.Id).SingleAsync(ct);
         var opening = await new Features.Wallet.WalletLedger(db, clock).PostAsync(
             new Features.Wallet.WalletPosting(acme, Domain.Wallets.WalletEntryKind.Adjustment, 250.00m, "Opening balance") { UniqueKey = "demo:opening", Reason = "Demo data" }, ct);
-        if (opening.Failure is { } failure) throw new InvalidOperationException(failure.Message);
+        if (opening.Failed(out var failure)) throw new InvalidOperationException(failure.Message);
         await DemoSupport.SeedAsync(db, clock, ct);
         return true;
 

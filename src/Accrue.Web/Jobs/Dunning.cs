@@ -158,7 +158,7 @@ public sealed class Dunning(AccrueDb db, BillCommands bills, Mailer mailer, IOpt
         if (step.Action == DunningAction.RetryCard && retry)
         {
             var charged = await bills.ChargeAsync(organization.Id, [invoice], null, saved, ct);
-            if (charged.Failure is { } failure) logger.LogInformation("Dunning retry of {Invoice}: {Failure}", invoice.Number, failure.Message);
+            if (charged.Failed(out var failure)) logger.LogInformation("Dunning retry of {Invoice}: {Failure}", invoice.Number, failure.Message);
         }
         return true;
     }

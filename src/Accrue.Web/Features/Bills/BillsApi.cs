@@ -49,7 +49,7 @@ public static class BillsApi
         Guid orgId, AccrueDb db, MemberCommands members, TimeProvider clock, CancellationToken ct, string? status = null, int? limit = null, string? cursor = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } bad) return bad.ToProblem();
+        if (page.Failed(out var bad)) return bad.ToProblem();
         var all = string.Equals(status, "all", StringComparison.OrdinalIgnoreCase);
         if (!all && status is not null && !string.Equals(status, "outstanding", StringComparison.OrdinalIgnoreCase))
             return Failure.Invalid("status", "status is 'outstanding' or 'all'.").ToProblem();
@@ -67,8 +67,8 @@ public static class BillsApi
         Guid orgId, PayBillsRequest request, BillCommands bills, CancellationToken ct)
     {
         var result = await bills.PayAsync(orgId, request, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var payment = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var payment = result.Value;
         return TypedResults.Ok(new PayBillsResponse(PaymentResponse.From(payment), payment.InvoiceIds, payment.Source));
     }
 
@@ -79,8 +79,8 @@ public static class BillsApi
         if (invoice is null) return Failure.NotFound("Invoice").ToProblem();
         var events = invoice.Events.OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
         var page = Paging.PageOf(events, e => e.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem()
-            : TypedResults.Ok(new Page<BillEventResponse>(page.Value!.Items.Select(BillEventResponse.From).ToList(), page.Value.NextCursor));
+        return page.Failed(out var failure) ? failure.ToProblem()
+            : TypedResults.Ok(new Page<BillEventResponse>(page.Value.Items.Select(BillEventResponse.From).ToList(), page.Value.NextCursor));
     }
 
     private static BillResponse From(Invoice i, DateOnly today) =>

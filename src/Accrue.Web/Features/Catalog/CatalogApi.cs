@@ -146,7 +146,7 @@ public static class CatalogApi
         AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null, ProductKind? kind = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         var query = db.Products.AsNoTracking();
         if (db.Actor.IsInOrganization) query = query.Where(p => p.Active);
         if (kind is { } k) query = query.Where(p => p.Kind == k);
@@ -162,22 +162,22 @@ public static class CatalogApi
     private static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProductAsync(ProductInput input, CatalogCommands catalog, CancellationToken ct)
     {
         var result = await catalog.CreateProductAsync(input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var created = ProductResponse.From(result.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var created = ProductResponse.From(result.Value);
         return TypedResults.Created($"/api/v1/products/{created.Id}", created);
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> UpdateProductAsync(Guid id, ProductInput input, CatalogCommands catalog, CancellationToken ct)
     {
         var result = await catalog.UpdateProductAsync(id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(ProductResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(ProductResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<Page<PlanResponse>>, ProblemHttpResult>> ListPlansAsync(
         AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null, Guid? productId = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         var query = db.Plans.AsNoTracking().Include(p => p.SeatTypes).AsQueryable();
         if (db.Actor.IsInOrganization) query = query.Where(p => p.Active);
         if (productId is { } pid) query = query.Where(p => p.ProductId == pid);
@@ -197,8 +197,8 @@ public static class CatalogApi
         CreatePlanRequest request, CatalogCommands catalog, AccrueDb db, CancellationToken ct)
     {
         var result = await catalog.CreatePlanAsync(request, request.SeatTypes, request.Prices, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var created = await PlanResponseAsync(db, result.Value!, ct);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var created = await PlanResponseAsync(db, result.Value, ct);
         return TypedResults.Created($"/api/v1/plans/{created.Id}", created);
     }
 
@@ -206,21 +206,21 @@ public static class CatalogApi
         Guid id, PlanInput input, CatalogCommands catalog, AccrueDb db, CancellationToken ct)
     {
         var result = await catalog.UpdatePlanAsync(id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await PlanResponseAsync(db, id, ct));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(await PlanResponseAsync(db, id, ct));
     }
 
     private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> SaveSeatTypesAsync(
         Guid id, SeatTypesRequest request, CatalogCommands catalog, AccrueDb db, CancellationToken ct)
     {
         var result = await catalog.SaveSeatTypesAsync(id, request.SeatTypes ?? [], ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await PlanResponseAsync(db, id, ct));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(await PlanResponseAsync(db, id, ct));
     }
 
     private static async Task<Results<Created<PlanResponse>, ProblemHttpResult>> ChangePricesAsync(
         Guid id, ChangePricesRequest request, CatalogCommands catalog, AccrueDb db, CancellationToken ct)
     {
         var result = await catalog.ChangePricesAsync(id, request.Prices ?? [], ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
+        if (result.Failed(out var failure)) return failure.ToProblem();
         return TypedResults.Created($"/api/v1/plans/{id}", await PlanResponseAsync(db, id, ct));
     }
 
@@ -234,8 +234,8 @@ public static class CatalogApi
         Guid id, HttpRequest request, CatalogCommands catalog, CancellationToken ct, string? fileName = null)
     {
         var result = await catalog.UploadSlaAsync(id, fileName ?? "", request.ContentType ?? "", request.Body, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var document = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var document = result.Value;
         return TypedResults.Ok(new SlaDocumentResponse(id, document.FileName, document.Content.LongLength, document.CreatedAt));
     }
 
@@ -248,14 +248,14 @@ public static class CatalogApi
     {
         var rates = await db.TaxRates.AsNoTracking().ToListAsync(ct);
         var page = Paging.PageOf(rates.OrderBy(r => r.Country, StringComparer.Ordinal).Select(TaxRateResponse.From).ToList(), r => r.Country, limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Ok<TaxRateResponse>, ProblemHttpResult>> SetTaxRateAsync(
         string country, TaxRateRequest request, CatalogCommands catalog, CancellationToken ct)
     {
         var result = await catalog.SetTaxRateAsync(country, new TaxRateInput { Country = country, Name = request.Name ?? "", RatePercent = request.RatePercent }, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(TaxRateResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(TaxRateResponse.From(result.Value));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTaxRateAsync(
@@ -265,7 +265,7 @@ public static class CatalogApi
         var id = await db.TaxRates.Where(t => t.Country == code).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
         if (id is null) return Failure.NotFound("Tax rate").ToProblem();
         var result = await catalog.DeleteTaxRateAsync(id.Value, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<PlanResponse> PlanResponseAsync(AccrueDb db, Guid id, CancellationToken ct) =>

@@ -69,26 +69,26 @@ public static class FaqApi
         int? limit = null, string? cursor = null)
     {
         var page = Paging.PageOf((await faq.CategoriesAsync(ct)).Select(FaqCategoryResponse.From).ToList(), c => c.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Created<FaqCategoryResponse>, ProblemHttpResult>> CreateCategoryAsync(FaqCategoryInput input, FaqCommands faq, CancellationToken ct)
     {
         var result = await faq.CreateCategoryAsync(input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        return TypedResults.Created($"/api/v1/faq/categories/{result.Value!.Id}", FaqCategoryResponse.From(result.Value));
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        return TypedResults.Created($"/api/v1/faq/categories/{result.Value.Id}", FaqCategoryResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<FaqCategoryResponse>, ProblemHttpResult>> UpdateCategoryAsync(Guid id, FaqCategoryInput input, FaqCommands faq, CancellationToken ct)
     {
         var result = await faq.UpdateCategoryAsync(id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(FaqCategoryResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(FaqCategoryResponse.From(result.Value));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCategoryAsync(Guid id, FaqCommands faq, CancellationToken ct)
     {
         var result = await faq.DeleteCategoryAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<Page<FaqArticleSummary>>, ProblemHttpResult>> ListArticlesAsync(
@@ -111,9 +111,9 @@ public static class FaqApi
             if (categoryId is null) return Failure.Invalid("category", "No FAQ category has this id or slug.").ToProblem();
         }
         var result = await faq.ListAsync(q, categoryId, wanted, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var page = Paging.PageOf(result.Value!.Select(FaqArticleSummary.From).ToList(), a => a.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } bad ? bad.ToProblem() : TypedResults.Ok(page.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var page = Paging.PageOf(result.Value.Select(FaqArticleSummary.From).ToList(), a => a.Id.ToString("N"), limit, cursor);
+        return page.Failed(out var bad) ? bad.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Ok<FaqArticleResponse>, ProblemHttpResult>> GetArticleAsync(
@@ -132,8 +132,8 @@ public static class FaqApi
         FaqArticleInput input, FaqCommands faq, MarkdownRenderer markdown, CancellationToken ct)
     {
         var result = await faq.CreateArticleAsync(input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        return TypedResults.Created($"/api/v1/faq/articles/{result.Value!.Id}", FaqArticleResponse.From(result.Value, markdown));
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        return TypedResults.Created($"/api/v1/faq/articles/{result.Value.Id}", FaqArticleResponse.From(result.Value, markdown));
     }
 
     private static Task<Results<Ok<FaqArticleResponse>, ProblemHttpResult>> UpdateArticleAsync(
@@ -149,12 +149,12 @@ public static class FaqApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteArticleAsync(Guid id, FaqCommands faq, CancellationToken ct)
     {
         var result = await faq.DeleteArticleAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<FaqArticleResponse>, ProblemHttpResult>> AnswerAsync(Task<Result<FaqArticle>> change, MarkdownRenderer markdown)
     {
         var result = await change;
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(FaqArticleResponse.From(result.Value!, markdown));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(FaqArticleResponse.From(result.Value, markdown));
     }
 }

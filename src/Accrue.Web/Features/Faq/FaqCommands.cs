@@ -62,7 +62,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
     /// title or body; articles with more of the words in their title come first.
     /// </summary>
     public async Task<IReadOnlyList<FaqArticle>> SearchAsync(string? query, Guid? categoryId = null, CancellationToken ct = default) =>
-        (await ListAsync(query, categoryId, ArticleStatus.Published, ct)).Value!;
+        (await ListAsync(query, categoryId, ArticleStatus.Published, ct)).Value ?? []; // published articles are never refused
 
     /// <summary>
     /// Articles of one status (null: all) matching <paramref name="query"/> as <see cref="SearchAsync"/> does.

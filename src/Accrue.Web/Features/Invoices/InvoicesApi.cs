@@ -73,14 +73,14 @@ public static class InvoicesApi
     private static async Task<Results<Ok<InvoiceNumbering>, ProblemHttpResult>> SetNumberingAsync(InvoiceNumbering request, Invoicing invoicing, CancellationToken ct)
     {
         var result = await invoicing.SetPrefixesAsync(request.InvoicePrefix, request.CreditNotePrefix, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(new InvoiceNumbering(result.Value!.InvoicePrefix, result.Value.CreditNotePrefix));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(new InvoiceNumbering(result.Value.InvoicePrefix, result.Value.CreditNotePrefix));
     }
 
     private static async Task<Results<Ok<Page<InvoiceResponse>>, ProblemHttpResult>> ListAsync(
         Guid orgId, AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null, InvoiceKind? kind = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var query = db.Invoices.AsNoTracking().Where(i => i.OrganizationId == orgId);
         if (kind is { } k) query = query.Where(i => i.Kind == k);
@@ -104,8 +104,8 @@ public static class InvoicesApi
         Guid id, CreditNoteRequest request, Invoicing invoicing, CancellationToken ct)
     {
         var result = await invoicing.CreditAsync(id, request.Lines ?? [], request.Reason, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var note = InvoiceResponse.From(result.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var note = InvoiceResponse.From(result.Value);
         return TypedResults.Created($"{ApiSetup.Prefix}/invoices/{note.Id}", note);
     }
 }

@@ -42,7 +42,7 @@ public static class ApiKeysApi
         ApiKeyCommands keys, CancellationToken ct, int? limit = null, string? cursor = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         return TypedResults.Ok(await keys.Visible().AsNoTracking().PageAsync(page.Value, ApiKeyResponse.From, ct));
     }
 
@@ -50,7 +50,7 @@ public static class ApiKeysApi
         ApiKeyInput input, ApiKeyCommands keys, HttpContext http, CancellationToken ct)
     {
         var created = await keys.CreateAsync(input, ct);
-        if (created.Failure is { } failure) return failure.ToProblem();
+        if (created.Failed(out var failure)) return failure.ToProblem();
         var (key, secret) = created.Value;
         // The secret must not linger in any cache between here and the caller.
         http.Response.Headers.CacheControl = "no-store";
@@ -60,12 +60,12 @@ public static class ApiKeysApi
     private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> GetAsync(Guid id, ApiKeyCommands keys, CancellationToken ct)
     {
         var found = await keys.FindAsync(id, ct);
-        return found.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(ApiKeyResponse.From(found.Value!));
+        return found.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(ApiKeyResponse.From(found.Value));
     }
 
     private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeAsync(Guid id, ApiKeyCommands keys, CancellationToken ct)
     {
         var revoked = await keys.RevokeAsync(id, ct);
-        return revoked.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(ApiKeyResponse.From(revoked.Value!));
+        return revoked.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(ApiKeyResponse.From(revoked.Value));
     }
 }

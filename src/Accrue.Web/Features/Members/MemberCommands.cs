@@ -69,11 +69,11 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
             Email = EmailAddress.Normalize(input.Email),
         };
         var created = await CreateUserAsync(organization, member, ct);
-        if (created.Failure is { } failure) return failure;
+        if (created.Failed(out var failure)) return failure;
         member.ChangeRole(input.Role);
         await ApplyAsync(member, input, ct);
         db.Members.Add(member);
-        if (member.PortalAccess) await InviteAsync(organization, member, created.Value!, ct);
+        if (member.PortalAccess) await InviteAsync(organization, member, created.Value, ct);
         await db.PublishWebhookAsync(organizationId, WebhookEvents.MemberAdded, WebhookData.Member(member), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -85,9 +85,9 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
     {
         var member = Member.CreateOwner(organization.Id, Guid.Empty, owner.Name.Trim(), EmailAddress.Normalize(owner.Email));
         var created = await CreateUserAsync(organization, member, ct, "Owner.");
-        if (created.Failure is { } failure) return failure;
+        if (created.Failed(out var failure)) return failure;
         db.Members.Add(member);
-        await InviteAsync(organization, member, created.Value!, ct);
+        await InviteAsync(organization, member, created.Value, ct);
         await db.SaveChangesAsync(ct);
         return member;
     }

@@ -56,7 +56,7 @@ public static class MembersApi
         Guid orgId, AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         // The tenant filter hides organizations the key may not see: they answer 404 like ones that don't exist.
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var members = db.Members.AsNoTracking().Include(m => m.Department).Where(m => m.OrganizationId == orgId);
@@ -73,8 +73,8 @@ public static class MembersApi
         Guid orgId, MemberInput input, MemberCommands members, AccrueDb db, CancellationToken ct)
     {
         var result = await members.AddAsync(orgId, input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var response = await ResponseAsync(db, result.Value!, ct);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var response = await ResponseAsync(db, result.Value, ct);
         return TypedResults.Created($"/api/v1/organizations/{orgId}/members/{response.Id}", response);
     }
 
@@ -82,22 +82,22 @@ public static class MembersApi
         Guid orgId, Guid id, MemberInput input, MemberCommands members, AccrueDb db, CancellationToken ct)
     {
         var result = await members.UpdateAsync(orgId, id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await ResponseAsync(db, result.Value!, ct));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(await ResponseAsync(db, result.Value, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(Guid orgId, Guid id, MemberCommands members, CancellationToken ct)
     {
         var result = await members.RemoveAsync(orgId, id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> TransferOwnershipAsync(
         Guid orgId, TransferOwnershipRequest request, MemberCommands members, AccrueDb db, CancellationToken ct)
     {
         var result = await members.TransferOwnershipAsync(orgId, request.NewOwnerId, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
+        if (result.Failed(out var failure)) return failure.ToProblem();
         // The command demotes the old Owner with a bulk update; read the new Owner back as stored.
-        var owner = await db.Members.AsNoTracking().Include(m => m.Department).SingleAsync(m => m.Id == result.Value!.Id, ct);
+        var owner = await db.Members.AsNoTracking().Include(m => m.Department).SingleAsync(m => m.Id == result.Value.Id, ct);
         return TypedResults.Ok(MemberResponse.From(owner));
     }
 

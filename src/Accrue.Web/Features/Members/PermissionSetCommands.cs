@@ -56,8 +56,8 @@ public sealed class PermissionSetCommands(AccrueDb db, MemberCommands members)
     public async Task<Result<PermissionSet>> UpdateAsync(Guid organizationId, Guid id, PermissionSetInput input, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, id, ct);
-        if (found.Failure is { } failure) return failure;
-        var set = found.Value!;
+        if (found.Failed(out var failure)) return failure;
+        var set = found.Value;
         var errors = await ValidateAsync(organizationId, input, set, ct);
         if (errors.Any) return errors.ToFailure();
 
@@ -70,8 +70,8 @@ public sealed class PermissionSetCommands(AccrueDb db, MemberCommands members)
     public async Task<Result<PermissionSet>> DeleteAsync(Guid organizationId, Guid id, CancellationToken ct = default)
     {
         var found = await FindAsync(organizationId, id, ct);
-        if (found.Failure is { } failure) return failure;
-        var set = found.Value!;
+        if (found.Failed(out var failure)) return failure;
+        var set = found.Value;
         var inUse = await db.Members.IgnoreQueryFilters().CountAsync(m => m.PermissionSetId == id, ct);
         if (inUse > 0)
             return Failure.Conflict($"'{set.Name}' is given to {inUse} member{(inUse == 1 ? "" : "s")}. Give them another permission set first.");

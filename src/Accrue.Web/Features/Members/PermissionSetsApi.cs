@@ -45,27 +45,27 @@ public static class PermissionSetsApi
         // The same gate as the portal page: reading the sets is part of managing members.
         if (!await members.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.").ToProblem();
         var page = Paging.PageOf((await sets.ListAsync(orgId, ct)).Select(PermissionSetResponse.From).ToList(), s => s.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Created<PermissionSetResponse>, ProblemHttpResult>> CreateAsync(Guid orgId, PermissionSetInput input,
         PermissionSetCommands sets, CancellationToken ct)
     {
         var result = await sets.CreateAsync(orgId, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem()
-            : TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/permission-sets/{result.Value!.Id}", PermissionSetResponse.From(result.Value));
+        return result.Failed(out var failure) ? failure.ToProblem()
+            : TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/permission-sets/{result.Value.Id}", PermissionSetResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<PermissionSetResponse>, ProblemHttpResult>> UpdateAsync(Guid orgId, Guid id, PermissionSetInput input,
         PermissionSetCommands sets, CancellationToken ct)
     {
         var result = await sets.UpdateAsync(orgId, id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(PermissionSetResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(PermissionSetResponse.From(result.Value));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid orgId, Guid id, PermissionSetCommands sets, CancellationToken ct)
     {
         var result = await sets.DeleteAsync(orgId, id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 }

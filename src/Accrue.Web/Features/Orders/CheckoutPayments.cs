@@ -41,7 +41,7 @@ public sealed class CheckoutPayments(AccrueDb db, OrderCommands orders, WalletLe
         if (method == PaymentMethod.OnAccount)
         {
             var billed = await orders.BillOnAccountAsync(orderId, ct);
-            return billed.Failure is { } notBilled ? notBilled : new CheckoutOutcome(billed.Value!, null);
+            return billed.Failed(out var notBilled) ? notBilled : new CheckoutOutcome(billed.Value, null);
         }
         var paid = method switch
         {
@@ -49,7 +49,7 @@ public sealed class CheckoutPayments(AccrueDb db, OrderCommands orders, WalletLe
             PaymentMethod.CardOnFile => await orders.PayWithCardOnFileAsync(orderId, ct),
             _ => await orders.PayAsync(orderId, card ?? new CardInput(), ct),
         };
-        return paid.Failure is { } failure ? failure : new CheckoutOutcome(paid.Value!.Order, paid.Value.Payment);
+        return paid.Failed(out var failure) ? failure : new CheckoutOutcome(paid.Value.Order, paid.Value.Payment);
     }
 }
 

@@ -146,7 +146,7 @@ public sealed class Fulfiller(AccrueDb db, WalletLedger wallet, Usage.UnitLedger
                 {
                     UniqueKey = $"order:{order.Id}", OrderId = order.Id,
                 }, ct);
-                if (credited.Failure is { } failure) return failure;
+                if (credited.Failed(out var failure)) return failure;
                 return (DateOnly?)null;
             }
             default:

@@ -223,7 +223,7 @@ public sealed class OrderCommands(
             {
                 UniqueKey = $"order:{order.Id}", OrderId = order.Id,
             }, ct);
-            if (debited.Failure is { } refused)
+            if (debited.Failed(out var refused))
             {
                 await transaction.RollbackAsync(ct);
                 if (refused.Kind != FailureKind.Conflict) return refused;
@@ -444,7 +444,7 @@ public sealed class OrderCommands(
         var fulfilment = JsonSerializer.Deserialize<Fulfilment>(order.Fulfilment)!;
         var now = clock.GetUtcNow();
         var outcome = await fulfiller.ApplyAsync(order, fulfilment, OrganizationToday(organization), ct);
-        if (outcome.Failure is { } failure)
+        if (outcome.Failed(out var failure))
         {
             // Paid but no longer applicable (the subscription changed meanwhile): keep the money on
             // record for a refund rather than losing it, and say so on the timeline.

@@ -115,7 +115,7 @@ public static class OrdersApi
             else errors.Add("number", "Enter an order number such as ORD-000123.");
         }
         if (from is { } f && to is { } t && t < f) errors.Add("to", "The end date must not be before the start date.");
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         if (errors.Any) return errors.ToFailure().ToProblem();
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
 
@@ -145,8 +145,8 @@ public static class OrdersApi
             null or PaymentSource.Card => await orders.PayAsync(id, request.Card ?? new CardInput(), ct),
             _ => Failure.Invalid("Source", "Pay by Card (with card details), with the CardOnFile, or from the Wallet."),
         };
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var (order, payment) = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var (order, payment) = result.Value;
         // Paid from the wallet: the debit that paid it (declined and card payments have none).
         var entry = request.Source == PaymentSource.Wallet
             ? await db.WalletEntries.AsNoTracking().Where(e => e.OrderId == order.Id && (e.Kind == WalletEntryKind.Purchase || e.Kind == WalletEntryKind.Renewal))
@@ -158,12 +158,12 @@ public static class OrdersApi
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(Guid id, OrderCommands orders, CancellationToken ct)
     {
         var result = await orders.CancelAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(OrderResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(OrderResponse.From(result.Value));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, OrderCommands orders, CancellationToken ct)
     {
         var result = await orders.DeleteAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 }

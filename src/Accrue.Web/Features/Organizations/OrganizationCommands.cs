@@ -56,7 +56,7 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members, Wa
         await db.SaveChangesAsync(ct);
 
         var added = await members.AddOwnerAsync(organization, owner, ct);
-        if (added.Failure is { } failure) return failure;
+        if (added.Failed(out var failure)) return failure;
         await transaction.CommitAsync(ct);
         return organization;
     }

@@ -86,7 +86,7 @@ public static class OrganizationsApi
         OrganizationStatus? status = null, BillingMode? billingMode = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
 
         var query = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q))
@@ -111,8 +111,8 @@ public static class OrganizationsApi
         CreateOrganizationRequest request, OrganizationCommands organizations, CancellationToken ct)
     {
         var result = await organizations.CreateAsync(request, request.Owner ?? new NewOwnerInput("", ""), ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var created = OrganizationResponse.From(result.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var created = OrganizationResponse.From(result.Value);
         return TypedResults.Created($"/api/v1/organizations/{created.Id}", created);
     }
 
@@ -120,7 +120,7 @@ public static class OrganizationsApi
         Guid id, OrganizationInput input, OrganizationCommands organizations, CancellationToken ct)
     {
         var result = await organizations.UpdateAsync(id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(OrganizationResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(OrganizationResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> DeleteAsync(
@@ -130,7 +130,7 @@ public static class OrganizationsApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid orgId, AccountExport export, CancellationToken ct)
     {
         var result = await export.ExportAsync(orgId, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.File(result.Value!.Content, "application/zip", result.Value.FileName);
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.File(result.Value.Content, "application/zip", result.Value.FileName);
     }
 
     private static void MapStatusChange(RouteGroupBuilder group, string verb, string name, string summary,
@@ -145,7 +145,7 @@ public static class OrganizationsApi
     /// <summary>A refusal to suspend or close carries its blockers as a top-level <c>blockers</c> array too.</summary>
     private static Results<Ok<OrganizationResponse>, ProblemHttpResult> Answer(Result<Organization> result)
     {
-        if (result.Failure is not { } failure) return TypedResults.Ok(OrganizationResponse.From(result.Value!));
+        if (!result.Failed(out var failure)) return TypedResults.Ok(OrganizationResponse.From(result.Value));
         var problem = failure.ToProblem();
         if (failure.Errors?.TryGetValue(AccountClosure.BlockersKey, out var blockers) == true)
             problem.ProblemDetails.Extensions[AccountClosure.BlockersKey] = blockers;

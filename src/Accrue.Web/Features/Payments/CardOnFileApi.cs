@@ -46,12 +46,12 @@ public static class CardOnFileApi
     private static async Task<Results<Ok<CardOnFileResponse>, ProblemHttpResult>> SaveAsync(Guid orgId, SaveCardRequest request, CardOnFileCommands cards, TimeProvider clock, CancellationToken ct)
     {
         var result = await cards.SaveAsync(orgId, request.Card ?? new CardInput(), ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(CardOnFileResponse.From(result.Value!, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(CardOnFileResponse.From(result.Value, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(Guid orgId, CardOnFileCommands cards, CancellationToken ct)
     {
         var result = await cards.RemoveAsync(orgId, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 }

@@ -32,7 +32,7 @@ public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPay
         var errors = card.Validate(OrganizationTime.Today(organization, clock));
         if (errors.Any) return errors.ToFailure();
         var saved = await gateway.SaveCardAsync(card, ct);
-        return saved.Failure is { } refused ? refused : await StoreAsync(organizationId, saved.Value!, ct);
+        return saved.Failed(out var refused) ? refused : await StoreAsync(organizationId, saved.Value, ct);
     }
 
     /// <summary>Starts saving a card in the gateway's browser form (Stripe Elements); null when the gateway takes typed cards.</summary>
@@ -53,7 +53,7 @@ public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPay
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, ct)) return Failure.NotFound("Organization");
         if (string.IsNullOrWhiteSpace(setupId)) return Failure.Invalid("SetupIntentId", "Enter the card details.");
         var saved = await setup.CompleteCardSetupAsync(organizationId, setupId.Trim(), ct);
-        return saved.Failure is { } refused ? refused : await StoreAsync(organizationId, saved.Value!, ct);
+        return saved.Failed(out var refused) ? refused : await StoreAsync(organizationId, saved.Value, ct);
     }
 
     public async Task<Result<CardOnFile>> RemoveAsync(Guid organizationId, CancellationToken ct = default)

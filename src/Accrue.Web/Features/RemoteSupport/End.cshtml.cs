@@ -13,8 +13,8 @@ public sealed class EndModel(RemoteSupportCommands remoteSupport) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var ended = await remoteSupport.EndAsync(HttpContext, ct);
-        if (ended.Failure is not null) return Redirect("/");
-        var session = ended.Value!;
+        if (!ended.Succeeded) return Redirect("/");
+        var session = ended.Value;
         TempData["Flash"] = $"The remote support session for {session.MemberName} has ended. You are back in the console.";
         return Redirect($"/console/organizations/{session.OrganizationId}");
     }

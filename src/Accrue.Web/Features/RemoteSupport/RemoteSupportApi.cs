@@ -49,7 +49,7 @@ public static class RemoteSupportApi
         Guid orgId, AccrueDb db, RemoteSupportCommands remoteSupport, TimeProvider clock, CancellationToken ct, int? limit = null, string? cursor = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var now = clock.GetUtcNow();
         return TypedResults.Ok(await remoteSupport.Sessions(orgId).PageAsync(page.Value, s => From(s, now), ct));
@@ -60,8 +60,8 @@ public static class RemoteSupportApi
     {
         if (request.Enabled is not { } enabled) return Failure.Invalid("enabled", "Say whether remote support is on: true or false.").ToProblem();
         var set = await remoteSupport.SetRemoteSupportAsync(orgId, enabled, ct);
-        if (set.Failure is { } failure) return failure.ToProblem();
-        return TypedResults.Ok(await ResponseAsync(orgId, set.Value!.RemoteSupportEnabled, remoteSupport, clock, ct));
+        if (set.Failed(out var failure)) return failure.ToProblem();
+        return TypedResults.Ok(await ResponseAsync(orgId, set.Value.RemoteSupportEnabled, remoteSupport, clock, ct));
     }
 
     private static async Task<RemoteSupportResponse> ResponseAsync(Guid orgId, bool enabled, RemoteSupportCommands remoteSupport, TimeProvider clock, CancellationToken ct)

@@ -46,8 +46,8 @@ public sealed class RemoteSupportCommands(AccrueDb db, UserManager<User> users, 
         if (!member.PortalAccess) return Failure.Invalid("MemberId", $"{member.Name} has no portal access.");
 
         var started = RemoteSupportSession.Start(organizationId, member.Id, member.UserId, member.Name, db.Actor.UserId!.Value, db.Actor.Name, reason, clock.GetUtcNow());
-        if (started.Failure is { } failure) return failure;
-        var session = started.Value!;
+        if (started.Failed(out var failure)) return failure;
+        var session = started.Value;
         db.RemoteSupportSessions.Add(session);
         db.Audit("RemoteSupport.Started", nameof(RemoteSupportSession), session.Id, organizationId,
             new { Member = member.Name, session.Reason, session.ExpiresAt });

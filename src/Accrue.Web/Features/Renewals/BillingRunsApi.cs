@@ -43,7 +43,7 @@ public static class BillingRunsApi
     {
         if (RefuseUnlessOperator(db) is { } refused) return refused;
         var paging = Paging.Parse(limit, cursor);
-        if (paging.Failure is { } invalid) return invalid.ToProblem();
+        if (paging.Failed(out var invalid)) return invalid.ToProblem();
         var (take, after) = paging.Value;
         var query = db.BillingRuns.AsNoTracking();
         if (after is { } id) query = query.Where(r => r.Id.CompareTo(id) > 0);

@@ -34,8 +34,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
             return Failure.Invalid(nameof(request.PlanId), "Choose one of the plans on offer.");
         if (plan.CheckMonths(request.Months) is { } months) return months;
         var priced = await PriceAsync(organization, plan, plan.CurrentVersionId!.Value, ct);
-        if (priced.Failure is { } noPrice) return noPrice;
-        var (price, tax, note) = priced.Value!;
+        if (priced.Failed(out var noPrice)) return noPrice;
+        var (price, tax, note) = priced.Value;
         var today = Today(organization);
         var term = Term.Of(today, BillingPeriod.Month, request.Months, today.Day);
         // A new subscription buys at least the plan's minimum term (issue 15 B20).
@@ -45,21 +45,21 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (plan.SoldPerUnit)
         {
             var units = await ValidateUnitsAsync(organizationId, plan, request.Units, ct);
-            if (units.Failure is { } bad) return bad;
+            if (units.Failed(out var bad)) return bad;
             var quote = new QuoteBuilder(organization.Currency, tax)
-                .Charge($"{plan.Name}: {units.Value!.Count} {plan.UnitName}(s), {request.Months} months", units.Value.Count, price.ToPrice(plan.Model).For(1) * plan.PeriodsIn(term), term)
+                .Charge($"{plan.Name}: {units.Value.Count} {plan.UnitName}(s), {request.Months} months", units.Value.Count, price.ToPrice(plan.Model).For(1) * plan.PeriodsIn(term), term)
                 .Build();
             return new Purchase(organizationId, OrderType.Activation, quote, units.Value.Count, Plural(plan.UnitName),
                 $"Activate {plan.Name} for {units.Value.Count} {plan.UnitName}(s), {request.Months} months", fulfilment with { Units = units.Value }, note);
         }
 
         var seats = ValidateSeats(plan, request.Seats, minimum: plan.HasSeatTypes ? 1 : 0);
-        if (seats.Failure is { } invalidSeats) return invalidSeats;
-        var quantity = plan.HasSeatTypes ? seats.Value!.Sum(s => s.Count) : request.Quantity;
+        if (seats.Failed(out var invalidSeats)) return invalidSeats;
+        var quantity = plan.HasSeatTypes ? seats.Value.Sum(s => s.Count) : request.Quantity;
         if (CheckQuantity(plan, quantity) is { } tooMany) return tooMany;
-        var activation = SubscriptionQuotes.ForTerm(plan, price, term, seats.Value!, quantity, tax);
+        var activation = SubscriptionQuotes.ForTerm(plan, price, term, seats.Value, quantity, tax);
         return new Purchase(organizationId, OrderType.Activation, activation, plan.HasSeatTypes ? quantity : request.Months, plan.HasSeatTypes ? "seats" : "months",
-            $"Activate {plan.Name}, {request.Months} months from {today:yyyy-MM-dd}", fulfilment with { Seats = seats.Value!, Quantity = quantity }, note);
+            $"Activate {plan.Name}, {request.Months} months from {today:yyyy-MM-dd}", fulfilment with { Seats = seats.Value, Quantity = quantity }, note);
     }
 
     /// <summary>Starts the plan's free trial: no order, nothing to pay.</summary>
@@ -74,10 +74,10 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (await db.Subscriptions.AnyAsync(s => s.OrganizationId == organizationId && s.PlanId == plan.Id, ct))
             return Failure.Conflict($"{organization.Name} has already subscribed to or tried {plan.Name}.") with { Code = "already_subscribed" };
         var seats = ValidateSeats(plan, request.Seats, minimum: plan.HasSeatTypes ? 1 : 0);
-        if (seats.Failure is { } invalid) return invalid;
+        if (seats.Failed(out var invalid)) return invalid;
         var today = Today(organization);
         var trial = Subscription.StartTrial(organizationId, plan.Id, plan.CurrentVersionId!.Value, organization.Currency, today, plan.TrialDays, Math.Max(1, request.Quantity));
-        foreach (var seat in seats.Value!.Where(s => s.Count > 0)) trial.AddSeats(seat, today);
+        foreach (var seat in seats.Value.Where(s => s.Count > 0)) trial.AddSeats(seat, today);
         db.Subscriptions.Add(trial);
         await db.PublishWebhookAsync(organizationId, WebhookEvents.SubscriptionCreated, WebhookData.Subscription(trial), ct);
         await db.SaveChangesAsync(ct);
@@ -91,22 +91,22 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
     public async Task<Result<Purchase>> PrepareRenewAsync(Guid organizationId, Guid subscriptionId, RenewRequest request, CancellationToken ct = default)
     {
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
-        if (loaded.Failure is { } failure) return failure;
-        var (organization, subscription, plan) = loaded.Value!;
+        if (loaded.Failed(out var failure)) return failure;
+        var (organization, subscription, plan) = loaded.Value;
         if (subscription.Status == SubscriptionStatus.Cancelled) return Failure.Conflict("A cancelled subscription can't be renewed; subscribe again instead.") with { Code = "subscription_ended" };
         if (plan.CheckMonths(request.Months) is { } months) return months;
         var priced = await PriceAsync(organization, plan, plan.CurrentVersionId!.Value, ct);
-        if (priced.Failure is { } noPrice) return noPrice;
-        var (price, tax, note) = priced.Value!;
+        if (priced.Failed(out var noPrice)) return noPrice;
+        var (price, tax, note) = priced.Value;
 
         // The next term starts from the last counts bought (a next term chosen at an earlier renewal included).
         var current = subscription.LatestSeats.Select(s => new SeatInput(s.SeatTypeId, s.Count)).ToList();
         var seats = ValidateSeats(plan, request.Seats.Count > 0 ? request.Seats : current, minimum: plan.HasSeatTypes ? 1 : 0);
-        if (seats.Failure is { } invalidSeats) return invalidSeats;
-        if (Subscription.CheckAssigned(seats.Value!, await db.AssignedSeatsAsync(subscription.Id, ct)) is { } belowAssigned) return belowAssigned;
+        if (seats.Failed(out var invalidSeats)) return invalidSeats;
+        if (Subscription.CheckAssigned(seats.Value, await db.AssignedSeatsAsync(subscription.Id, ct)) is { } belowAssigned) return belowAssigned;
         var quantity = request.Quantity ?? subscription.Quantity;
         if (!plan.HasSeatTypes && quantity < 1) return Failure.Invalid(nameof(request.Quantity), "The quantity must be at least 1.");
-        if (CheckQuantity(plan, plan.HasSeatTypes ? seats.Value!.Sum(s => s.Count) : quantity) is { } tooMany) return tooMany;
+        if (CheckQuantity(plan, plan.HasSeatTypes ? seats.Value.Sum(s => s.Count) : quantity) is { } tooMany) return tooMany;
 
         var today = Today(organization);
         var trial = subscription.Status == SubscriptionStatus.Trial;
@@ -115,11 +115,11 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         // Paid at least to the end of the minimum term: a converted trial activates today; a renewal continues from its activation.
         var activated = trial ? today : subscription.ActivatedOn ?? term.Start;
         if (plan.CheckMinimumTerm(activated, term.Start, term.End, nameof(request.Months), anchor) is { } tooShort) return tooShort;
-        var quote = SubscriptionQuotes.ForTerm(plan, price, term, seats.Value!, quantity, tax);
+        var quote = SubscriptionQuotes.ForTerm(plan, price, term, seats.Value, quantity, tax);
         var fulfilment = new Fulfilment
         {
             SubscriptionId = subscription.Id, PlanId = plan.Id, PlanVersionId = plan.CurrentVersionId, Months = request.Months,
-            Seats = seats.Value!, Quantity = quantity,
+            Seats = seats.Value, Quantity = quantity,
         };
         return new Purchase(organizationId, trial ? OrderType.Activation : OrderType.Renewal, quote, request.Months, "months",
             $"{(trial ? "Activate" : "Renew")} {Name(plan, subscription)} for {request.Months} months ({term})", fulfilment, note);
@@ -143,8 +143,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var plan = (await PlanAsync(planIds[0], ct))!;
         if (plan.CheckMonths(request.Months) is { } months) return months;
         var priced = await PriceAsync(organization, plan, plan.CurrentVersionId!.Value, ct);
-        if (priced.Failure is { } noPrice) return noPrice;
-        var (price, tax, note) = priced.Value!;
+        if (priced.Failed(out var noPrice)) return noPrice;
+        var (price, tax, note) = priced.Value;
         var today = Today(organization);
         var builder = new QuoteBuilder(organization.Currency, tax);
         foreach (var subscription in subscriptions)
@@ -167,12 +167,12 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (request.Seats.Any(s => s.Count < 0) || request.Quantity < 0)
             return Failure.Invalid("Seats", "Seats can only be added mid-term. To reduce seats, contact your account manager, or choose fewer seats when you renew.");
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
-        if (loaded.Failure is { } failure) return failure;
-        var (organization, subscription, plan) = loaded.Value!;
+        if (loaded.Failed(out var failure)) return failure;
+        var (organization, subscription, plan) = loaded.Value;
         if (!subscription.IsLive) return Failure.Conflict($"Seats can't be added to a {subscription.Status.ToString().ToLowerInvariant()} subscription.") with { Code = "subscription_not_live" };
         var priced = await PriceAsync(organization, plan, subscription.PlanVersionId, ct);
-        if (priced.Failure is { } noPrice) return noPrice;
-        var (price, tax, note) = priced.Value!;
+        if (priced.Failed(out var noPrice)) return noPrice;
+        var (price, tax, note) = priced.Value;
         var today = Today(organization);
         var fulfilment = new Fulfilment { SubscriptionId = subscription.Id, PlanId = plan.Id, PlanVersionId = subscription.PlanVersionId };
 
@@ -186,21 +186,21 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         }
 
         var additions = ValidateSeats(plan, request.Seats, minimum: 1);
-        if (additions.Failure is { } invalid) return invalid;
-        var added = additions.Value!.Sum(s => s.Count);
+        if (additions.Failed(out var invalid)) return invalid;
+        var added = additions.Value.Sum(s => s.Count);
         var held = Math.Max(subscription.SeatCountsOn(today).Sum(s => s.Count), subscription.LatestSeats.Sum(s => s.Count));
         if (CheckQuantity(plan, held + added) is { } tooMany) return tooMany;
-        var quote = SubscriptionQuotes.AddSeats(plan, price, subscription.Term, today, additions.Value!.Where(s => s.Count > 0).ToList(), tax);
+        var quote = SubscriptionQuotes.AddSeats(plan, price, subscription.Term, today, additions.Value.Where(s => s.Count > 0).ToList(), tax);
         return new Purchase(organizationId, OrderType.Seats, quote, added, "seats",
-            $"Add {added} seat(s) to {plan.Name}, prorated {quote.Proration!.Describe()}", fulfilment with { Seats = additions.Value!.Where(s => s.Count > 0).ToList() }, note);
+            $"Add {added} seat(s) to {plan.Name}, prorated {quote.Proration!.Describe()}", fulfilment with { Seats = additions.Value.Where(s => s.Count > 0).ToList() }, note);
     }
 
     /// <summary>An additional app for the rest of the term, prorated (seed 002).</summary>
     public async Task<Result<Purchase>> PrepareAddOnAsync(Guid organizationId, Guid subscriptionId, AddOnRequest request, CancellationToken ct = default)
     {
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
-        if (loaded.Failure is { } failure) return failure;
-        var (organization, subscription, _) = loaded.Value!;
+        if (loaded.Failed(out var failure)) return failure;
+        var (organization, subscription, _) = loaded.Value;
         if (!subscription.IsLive) return Failure.Conflict($"Apps can't be added to a {subscription.Status.ToString().ToLowerInvariant()} subscription.") with { Code = "subscription_not_live" };
         var addOn = await PlanAsync(request.PlanId, ct);
         if (addOn is null || !addOn.Active || addOn.Product!.Kind != ProductKind.AddOn)
@@ -208,8 +208,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (subscription.Items.Any(i => i.Kind == ItemKind.AddOn && i.PlanId == addOn.Id))
             return Failure.Conflict($"{addOn.Name} is already part of this subscription.") with { Code = "add_on_already_added" };
         var priced = await PriceAsync(organization, addOn, addOn.CurrentVersionId!.Value, ct);
-        if (priced.Failure is { } noPrice) return noPrice;
-        var (price, tax, note) = priced.Value!;
+        if (priced.Failed(out var noPrice)) return noPrice;
+        var (price, tax, note) = priced.Value;
         var quote = SubscriptionQuotes.AddOn(addOn, price, subscription.Term, Today(organization), tax);
         return new Purchase(organizationId, OrderType.AdditionalApp, quote, 1, "app",
             $"Add {addOn.Name}, prorated {quote.Proration!.Describe()}",
@@ -220,8 +220,8 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
     public async Task<Result<Purchase>> PrepareChangePlanAsync(Guid organizationId, Guid subscriptionId, ChangePlanRequest request, CancellationToken ct = default)
     {
         var loaded = await LoadForPurchaseAsync(organizationId, subscriptionId, ct);
-        if (loaded.Failure is { } failure) return failure;
-        var (organization, subscription, plan) = loaded.Value!;
+        if (loaded.Failed(out var failure)) return failure;
+        var (organization, subscription, plan) = loaded.Value;
         if (!subscription.IsLive) return Failure.Conflict($"A {subscription.Status.ToString().ToLowerInvariant()} subscription can't change plan.") with { Code = "subscription_not_live" };
         if (!plan.ChangeTargetIds.Contains(request.PlanId)) return Failure.Invalid(nameof(request.PlanId), $"{plan.Name} can't be changed to that plan.");
         var target = (await PlanAsync(request.PlanId, ct))!;
@@ -237,25 +237,25 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         var requested = request.Seats.Count > 0 ? request.Seats
             : fromSeats.Where(s => moves.ContainsKey(s.SeatTypeId)).Select(s => new SeatInput(moves[s.SeatTypeId], s.Count)).ToList();
         var toSeats = ValidateSeats(target, requested, minimum: target.HasSeatTypes ? 1 : 0);
-        if (toSeats.Failure is { } invalid) return invalid;
+        if (toSeats.Failed(out var invalid)) return invalid;
         var quantity = request.Quantity ?? subscription.Quantity;
-        if (CheckQuantity(target, target.HasSeatTypes ? toSeats.Value!.Sum(s => s.Count) : quantity) is { } tooMany) return tooMany;
+        if (CheckQuantity(target, target.HasSeatTypes ? toSeats.Value.Sum(s => s.Count) : quantity) is { } tooMany) return tooMany;
         var assigned = (await db.AssignedSeatsAsync(subscription.Id, ct))
             .GroupBy(a => moves.TryGetValue(a.Key, out var to) ? to : a.Key).ToDictionary(g => g.Key, g => g.Sum(a => a.Value));
-        if (Subscription.CheckAssigned(toSeats.Value!, assigned) is { } belowAssigned) return belowAssigned;
+        if (Subscription.CheckAssigned(toSeats.Value, assigned) is { } belowAssigned) return belowAssigned;
 
         // The old seats are credited for the part of the term each was paid for (seats chosen for the next term only for it).
-        var quote = SubscriptionQuotes.ChangePlanBySpans(plan, fromPriced.Value!.Price, subscription.SeatSpans, subscription.Quantity,
-            target, toPriced.Value!.Price, toSeats.Value!, quantity, subscription.Term, today, toPriced.Value.TaxRate);
+        var quote = SubscriptionQuotes.ChangePlanBySpans(plan, fromPriced.Value.Price, subscription.SeatSpans, subscription.Quantity,
+            target, toPriced.Value.Price, toSeats.Value, quantity, subscription.Term, today, toPriced.Value.TaxRate);
         return new Purchase(organizationId, OrderType.PlanChange, quote, 1, "plan change",
             $"Change {plan.Name} to {target.Name}, prorated {quote.Proration!.Describe()}",
-            new Fulfilment { SubscriptionId = subscription.Id, PlanId = target.Id, PlanVersionId = target.CurrentVersionId, Seats = toSeats.Value!, Quantity = quantity, SeatMoves = moves },
+            new Fulfilment { SubscriptionId = subscription.Id, PlanId = target.Id, PlanVersionId = target.CurrentVersionId, Seats = toSeats.Value, Quantity = quantity, SeatMoves = moves },
             toPriced.Value.TaxNote);
     }
 
     /// <summary>Places a prepared purchase as an order waiting for payment.</summary>
     public async Task<Result<Order>> PlaceAsync(Result<Purchase> prepared, bool acknowledged, CancellationToken ct = default) =>
-        prepared.Failure is { } failure ? failure : await orders.PlaceAsync(prepared.Value!, acknowledged, ct);
+        prepared.Failed(out var failure) ? failure : await orders.PlaceAsync(prepared.Value, acknowledged, ct);
 
     /// <summary>Cancels at the period end or at once, as the plan's rule says; the operator may always cancel at once.</summary>
     public Task<Result<Subscription>> CancelAsync(Guid organizationId, Guid subscriptionId, bool? immediately = null, CancellationToken ct = default) =>
@@ -298,11 +298,11 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
         if (subscription is null) return Failure.NotFound("Subscription");
         var plan = (await PlanAsync(subscription.PlanId, ct))!;
         var valid = ValidateSeats(plan, seats, minimum: 0);
-        if (valid.Failure is { } invalid) return invalid;
+        if (valid.Failed(out var invalid)) return invalid;
         var assigned = await db.AssignedSeatsAsync(subscription.Id, ct);
-        if (Subscription.CheckAssigned(valid.Value!, assigned) is { } below) return below;
+        if (Subscription.CheckAssigned(valid.Value, assigned) is { } below) return below;
         var today = Today(await db.Organizations.SingleAsync(o => o.Id == organizationId, ct));
-        foreach (var seat in valid.Value!)
+        foreach (var seat in valid.Value)
             if (subscription.SetSeats(seat, assigned, today) is { } failure) return failure;
         await db.PublishWebhookAsync(organizationId, WebhookEvents.SubscriptionChanged, WebhookData.Subscription(subscription), ct);
         return await SaveAsync(subscription, ct);

@@ -189,7 +189,7 @@ public static class SubscriptionsApi
     }
 
     private static Results<Ok<QuoteResponse>, ProblemHttpResult> Quote(Result<Purchase> prepared) =>
-        prepared.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(QuoteResponse.From(prepared.Value!));
+        prepared.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(QuoteResponse.From(prepared.Value));
 
     private static async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> PlaceAsync<TRequest>(
         SubscriptionCommands commands, Result<Purchase> prepared, TRequest request, CancellationToken ct)
@@ -205,8 +205,8 @@ public static class SubscriptionsApi
             _ => false,
         };
         var placed = await commands.PlaceAsync(prepared, acknowledged, ct);
-        if (placed.Failure is { } failure) return failure.ToProblem();
-        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{placed.Value!.Id}", PurchaseResponse.From(placed.Value));
+        if (placed.Failed(out var failure)) return failure.ToProblem();
+        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{placed.Value.Id}", PurchaseResponse.From(placed.Value));
     }
 
     private static void Change(RouteHandlerBuilder endpoint) =>
@@ -217,7 +217,7 @@ public static class SubscriptionsApi
         Guid orgId, AccrueDb db, TimeProvider clock, CancellationToken ct, int? limit = null, string? cursor = null, SubscriptionStatus? status = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var query = db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.OrganizationId == orgId);
         if (status is { } s) query = query.Where(x => x.Status == s);
@@ -235,8 +235,8 @@ public static class SubscriptionsApi
         Guid orgId, SubscribeRequest request, SubscriptionCommands commands, AccrueDb db, TimeProvider clock, CancellationToken ct)
     {
         var result = await commands.StartTrialAsync(orgId, request, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var response = (await db.DescribeAsync([result.Value!], clock, ct))[0];
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var response = (await db.DescribeAsync([result.Value], clock, ct))[0];
         return TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/subscriptions/{response.Id}", response);
     }
 
@@ -268,8 +268,8 @@ public static class SubscriptionsApi
         Guid orgId, Guid id, RecordDeliveryRequest request, SubscriptionCommands commands, CancellationToken ct)
     {
         var result = await commands.RecordDeliveryAsync(orgId, id, request.ProductId ?? Guid.Empty, request.SerialNumber, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var item = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var item = result.Value;
         return TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/subscriptions/{id}",
             new PhysicalGoodResponse(item.ProductId, item.Name, item.Quantity, item.SerialNumber, item.AddedOn));
     }
@@ -278,13 +278,13 @@ public static class SubscriptionsApi
         Guid orgId, Guid memberId, AssignSeatRequest request, SubscriptionCommands commands, CancellationToken ct)
     {
         var result = await commands.AssignSeatAsync(orgId, memberId, request.SubscriptionId, request.SeatTypeId, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var member = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var member = result.Value;
         return TypedResults.Ok(new SeatAssignmentResponse(member.Id, member.SeatSubscriptionId, member.SeatTypeId));
     }
 
     private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> RespondAsync(AccrueDb db, TimeProvider clock, Result<Subscription> result, CancellationToken ct) =>
-        result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok((await db.DescribeAsync([result.Value!], clock, ct))[0]);
+        result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok((await db.DescribeAsync([result.Value], clock, ct))[0]);
 
     /// <summary>Subscriptions with their plan's name, seat types (purchased vs assigned, modules), add-ons and physical goods.</summary>
     public static async Task<List<SubscriptionResponse>> DescribeAsync(this AccrueDb db, IReadOnlyList<Subscription> subscriptions, TimeProvider clock, CancellationToken ct)

@@ -57,13 +57,13 @@ public static class SupportSetupApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTeamAsync(Guid id, SupportSetupCommands setup, CancellationToken ct)
     {
         var result = await setup.DeleteTeamAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<TicketTypeRemovalResponse>, ProblemHttpResult>> RemoveTypeAsync(Guid id, SupportSetupCommands setup, CancellationToken ct)
     {
         var result = await setup.RemoveTypeAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(new TicketTypeRemovalResponse(id, result.Value));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(new TicketTypeRemovalResponse(id, result.Value));
     }
 
     private static ProblemHttpResult? RefuseUnlessStaff(AccrueDb db) =>
@@ -75,21 +75,21 @@ public static class SupportSetupApi
         if (RefuseUnlessStaff(db) is { } refused) return refused;
         var teams = await db.SupportTeams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct);
         var page = Paging.PageOf(teams.Select(SupportTeamResponse.From).ToList(), t => t.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Created<SupportTeamResponse>, ProblemHttpResult>> CreateTeamAsync(SupportTeamInput input, SupportSetupCommands setup, CancellationToken ct)
     {
         var result = await setup.CreateTeamAsync(input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var created = SupportTeamResponse.From(result.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var created = SupportTeamResponse.From(result.Value);
         return TypedResults.Created($"/api/v1/support/teams/{created.Id}", created);
     }
 
     private static async Task<Results<Ok<SupportTeamResponse>, ProblemHttpResult>> UpdateTeamAsync(Guid id, SupportTeamInput input, SupportSetupCommands setup, CancellationToken ct)
     {
         var result = await setup.UpdateTeamAsync(id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(SupportTeamResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(SupportTeamResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<Page<TicketTypeResponse>>, ProblemHttpResult>> ListTypesAsync(AccrueDb db, CancellationToken ct,
@@ -98,20 +98,20 @@ public static class SupportSetupApi
         if (RefuseUnlessStaff(db) is { } refused) return refused;
         var types = await db.TicketTypes.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
         var page = Paging.PageOf(types.Select(TicketTypeResponse.From).ToList(), t => t.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Created<TicketTypeResponse>, ProblemHttpResult>> CreateTypeAsync(TicketTypeInput input, SupportSetupCommands setup, CancellationToken ct)
     {
         var result = await setup.CreateTypeAsync(input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var created = TicketTypeResponse.From(result.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var created = TicketTypeResponse.From(result.Value);
         return TypedResults.Created($"/api/v1/support/ticket-types/{created.Id}", created);
     }
 
     private static async Task<Results<Ok<TicketTypeResponse>, ProblemHttpResult>> UpdateTypeAsync(Guid id, TicketTypeInput input, SupportSetupCommands setup, CancellationToken ct)
     {
         var result = await setup.UpdateTypeAsync(id, input, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(TicketTypeResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(TicketTypeResponse.From(result.Value));
     }
 }

@@ -80,14 +80,14 @@ public sealed class TicketCommands(AccrueDb db, MemberCommands members, Mailer m
         if (Ticket.Validate(input.Subject, input.Body) is { Errors: { } fields })
             foreach (var (field, messages) in fields) foreach (var message in messages) errors.Add(field, message);
         var attachments = AttachmentPolicy.Check(uploads);
-        if (attachments.Failure is { Errors: { } attachmentErrors }) errors.Add("Attachments", attachmentErrors["Attachments"][0]);
-        if (errors.Any) return errors.ToFailure();
+        if (attachments.Failed(out var refused)) errors.Add("Attachments", refused.Errors!["Attachments"][0]);
+        if (errors.Any || attachments.Value is not { } files) return errors.ToFailure();
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var number = await db.NextAsync(CounterKey, ct);
-        var raised = Ticket.Raise(number, organizationId, type!, input.SubscriptionId, input.Subject, input.Body, author, attachments.Value!, clock.GetUtcNow());
-        if (raised.Failure is { } failure) return failure;
-        var ticket = raised.Value!;
+        var raised = Ticket.Raise(number, organizationId, type!, input.SubscriptionId, input.Subject, input.Body, author, files, clock.GetUtcNow());
+        if (raised.Failed(out var failure)) return failure;
+        var ticket = raised.Value;
         db.Tickets.Add(ticket);
         await AlertTeamAsync(ticket, organization.Name, EmailTemplates.TicketRaised, type!.Name, input.Body, ct);
         await db.SaveChangesAsync(ct);
@@ -106,22 +106,22 @@ public sealed class TicketCommands(AccrueDb db, MemberCommands members, Mailer m
         if (await AuthorAsync(ct) is not { } author) return Failure.Forbidden("Sign in to reply.");
         if (!author.IsStaff && (isInternal || statusAfter is not null)) return Failure.Forbidden("Only staff write internal notes or set the status.");
         var attachments = AttachmentPolicy.Check(uploads);
-        if (attachments.Failure is { } refused) return refused;
+        if (attachments.Failed(out var refused)) return refused;
 
         var before = ticket.Status;
         var now = clock.GetUtcNow();
         var replied = author.IsStaff
-            ? ticket.StaffReply(author, body, isInternal, statusAfter, attachments.Value!, now)
-            : ticket.CustomerReply(author, body, attachments.Value!, now);
-        if (replied.Failure is { } failure) return failure;
-        db.TicketMessages.Add(replied.Value!);
+            ? ticket.StaffReply(author, body, isInternal, statusAfter, attachments.Value, now)
+            : ticket.CustomerReply(author, body, attachments.Value, now);
+        if (replied.Failed(out var failure)) return failure;
+        db.TicketMessages.Add(replied.Value);
 
         var organization = await OrganizationNameAsync(ticket, ct);
         if (!author.IsStaff) await AlertTeamAsync(ticket, organization, EmailTemplates.TicketCustomerReply, await TypeNameAsync(ticket, ct), body!, ct);
         else if (!isInternal) await AlertCustomerAsync(ticket, EmailTemplates.TicketStaffReply, new() { ["Body"] = body!.Trim(), ["Status"] = Label(ticket.Status) }, ct);
         else if (ticket.Status != before) await AlertCustomerAsync(ticket, EmailTemplates.TicketStatusChanged, new() { ["Status"] = Label(ticket.Status) }, ct);
         await db.SaveChangesAsync(ct);
-        return replied.Value!;
+        return replied.Value;
     }
 
     /// <summary>Staff move a ticket to any status; the customer is told.</summary>

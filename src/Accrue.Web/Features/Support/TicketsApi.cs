@@ -142,7 +142,7 @@ public static class TicketsApi
         Guid orgId, AccrueDb db, TicketCommands tickets, CancellationToken ct, int? limit = null, string? cursor = null, TicketStatus? status = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         var query = (await tickets.VisibleAsync(ct)).AsNoTracking().Where(t => t.OrganizationId == orgId);
         if (status is { } s) query = query.Where(t => t.Status == s);
@@ -154,7 +154,7 @@ public static class TicketsApi
         Guid? typeId = null, Guid? organizationId = null, Guid? teamId = null, Guid? assigneeUserId = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         var query = (await tickets.VisibleAsync(ct)).AsNoTracking();
         if (status is { } s) query = query.Where(t => t.Status == s);
         if (typeId is { } type) query = query.Where(t => t.TypeId == type);
@@ -168,19 +168,20 @@ public static class TicketsApi
         Guid orgId, RaiseTicketRequest request, TicketCommands tickets, CancellationToken ct)
     {
         var uploads = Decode(request.Attachments);
-        if (uploads.Failure is { } undecodable) return undecodable.ToProblem();
-        var raised = await tickets.RaiseAsync(orgId, new NewTicket(request.TypeId ?? Guid.Empty, request.Subject ?? "", request.Body ?? "", request.SubscriptionId), uploads.Value!, ct);
-        if (raised.Failure is { } failure) return failure.ToProblem();
-        var view = await tickets.FindAsync(raised.Value!.Id, ct);
-        return TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/tickets/{raised.Value.Id}", TicketDetailResponse.From(view.Value!));
+        if (uploads.Failed(out var undecodable)) return undecodable.ToProblem();
+        var raised = await tickets.RaiseAsync(orgId, new NewTicket(request.TypeId ?? Guid.Empty, request.Subject ?? "", request.Body ?? "", request.SubscriptionId), uploads.Value, ct);
+        if (raised.Failed(out var failure)) return failure.ToProblem();
+        var view = await tickets.FindAsync(raised.Value.Id, ct);
+        if (view.Failed(out var missing)) return missing.ToProblem();
+        return TypedResults.Created($"{ApiSetup.Prefix}/organizations/{orgId}/tickets/{raised.Value.Id}", TicketDetailResponse.From(view.Value));
     }
 
     private static async Task<Results<Ok<TicketDetailResponse>, ProblemHttpResult>> GetAsync(Guid? orgId, Guid id, TicketCommands tickets, CancellationToken ct)
     {
         var found = await tickets.FindAsync(id, ct);
-        if (found.Failure is { } failure) return failure.ToProblem();
-        if (orgId is { } organization && found.Value!.Ticket.OrganizationId != organization) return Failure.NotFound("Ticket").ToProblem();
-        return TypedResults.Ok(TicketDetailResponse.From(found.Value!));
+        if (found.Failed(out var failure)) return failure.ToProblem();
+        if (orgId is { } organization && found.Value.Ticket.OrganizationId != organization) return Failure.NotFound("Ticket").ToProblem();
+        return TypedResults.Ok(TicketDetailResponse.From(found.Value));
     }
 
     private static async Task<Results<Created<TicketMessageResponse>, ProblemHttpResult>> ReplyAsync(
@@ -188,11 +189,11 @@ public static class TicketsApi
     {
         if (await MissingAsync(orgId, id, tickets, ct) is { } missing) return missing;
         var uploads = Decode(request.Attachments);
-        if (uploads.Failure is { } undecodable) return undecodable.ToProblem();
-        var replied = await tickets.ReplyAsync(id, request.Body, uploads.Value!, request.Internal, request.Status, ct);
-        if (replied.Failure is { } failure) return failure.ToProblem();
+        if (uploads.Failed(out var undecodable)) return undecodable.ToProblem();
+        var replied = await tickets.ReplyAsync(id, request.Body, uploads.Value, request.Internal, request.Status, ct);
+        if (replied.Failed(out var failure)) return failure.ToProblem();
         var location = orgId is { } organization ? $"{ApiSetup.Prefix}/organizations/{organization}/tickets/{id}" : $"{ApiSetup.Prefix}/tickets/{id}";
-        return TypedResults.Created(location, TicketMessageResponse.From(replied.Value!));
+        return TypedResults.Created(location, TicketMessageResponse.From(replied.Value));
     }
 
     private static async Task<Results<Ok<TicketResponse>, ProblemHttpResult>> CloseAsync(Guid orgId, Guid id, TicketCommands tickets, CancellationToken ct) =>
@@ -227,7 +228,7 @@ public static class TicketsApi
     }
 
     private static Results<Ok<TicketResponse>, ProblemHttpResult> Answer(Result<Ticket> result) =>
-        result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(TicketResponse.From(result.Value!));
+        result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(TicketResponse.From(result.Value));
 
     /// <summary>The attachments' bytes; a missing or undecodable one is a field error on <c>Attachments</c>.</summary>
     private static Result<IReadOnlyList<Upload>> Decode(List<TicketAttachmentRequest>? attachments)

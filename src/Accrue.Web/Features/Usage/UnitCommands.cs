@@ -43,6 +43,6 @@ public sealed class UnitCommands(AccrueDb db, OrderCommands orders)
     public async Task<Result<Order>> PlaceAsync(Guid organizationId, Guid planId, int packs, bool acknowledged, CancellationToken ct = default)
     {
         var prepared = await PrepareUnitPackAsync(organizationId, planId, packs, ct);
-        return prepared.Failure is { } failure ? failure : await orders.PlaceAsync(prepared.Value!, acknowledged, ct);
+        return prepared.Failed(out var failure) ? failure : await orders.PlaceAsync(prepared.Value, acknowledged, ct);
     }
 }

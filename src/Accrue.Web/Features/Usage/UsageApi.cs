@@ -30,22 +30,22 @@ public static class UsageApi
         meters.MapGet("/", async Task<Results<Ok<Page<MeterResponse>>, ProblemHttpResult>> (MeterCommands commands, CancellationToken ct, int? limit = null, string? cursor = null) =>
             {
                 var page = Paging.PageOf((await commands.ListAsync(ct)).Select(MeterResponse.From).ToList(), m => m.Code, limit, cursor);
-                return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+                return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
             })
             .WithName("ListMeters").WithSummary("Lists the meters usage is counted in (ocr, sms, whatsapp, …). The catalog is public to every key, like plans and products.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         meters.MapPost("/", async Task<Results<Created<MeterResponse>, ProblemHttpResult>> (MeterInput input, MeterCommands commands, CancellationToken ct) =>
             {
                 var created = await commands.CreateAsync(input, ct);
-                return created.Failure is { } failure ? failure.ToProblem()
-                    : TypedResults.Created($"{ApiSetup.Prefix}/meters/{created.Value!.Id}", MeterResponse.From(created.Value));
+                return created.Failed(out var failure) ? failure.ToProblem()
+                    : TypedResults.Created($"{ApiSetup.Prefix}/meters/{created.Value.Id}", MeterResponse.From(created.Value));
             })
             .WithName("CreateMeter").WithSummary("Creates a meter with a unique code (operator only).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         meters.MapPut("/{id:guid}", async Task<Results<Ok<MeterResponse>, ProblemHttpResult>> (Guid id, MeterInput input, MeterCommands commands, CancellationToken ct) =>
             {
                 var updated = await commands.UpdateAsync(id, input, ct);
-                return updated.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(MeterResponse.From(updated.Value!));
+                return updated.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(MeterResponse.From(updated.Value));
             })
             .WithName("UpdateMeter").WithSummary("Changes a meter's name, unit name, overage rule and low-balance threshold (operator only); the code stays.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
@@ -71,20 +71,20 @@ public static class UsageApi
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
         if (organization is null) return Domain.Common.Failure.NotFound("Organization").ToProblem();
         var page = Paging.PageOf(await db.UnitBalanceViewsAsync(orgId, organization.OperatorId, null, ct, clock.GetUtcNow()), b => b.Meter, limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> BuyPacksAsync(Guid orgId, BuyUnitPacksRequest request, UnitCommands units,
         CancellationToken ct)
     {
         var placed = await units.PlaceAsync(orgId, request.PlanId, request.Packs, request.Acknowledged, ct);
-        if (placed.Failure is { } failure) return failure.ToProblem();
-        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{placed.Value!.Id}", PurchaseResponse.From(placed.Value));
+        if (placed.Failed(out var failure)) return failure.ToProblem();
+        return TypedResults.Created($"{ApiSetup.Prefix}/orders/{placed.Value.Id}", PurchaseResponse.From(placed.Value));
     }
 
     private static async Task<Results<Ok<UsageBatchResult>, ProblemHttpResult>> IngestAsync(Guid orgId, UsageBatchRequest request, UsageIngestion ingestion, CancellationToken ct)
     {
         var result = await ingestion.IngestAsync(orgId, request.Events, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(result.Value!);
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(result.Value);
     }
 }

@@ -174,7 +174,7 @@ public sealed class VoucherCommands(
     public async Task<Result<(VoucherBatch Batch, byte[] Pdf)>> PrintSheetAsync(Guid id, CancellationToken ct = default)
     {
         var result = await ExportAsync(id, "pdf", ct);
-        if (result.Failure is { } failure) return failure;
+        if (result.Failed(out var failure)) return failure;
         var (batch, codes) = result.Value;
         var issuer = await db.Operators.Where(o => o.Id == batch.OperatorId).Select(o => o.Name).SingleAsync(ct);
         return (batch, sheet.Pdf(batch, codes, issuer));
@@ -239,14 +239,14 @@ public sealed class VoucherCommands(
         var purchase = new Purchase(organization.Id, OrderType.Voucher, quote, quantity, quantity == 1 ? "voucher" : "vouchers",
             $"{quantity} × {batch.Name}", new Fulfilment { VoucherBatchId = batch.Id, Quantity = quantity }, NoTaxNote);
         var placed = await orders.PlaceAsync(purchase, acknowledged, billOnAccount: chosen == PaymentMethod.OnAccount, ct);
-        if (placed.Failure is { } notPlaced) return notPlaced;
-        var order = placed.Value!;
+        if (placed.Failed(out var notPlaced)) return notPlaced;
+        var order = placed.Value;
         Payment? payment = null;
         if (order.Status != OrderStatus.Succeeded)
         {
             var paid = await checkout.PayAsync(order.Id, chosen, card, ct);
-            if (paid.Failure is { } notPaid) return notPaid;
-            (order, payment) = paid.Value!;
+            if (paid.Failed(out var notPaid)) return notPaid;
+            (order, payment) = paid.Value;
         }
         var codes = await db.Vouchers.AsNoTracking().Where(v => v.OrderId == order.Id).OrderBy(v => v.Id).Select(v => v.Code).ToListAsync(ct);
         return new VoucherPurchase(order, payment, codes);
@@ -321,12 +321,12 @@ public sealed class VoucherCommands(
         if (batch.Amount is { } amount)
         {
             var posted = await wallet.PostAsync(new WalletPosting(organizationId, WalletEntryKind.Voucher, amount, description) { UniqueKey = key }, ct);
-            if (posted.Failure is { } failure)
+            if (posted.Failed(out var failure))
             {
                 await transaction.RollbackAsync(ct);
                 return failure;
             }
-            redemption = new Redemption(code, Money.Format(amount, batch.Currency!), amount, batch.Currency, null, null, posted.Value!.BalanceAfter, null);
+            redemption = new Redemption(code, Money.Format(amount, batch.Currency!), amount, batch.Currency, null, null, posted.Value.BalanceAfter, null);
         }
         else
         {

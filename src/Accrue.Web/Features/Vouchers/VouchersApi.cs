@@ -84,8 +84,8 @@ public static class VouchersApi
     private static async Task<Results<Created<VoucherBatchResponse>, ProblemHttpResult>> CreateAsync(VoucherBatchInput input, VoucherCommands vouchers, CancellationToken ct)
     {
         var result = await vouchers.CreateBatchAsync(input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var batch = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var batch = result.Value;
         return TypedResults.Created($"/api/v1/voucher-batches/{batch.Id}", VoucherBatchResponse.From(new BatchSummary(batch, batch.Count, 0, 0)));
     }
 
@@ -94,7 +94,7 @@ public static class VouchersApi
     {
         if (!db.Actor.IsOperator) return Failure.Forbidden("Only the operator's staff see voucher batches.").ToProblem();
         var page = Paging.PageOf((await vouchers.BatchesAsync(ct)).Select(VoucherBatchResponse.From).ToList(), b => b.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Ok<VoucherBatchDetailResponse>, ProblemHttpResult>> GetAsync(Guid id, AccrueDb db, VoucherCommands vouchers, CancellationToken ct)
@@ -110,7 +110,7 @@ public static class VouchersApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(Guid id, VoucherCommands vouchers, CancellationToken ct)
     {
         var result = await vouchers.ExportAsync(id, "csv", ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
+        if (result.Failed(out var failure)) return failure.ToProblem();
         var (batch, codes) = result.Value;
         return TypedResults.File(VoucherSheet.Csv(batch, codes), "text/csv", $"vouchers-{batch.Id:N}.csv");
     }
@@ -118,7 +118,7 @@ public static class VouchersApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SheetAsync(Guid id, VoucherCommands vouchers, CancellationToken ct)
     {
         var result = await vouchers.PrintSheetAsync(id, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
+        if (result.Failed(out var failure)) return failure.ToProblem();
         var (batch, pdf) = result.Value;
         return TypedResults.File(pdf, "application/pdf", $"vouchers-{batch.Id:N}.pdf");
     }
@@ -131,14 +131,14 @@ public static class VouchersApi
             r.Voucher.Id, VoucherCode.Mask(r.Voucher.Code), r.Batch.Name, r.Batch.Amount.ToAmount(r.Batch.Currency), r.Batch.Amount is null ? null : r.Batch.Currency,
             r.Batch.Units, r.Batch.Meter, r.Voucher.Status, r.Batch.ExpiresOn, r.Voucher.OrderId)).ToList();
         var page = Paging.PageOf(rows, v => v.Id.ToString("N"), limit, cursor);
-        return page.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(page.Value!);
+        return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }
 
     private static async Task<Results<Ok<RedeemVoucherResponse>, ProblemHttpResult>> RedeemAsync(Guid orgId, RedeemVoucherRequest request, VoucherCommands vouchers, CancellationToken ct)
     {
         var result = await vouchers.RedeemAsync(orgId, request.Code, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var r = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var r = result.Value;
         return TypedResults.Ok(new RedeemVoucherResponse(VoucherCode.Mask(r.Code), r.Amount.ToAmount(r.Currency), r.Currency, r.Units, r.Meter,
             r.WalletBalance.ToAmount(r.Currency), r.UnitBalance));
     }
@@ -146,8 +146,8 @@ public static class VouchersApi
     private static async Task<Results<Ok<BuyVouchersResponse>, ProblemHttpResult>> BuyAsync(Guid orgId, BuyVouchersRequest request, VoucherCommands vouchers, CancellationToken ct)
     {
         var result = await vouchers.BuyAsync(orgId, request.BatchId, request.Quantity, request.Card ?? new CardInput(), request.Acknowledged, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var r = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var r = result.Value;
         return TypedResults.Ok(new BuyVouchersResponse(OrderResponse.From(r.Order), r.Payment is null ? null : PaymentResponse.From(r.Payment), r.Codes.Select(VoucherCode.Format).ToList()));
     }
 }

@@ -79,7 +79,7 @@ public static class WalletApi
         WalletDirection? direction = null, DateOnly? from = null, DateOnly? to = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         var filter = new WalletFilter(kind, direction, from, to);
         if (filter.Validate() is { Any: true } errors) return errors.ToFailure().ToProblem();
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
@@ -105,8 +105,8 @@ public static class WalletApi
         WalletCommands wallet, CancellationToken ct)
     {
         var result = await wallet.TopUpAsync(orgId, request.Amount ?? 0m, request.Card ?? new CardInput(), request.Acknowledged, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var (order, payment, entry) = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var (order, payment, entry) = result.Value;
         var response = PurchaseResponse.From(order, payment, entry);
         return order.Status == Domain.Orders.OrderStatus.Failed ? TypedResults.Ok(response) : TypedResults.Created($"/api/v1/orders/{order.Id}", response);
     }
@@ -115,15 +115,15 @@ public static class WalletApi
         WalletCommands wallet, CancellationToken ct)
     {
         var result = await wallet.AdjustAsync(orgId, request.Direction, request.Amount, request.Reason, ct);
-        return result.Failure is { } failure ? failure.ToProblem()
-            : TypedResults.Created($"/api/v1/organizations/{orgId}/wallet/entries", WalletEntryResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem()
+            : TypedResults.Created($"/api/v1/organizations/{orgId}/wallet/entries", WalletEntryResponse.From(result.Value));
     }
 
     private static async Task<Results<Created<WalletEntryResponse>, ProblemHttpResult>> WithdrawAsync(Guid orgId, WithdrawalRequest request,
         WalletCommands wallet, CancellationToken ct)
     {
         var result = await wallet.WithdrawAsync(orgId, request.Amount, request.Reason, ct);
-        return result.Failure is { } failure ? failure.ToProblem()
-            : TypedResults.Created($"/api/v1/organizations/{orgId}/wallet/entries", WalletEntryResponse.From(result.Value!));
+        return result.Failed(out var failure) ? failure.ToProblem()
+            : TypedResults.Created($"/api/v1/organizations/{orgId}/wallet/entries", WalletEntryResponse.From(result.Value));
     }
 }

@@ -49,7 +49,7 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
         var errors = new Dictionary<string, string[]>();
-        if (prepared.Failure is { } failure)
+        if (prepared.Failed(out var failure))
         {
             if (failure.Kind != FailureKind.Invalid) return failure;
             foreach (var (field, messages) in failure.Errors!) errors[field] = messages;
@@ -57,15 +57,15 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
         var cardErrors = card.Validate(OrganizationTime.Today(organization, clock));
         if (cardErrors.Any) foreach (var (field, messages) in cardErrors.ToFailure().Errors!) errors[field] = messages;
         if (!acknowledged) errors["Acknowledged"] = [$"Tick \"{OrderCommands.AcknowledgementText}\" to continue."];
-        if (errors.Count > 0) return Failure.Invalid(errors);
+        if (errors.Count > 0 || prepared.Value is not { } purchase) return Failure.Invalid(errors);
 
-        var placed = await orders.PlaceAsync(prepared.Value!, acknowledged, ct);
-        if (placed.Failure is { } notPlaced) return notPlaced;
-        var paid = await orders.PayAsync(placed.Value!.Id, card, ct);
-        if (paid.Failure is { } notPaid) return notPaid;
+        var placed = await orders.PlaceAsync(purchase, acknowledged, ct);
+        if (placed.Failed(out var notPlaced)) return notPlaced;
+        var paid = await orders.PayAsync(placed.Value.Id, card, ct);
+        if (paid.Failed(out var notPaid)) return notPaid;
         var orderId = placed.Value.Id;
         var entry = await db.WalletEntries.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(e => e.OrganizationId == organizationId && e.OrderId == orderId, ct);
-        return new TopUpOutcome(paid.Value!.Order, paid.Value.Payment, entry);
+        return new TopUpOutcome(paid.Value.Order, paid.Value.Payment, entry);
     }
 
     /// <summary>An operator's manual credit or debit, with a required reason; audited.</summary>

@@ -65,9 +65,9 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
     public async Task<Result<WebhookEndpoint>> UpdateAsync(Guid? organizationId, Guid id, WebhookEndpointInput input, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, id, ct);
-        if (found.Failure is { } failure) return failure;
+        if (found.Failed(out var failure)) return failure;
         if (Validate(input, options.Value.AllowPrivateTargets) is { } invalid) return invalid;
-        var endpoint = found.Value!;
+        var endpoint = found.Value;
         endpoint.Url = input.Url!.Trim();
         endpoint.EventTypes = Normalize(input.EventTypes);
         endpoint.Description = Clean(input.Description);
@@ -79,32 +79,32 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
     public async Task<Result<WebhookEndpoint>> SetEnabledAsync(Guid? organizationId, Guid id, bool enabled, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, id, ct);
-        if (found.Failure is { } failure) return failure;
-        found.Value!.Enabled = enabled;
+        if (found.Failed(out var failure)) return failure;
+        found.Value.Enabled = enabled;
         await db.SaveChangesAsync(ct);
-        return found.Value!;
+        return found.Value;
     }
 
     /// <summary>A new secret takes effect for the next attempt; the old one stops verifying at once.</summary>
     public async Task<Result<WebhookEndpoint>> RotateSecretAsync(Guid? organizationId, Guid id, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, id, ct);
-        if (found.Failure is { } failure) return failure;
-        found.Value!.Secret = NewSecret();
+        if (found.Failed(out var failure)) return failure;
+        found.Value.Secret = NewSecret();
         await db.SaveChangesAsync(ct);
-        return found.Value!;
+        return found.Value;
     }
 
     /// <summary>Deletes the endpoint with its delivery log.</summary>
     public async Task<Result<WebhookEndpoint>> DeleteAsync(Guid? organizationId, Guid id, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, id, ct);
-        if (found.Failure is { } failure) return failure;
+        if (found.Failed(out var failure)) return failure;
         await db.WebhookAttempts.Where(a => db.WebhookDeliveries.Any(d => d.Id == a.DeliveryId && d.EndpointId == id)).ExecuteDeleteAsync(ct);
         await db.WebhookDeliveries.Where(d => d.EndpointId == id).ExecuteDeleteAsync(ct);
-        db.WebhookEndpoints.Remove(found.Value!);
+        db.WebhookEndpoints.Remove(found.Value);
         await db.SaveChangesAsync(ct);
-        return found.Value!;
+        return found.Value;
     }
 
     /// <summary>An endpoint's deliveries, newest first; call <see cref="FindAsync"/> first to check access.</summary>
@@ -118,7 +118,7 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
     public async Task<Result<WebhookDelivery>> ReplayAsync(Guid? organizationId, Guid endpointId, Guid deliveryId, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, endpointId, ct);
-        if (found.Failure is { } failure) return failure;
+        if (found.Failed(out var failure)) return failure;
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId && d.EndpointId == endpointId, ct);
         if (delivery is null) return Failure.NotFound("Delivery");
         var now = clock.GetUtcNow();
@@ -134,8 +134,8 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
     public async Task<Result<WebhookDelivery>> SendTestAsync(Guid? organizationId, Guid endpointId, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, endpointId, ct);
-        if (found.Failure is { } failure) return failure;
-        var endpoint = found.Value!;
+        if (found.Failed(out var failure)) return failure;
+        var endpoint = found.Value;
         var aboutOrganization = organizationId ?? Guid.Empty;
         var now = clock.GetUtcNow();
         var eventId = Guid.CreateVersion7();

@@ -51,7 +51,7 @@ public abstract class WebhookListPageModel(WebhookCommands webhooks) : PageModel
         var owner = await OwnerAsync();
         ModelState.Clear();
         var result = await webhooks.CreateAsync(owner, Input.ToInput(), ct);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind is FailureKind.NotFound or FailureKind.Forbidden) return failure.ToPageResult(this);
             failure.AddTo(ModelState);
@@ -59,7 +59,7 @@ public abstract class WebhookListPageModel(WebhookCommands webhooks) : PageModel
             return Page();
         }
         TempData["Flash"] = "The endpoint was added. Copy its signing secret below to verify deliveries.";
-        return Redirect(DetailPath(result.Value!.Id));
+        return Redirect(DetailPath(result.Value.Id));
     }
 
     private async Task LoadAsync(Guid? owner, CancellationToken ct) =>
@@ -84,7 +84,7 @@ public abstract class WebhookDetailPageModel(WebhookCommands webhooks) : PageMod
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var found = await FindAsync(id, ct);
-        if (found.Failure is { } failure) return failure.ToPageResult(this);
+        if (found.Failed(out var failure)) return failure.ToPageResult(this);
         Input = WebhookForm.From(Endpoint);
         return Page();
     }
@@ -107,23 +107,23 @@ public abstract class WebhookDetailPageModel(WebhookCommands webhooks) : PageMod
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken ct)
     {
         var owner = await OwnerAsync(id, ct);
-        if (owner.Failure is { } forbidden) return forbidden.ToPageResult(this);
+        if (owner.Failed(out var forbidden)) return forbidden.ToPageResult(this);
         var result = await webhooks.DeleteAsync(owner.Value, id, ct);
-        if (result.Failure is { } failure) return failure.ToPageResult(this);
-        TempData["Flash"] = $"The endpoint {result.Value!.Url} was deleted with its delivery log.";
+        if (result.Failed(out var failure)) return failure.ToPageResult(this);
+        TempData["Flash"] = $"The endpoint {result.Value.Url} was deleted with its delivery log.";
         return Redirect(ListPath);
     }
 
     private Result<WebhookEndpoint> Map(Result<WebhookDelivery> result) =>
-        result.Failure is { } failure ? failure : Endpoint;
+        result.Failed(out var failure) ? failure : Endpoint;
 
     private async Task<IActionResult> ActAsync(Guid id, Func<Guid?, CancellationToken, Task<Result<WebhookEndpoint>>> action, string flash, CancellationToken ct, bool keepForm = false)
     {
         var found = await FindAsync(id, ct);
-        if (found.Failure is { } missing) return missing.ToPageResult(this);
+        if (found.Failed(out var missing)) return missing.ToPageResult(this);
         ModelState.Clear();
         var result = await action(found.Value, ct);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind is FailureKind.NotFound or FailureKind.Forbidden || !keepForm) return failure.ToPageResult(this);
             failure.AddTo(ModelState);
@@ -138,10 +138,10 @@ public abstract class WebhookDetailPageModel(WebhookCommands webhooks) : PageMod
     private async Task<Result<Guid?>> FindAsync(Guid id, CancellationToken ct)
     {
         var owner = await OwnerAsync(id, ct);
-        if (owner.Failure is { } forbidden) return forbidden;
+        if (owner.Failed(out var forbidden)) return forbidden;
         var found = await webhooks.FindAsync(owner.Value, id, ct);
-        if (found.Failure is { } failure) return failure;
-        Endpoint = found.Value!;
+        if (found.Failed(out var failure)) return failure;
+        Endpoint = found.Value;
         Deliveries = await webhooks.Deliveries(id).OrderByDescending(d => d.CreatedAt).Take(LogSize).ToListAsync(ct);
         Attempts = (await webhooks.AttemptsAsync(Deliveries.Select(d => d.Id).ToList(), ct)).ToLookup(a => a.DeliveryId);
         return owner;

@@ -120,7 +120,7 @@ public static class WebhooksApi
         Guid? orgId, WebhookCommands webhooks, int? limit, string? cursor, CancellationToken ct)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } invalid) return invalid.ToProblem();
+        if (page.Failed(out var invalid)) return invalid.ToProblem();
         if (await webhooks.CheckAccessAsync(orgId, ct) is { } failure) return failure.ToProblem();
         return TypedResults.Ok(await webhooks.Endpoints(orgId).PageAsync(page.Value, WebhookEndpointResponse.From, ct));
     }
@@ -129,8 +129,8 @@ public static class WebhooksApi
         Guid? orgId, WebhookEndpointInput input, WebhookCommands webhooks, CancellationToken ct)
     {
         var result = await webhooks.CreateAsync(orgId, input, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        var response = WebhookEndpointResponse.From(result.Value!);
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        var response = WebhookEndpointResponse.From(result.Value);
         return TypedResults.Created($"{Base(orgId)}/{response.Id}", response);
     }
 
@@ -144,7 +144,7 @@ public static class WebhooksApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid? orgId, Guid id, WebhookCommands webhooks, CancellationToken ct)
     {
         var result = await webhooks.DeleteAsync(orgId, id, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> RotateAsync(Guid? orgId, Guid id, WebhookCommands webhooks, CancellationToken ct) =>
@@ -153,17 +153,17 @@ public static class WebhooksApi
     private static async Task<Results<Accepted<WebhookDeliveryResponse>, ProblemHttpResult>> TestAsync(Guid? orgId, Guid id, WebhookCommands webhooks, CancellationToken ct)
     {
         var result = await webhooks.SendTestAsync(orgId, id, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
-        return TypedResults.Accepted($"{Base(orgId)}/{id}/deliveries", WebhookDeliveryResponse.From(result.Value!, []));
+        if (result.Failed(out var failure)) return failure.ToProblem();
+        return TypedResults.Accepted($"{Base(orgId)}/{id}/deliveries", WebhookDeliveryResponse.From(result.Value, []));
     }
 
     private static async Task<Results<Ok<Page<WebhookDeliveryResponse>>, ProblemHttpResult>> DeliveriesAsync(
         Guid? orgId, Guid id, WebhookCommands webhooks, int? limit, string? cursor, CancellationToken ct)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } invalid) return invalid.ToProblem();
+        if (page.Failed(out var invalid)) return invalid.ToProblem();
         var found = await webhooks.FindAsync(orgId, id, ct);
-        if (found.Failure is { } failure) return failure.ToProblem();
+        if (found.Failed(out var failure)) return failure.ToProblem();
         var deliveries = await webhooks.Deliveries(id).PageAsync(page.Value, d => d, ct);
         var attempts = await webhooks.AttemptsAsync(deliveries.Items.Select(d => d.Id).ToList(), ct);
         return TypedResults.Ok(new Page<WebhookDeliveryResponse>(deliveries.Items.Select(d => WebhookDeliveryResponse.From(d, attempts)).ToList(), deliveries.NextCursor));
@@ -173,13 +173,13 @@ public static class WebhooksApi
         Guid? orgId, Guid id, Guid deliveryId, WebhookCommands webhooks, CancellationToken ct)
     {
         var result = await webhooks.ReplayAsync(orgId, id, deliveryId, ct);
-        if (result.Failure is { } failure) return failure.ToProblem();
+        if (result.Failed(out var failure)) return failure.ToProblem();
         var attempts = await webhooks.AttemptsAsync([deliveryId], ct);
-        return TypedResults.Accepted($"{Base(orgId)}/{id}/deliveries", WebhookDeliveryResponse.From(result.Value!, attempts));
+        return TypedResults.Accepted($"{Base(orgId)}/{id}/deliveries", WebhookDeliveryResponse.From(result.Value, attempts));
     }
 
     private static Results<Ok<WebhookEndpointResponse>, ProblemHttpResult> Answer(Accrue.Domain.Common.Result<WebhookEndpoint> result) =>
-        result.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(WebhookEndpointResponse.From(result.Value!));
+        result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(WebhookEndpointResponse.From(result.Value));
 
     private static string Base(Guid? orgId) => orgId is { } id ? $"{ApiSetup.Prefix}/organizations/{id}/webhooks" : $"{ApiSetup.Prefix}/webhooks";
 }

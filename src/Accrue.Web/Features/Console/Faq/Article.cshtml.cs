@@ -40,8 +40,8 @@ public sealed class ArticleModel(AccrueDb db, FaqCommands faq, MarkdownRenderer 
         if (await LoadAsync(id, ct) is { } missing) return missing;
         if (HasUnreadableValues()) return Page();
         var saved = Article is { } article ? await faq.UpdateArticleAsync(article.Id, Input, ct) : await faq.CreateArticleAsync(Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = saved.Value!.Status == ArticleStatus.Published
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = saved.Value.Status == ArticleStatus.Published
             ? "The article was saved; the change is live."
             : "The article was saved as a draft. Publish it to make it public.";
         return Redirect($"/console/faq/articles/{saved.Value.Id}");
@@ -66,8 +66,8 @@ public sealed class ArticleModel(AccrueDb db, FaqCommands faq, MarkdownRenderer 
         if (await LoadAsync(id, ct) is { } missing) return missing;
         if (Article is null) return NotFound();
         var deleted = await faq.DeleteArticleAsync(Article.Id, ct);
-        if (deleted.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The article '{deleted.Value!.Title}' was deleted.";
+        if (deleted.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The article '{deleted.Value.Title}' was deleted.";
         return Redirect("/console/faq");
     }
 
@@ -78,7 +78,7 @@ public sealed class ArticleModel(AccrueDb db, FaqCommands faq, MarkdownRenderer 
         Input = new FaqArticleInput { Title = Article.Title, Slug = Article.Slug, CategoryId = Article.CategoryId, Body = Article.Body };
         ModelState.Clear();
         var changed = await change(Article.Id, ct);
-        if (changed.Failure is { } failure) return Fail(failure);
+        if (changed.Failed(out var failure)) return Fail(failure);
         TempData["Flash"] = done;
         return Redirect($"/console/faq/articles/{Article.Id}");
     }

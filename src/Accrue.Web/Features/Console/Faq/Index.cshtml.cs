@@ -28,8 +28,8 @@ public sealed class IndexModel(AccrueDb db, FaqCommands faq) : CatalogPageModel(
     {
         await LoadAsync(ct);
         var created = await faq.CreateCategoryAsync(Input, ct);
-        if (created.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The category '{created.Value!.Name}' was added.";
+        if (created.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The category '{created.Value.Name}' was added.";
         return Redirect("/console/faq");
     }
 
@@ -37,8 +37,8 @@ public sealed class IndexModel(AccrueDb db, FaqCommands faq) : CatalogPageModel(
     {
         await LoadAsync(ct);
         var renamed = await faq.UpdateCategoryAsync(id, new FaqCategoryInput { Name = name }, ct);
-        if (renamed.Failure is { } failure) return Fail(failure, _ => $"Rename-{id}");
-        TempData["Flash"] = $"The category was renamed to '{renamed.Value!.Name}'.";
+        if (renamed.Failed(out var failure)) return Fail(failure, _ => $"Rename-{id}");
+        TempData["Flash"] = $"The category was renamed to '{renamed.Value.Name}'.";
         return Redirect("/console/faq");
     }
 
@@ -46,7 +46,7 @@ public sealed class IndexModel(AccrueDb db, FaqCommands faq) : CatalogPageModel(
     {
         await LoadAsync(ct);
         var moved = await faq.MoveCategoryAsync(id, up, ct);
-        if (moved.Failure is { } failure) return Fail(failure);
+        if (moved.Failed(out var failure)) return Fail(failure);
         return Redirect("/console/faq");
     }
 
@@ -54,8 +54,8 @@ public sealed class IndexModel(AccrueDb db, FaqCommands faq) : CatalogPageModel(
     {
         await LoadAsync(ct);
         var deleted = await faq.DeleteCategoryAsync(id, ct);
-        if (deleted.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The category '{deleted.Value!.Name}' was deleted.";
+        if (deleted.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The category '{deleted.Value.Name}' was deleted.";
         return Redirect("/console/faq");
     }
 

@@ -31,8 +31,8 @@ public sealed class DetailModel(AccrueDb db, Invoicing invoicing) : PageModel
         if (!await LoadAsync(id, ct)) return NotFound();
         ModelState.Clear();
         var credited = await invoicing.CreditAsync(id, Lines, Reason, ct);
-        if (credited.Failure is { } failure) return failure.ToPageResult(this, "");
-        TempData["Flash"] = $"Credit note {credited.Value!.Number} was issued for {Invoice.Number}.";
+        if (credited.Failed(out var failure)) return failure.ToPageResult(this, "");
+        TempData["Flash"] = $"Credit note {credited.Value.Number} was issued for {Invoice.Number}.";
         return Redirect($"/console/invoices/{credited.Value.Id}");
     }
 

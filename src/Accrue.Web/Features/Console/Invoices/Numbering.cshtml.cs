@@ -28,7 +28,7 @@ public sealed class NumberingModel(AccrueDb db, Invoicing invoicing) : PageModel
     {
         ModelState.Clear();
         var saved = await invoicing.SetPrefixesAsync(InvoicePrefix, CreditNotePrefix, ct);
-        if (saved.Failure is { } failure) return failure.ToPageResult(this, "");
+        if (saved.Failed(out var failure)) return failure.ToPageResult(this, "");
         TempData["Flash"] = "Invoice numbering saved; the next invoice uses the new prefix.";
         return Redirect("/console/invoices/numbering");
     }
@@ -37,7 +37,7 @@ public sealed class NumberingModel(AccrueDb db, Invoicing invoicing) : PageModel
     {
         ModelState.Clear();
         var saved = await invoicing.SetSellerAsync(LegalName, LegalAddress, TaxRegistration, ct);
-        if (saved.Failure is { } failure)
+        if (saved.Failed(out var failure))
         {
             var op = await db.Operators.AsNoTracking().FirstAsync(ct);
             (InvoicePrefix, CreditNotePrefix) = (op.InvoicePrefix, op.CreditNotePrefix);

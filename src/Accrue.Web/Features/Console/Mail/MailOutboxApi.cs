@@ -47,7 +47,7 @@ public static class MailOutboxApi
         AccrueDb db, CancellationToken ct, int? limit = null, string? cursor = null, string? to = null, OutboxStatus? status = null)
     {
         var page = Paging.Parse(limit, cursor);
-        if (page.Failure is { } failure) return failure.ToProblem();
+        if (page.Failed(out var failure)) return failure.ToProblem();
         var (take, after) = page.Value;
         var query = db.VisibleOutbox().AsNoTracking().Filter(to, status);
         // Outbox ids are UUIDv7 like every other row's, so id order is the order messages were queued.

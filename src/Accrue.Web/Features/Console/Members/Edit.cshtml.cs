@@ -26,8 +26,8 @@ public sealed class EditModel(AccrueDb db, MemberCommands members) : MemberFormM
         if (!await LoadMemberAsync(id, memberId, ct)) return NotFound();
         if (HasUnreadableValues()) return Page();
         var updated = await members.UpdateAsync(id, memberId, Input with { Email = Member.Email }, ct);
-        if (updated.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"{updated.Value!.Name}'s information was saved.";
+        if (updated.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"{updated.Value.Name}'s information was saved.";
         return Redirect($"/console/organizations/{id}/members");
     }
 
@@ -36,7 +36,7 @@ public sealed class EditModel(AccrueDb db, MemberCommands members) : MemberFormM
         if (!await LoadMemberAsync(id, memberId, ct)) return NotFound();
         ModelState.Clear();
         var removed = await members.RemoveAsync(id, memberId, ct);
-        if (removed.Failure is { } failure)
+        if (removed.Failed(out var failure))
         {
             Input = CurrentInput();
             return Fail(failure);

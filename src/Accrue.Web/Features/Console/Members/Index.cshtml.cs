@@ -31,8 +31,8 @@ public sealed class IndexModel(AccrueDb db, MemberCommands members) : PageModel
             return Page();
         }
         var transferred = await members.TransferOwnershipAsync(id, newOwnerId, ct);
-        if (transferred.Failure is { } failure) return failure.ToPageResult(this, "");
-        TempData["Flash"] = $"{transferred.Value!.Name} is now the Owner of {Organization.Name}.";
+        if (transferred.Failed(out var failure)) return failure.ToPageResult(this, "");
+        TempData["Flash"] = $"{transferred.Value.Name} is now the Owner of {Organization.Name}.";
         return Redirect($"/console/organizations/{id}/members");
     }
 

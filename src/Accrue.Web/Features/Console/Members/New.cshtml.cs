@@ -20,8 +20,8 @@ public sealed class NewModel(AccrueDb db, MemberCommands members) : MemberFormMo
         if (!await LoadAsync(id, ct)) return NotFound();
         if (HasUnreadableValues()) return Page();
         var added = await members.AddAsync(id, Input, ct);
-        if (added.Failure is { } failure) return Fail(failure);
-        var member = added.Value!;
+        if (added.Failed(out var failure)) return Fail(failure);
+        var member = added.Value;
         TempData["Flash"] = member.PortalAccess
             ? $"{member.Name} was added. An invitation was sent to {member.Email}."
             : $"{member.Name} was added without portal access.";

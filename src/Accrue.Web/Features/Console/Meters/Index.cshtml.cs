@@ -37,8 +37,8 @@ public sealed class IndexModel(AccrueDb db, MeterCommands meters) : CatalogPageM
         Meters = await meters.ListAsync(ct);
         if (HasUnreadableValues()) return Page();
         var saved = EditId is { } id ? await meters.UpdateAsync(id, Input, ct) : await meters.CreateAsync(Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The meter {saved.Value!.Name} ({saved.Value.Code}) was saved.";
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The meter {saved.Value.Name} ({saved.Value.Code}) was saved.";
         return Redirect("/console/meters");
     }
 }

@@ -11,6 +11,6 @@ public sealed class ExportModel(AccountExport export) : PageModel
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var result = await export.ExportAsync(id, ct);
-        return result.Failure is { } failure ? failure.ToPageResult(this) : File(result.Value!.Content, "application/zip", result.Value.FileName);
+        return result.Failed(out var failure) ? failure.ToPageResult(this) : File(result.Value.Content, "application/zip", result.Value.FileName);
     }
 }

@@ -32,14 +32,14 @@ public sealed class NewModel(AccrueDb db, OrganizationCommands organizations) : 
             return Page();
         }
         var created = await organizations.CreateAsync(Input, new NewOwnerInput(OwnerName ?? "", OwnerEmail ?? ""), ct);
-        if (created.Failure is { } failure)
+        if (created.Failed(out var failure))
         {
             if (failure.Kind == FailureKind.Forbidden) return Forbid();
             AddErrors(failure);
             await LoadListsAsync(ct);
             return Page();
         }
-        var organization = created.Value!;
+        var organization = created.Value;
         TempData["Flash"] = $"{organization.Name} was created. An invitation was sent to {OwnerEmail?.Trim()}.";
         return Redirect($"/console/organizations/{organization.Id}");
     }

@@ -25,7 +25,7 @@ public sealed class SettingsModel(AccrueDb db, OrganizationCommands organization
         if (!await LoadAsync(id, ct)) return NotFound();
         if (HasUnreadableValues()) return Page();
         var updated = await organizations.UpdateAsync(id, Input, ct);
-        if (updated.Failure is { } failure) return Fail(failure);
+        if (updated.Failed(out var failure)) return Fail(failure);
         TempData["Flash"] = "The organization's information was saved.";
         return Redirect($"/console/organizations/{id}/settings");
     }

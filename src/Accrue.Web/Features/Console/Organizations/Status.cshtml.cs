@@ -49,7 +49,7 @@ public sealed class StatusModel(AccrueDb db, OrganizationCommands organizations,
     private async Task<IActionResult> ChangeAsync(Guid id, Func<Guid, string?, CancellationToken, Task<Result<Organization>>> change, string done, CancellationToken ct)
     {
         var result = await change(id, Reason, ct);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind is FailureKind.NotFound or FailureKind.Forbidden) return failure.ToPageResult(this);
             if (!await LoadAsync(id, ct)) return NotFound();

@@ -52,8 +52,8 @@ public sealed class WalletModel(AccrueDb db, WalletCommands wallet) : PageModel
             return Page();
         }
         var result = await wallet.AdjustAsync(id, Adjustment.Direction, Adjustment.Amount, Adjustment.Reason, ct);
-        if (result.Failure is { } failure) return failure.ToPageResult(this, "Adjustment");
-        var entry = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToPageResult(this, "Adjustment");
+        var entry = result.Value;
         TempData["Flash"] = $"{WalletText.Kind(entry.Kind)} of {Domain.Billing.Money.Format(Math.Abs(entry.Amount), entry.Currency)} recorded: the balance is now {Domain.Billing.Money.Format(entry.BalanceAfter, entry.Currency)}.";
         return Redirect($"/console/organizations/{id}/wallet");
     }
@@ -69,8 +69,8 @@ public sealed class WalletModel(AccrueDb db, WalletCommands wallet) : PageModel
             return Page();
         }
         var result = await wallet.WithdrawAsync(id, Withdrawal.Amount, Withdrawal.Reason, ct);
-        if (result.Failure is { } failure) return failure.ToPageResult(this, "Withdrawal");
-        var entry = result.Value!;
+        if (result.Failed(out var failure)) return failure.ToPageResult(this, "Withdrawal");
+        var entry = result.Value;
         TempData["Flash"] = $"Withdrew {Domain.Billing.Money.Format(Math.Abs(entry.Amount), entry.Currency)} (refund of remaining credit): the balance is now {Domain.Billing.Money.Format(entry.BalanceAfter, entry.Currency)}.";
         return Redirect($"/console/organizations/{id}/wallet");
     }

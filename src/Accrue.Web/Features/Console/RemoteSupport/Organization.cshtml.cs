@@ -34,7 +34,7 @@ public sealed class OrganizationModel(AccrueDb db, RemoteSupportCommands remoteS
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         var started = await remoteSupport.StartAsync(id, MemberId, Reason, ct);
-        if (started.Failure is { } failure)
+        if (started.Failed(out var failure))
         {
             if (failure.Kind == FailureKind.NotFound) return NotFound();
             if (!await LoadAsync(id, ct)) return NotFound();
@@ -47,7 +47,7 @@ public sealed class OrganizationModel(AccrueDb db, RemoteSupportCommands remoteS
             failure.AddTo(ModelState, "");
             return Page();
         }
-        await remoteSupport.SignInAsMemberAsync(HttpContext, started.Value!, db.Actor.Name);
+        await remoteSupport.SignInAsMemberAsync(HttpContext, started.Value, db.Actor.Name);
         return Redirect("/portal");
     }
 

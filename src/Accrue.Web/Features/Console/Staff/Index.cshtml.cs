@@ -19,7 +19,7 @@ public sealed class IndexModel(StaffCommands staff, RemoteSupportCommands remote
     {
         var permissions = (impersonate ? StaffPermissions.Impersonate : StaffPermissions.None) | (manageStaff ? StaffPermissions.ManageStaff : StaffPermissions.None);
         var changed = await staff.SetPermissionsAsync(userId, permissions, ct);
-        if (changed.Failure is { } failure)
+        if (changed.Failed(out var failure))
         {
             if (failure.Kind == FailureKind.NotFound) return NotFound();
             Response.StatusCode = failure.Kind == FailureKind.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
@@ -29,7 +29,7 @@ public sealed class IndexModel(StaffCommands staff, RemoteSupportCommands remote
             await LoadAsync(ct);
             return Page();
         }
-        TempData["Flash"] = $"{changed.Value!.DisplayName}'s permissions were saved.";
+        TempData["Flash"] = $"{changed.Value.DisplayName}'s permissions were saved.";
         return RedirectToPage();
     }
 

@@ -38,8 +38,8 @@ public sealed class TeamsModel(AccrueDb db, SupportSetupCommands setup) : Catalo
         await LoadAsync(ct);
         if (HasUnreadableValues()) return Page();
         var saved = EditId is { } id ? await setup.UpdateTeamAsync(id, Input, ct) : await setup.CreateTeamAsync(Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The team “{saved.Value!.Name}” was saved.";
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The team “{saved.Value.Name}” was saved.";
         return Redirect("/console/support/teams");
     }
 
@@ -48,8 +48,8 @@ public sealed class TeamsModel(AccrueDb db, SupportSetupCommands setup) : Catalo
         await LoadAsync(ct);
         EditId = null;
         var deleted = await setup.DeleteTeamAsync(id, ct);
-        if (deleted.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The team “{deleted.Value!.Name}” was deleted.";
+        if (deleted.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The team “{deleted.Value.Name}” was deleted.";
         return Redirect("/console/support/teams");
     }
 

@@ -38,7 +38,7 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
     {
         var uploads = await TicketUploads.ReadAsync(Attachments, ct);
         var replied = await tickets.ReplyAsync(id, Body, uploads, Internal, StatusAfter, ct);
-        if (replied.Failure is { } failure) return await FailAsync(id, failure, ct);
+        if (replied.Failed(out var failure)) return await FailAsync(id, failure, ct);
         TempData["Flash"] = Internal ? "Your internal note was added." : "Your reply was sent to the customer.";
         return Redirect($"/console/support/{id}");
     }
@@ -46,8 +46,8 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
     public async Task<IActionResult> OnPostAssignAsync(Guid id, Guid? assigneeUserId, CancellationToken ct)
     {
         var assigned = await tickets.AssignAsync(id, assigneeUserId, ct);
-        if (assigned.Failure is { } failure) return await FailAsync(id, failure, ct);
-        TempData["Flash"] = assigned.Value!.AssigneeName is { } name ? $"Ticket #{assigned.Value.Number} is assigned to {name}." : $"Ticket #{assigned.Value.Number} is unassigned.";
+        if (assigned.Failed(out var failure)) return await FailAsync(id, failure, ct);
+        TempData["Flash"] = assigned.Value.AssigneeName is { } name ? $"Ticket #{assigned.Value.Number} is assigned to {name}." : $"Ticket #{assigned.Value.Number} is unassigned.";
         return Redirect($"/console/support/{id}");
     }
 
@@ -55,8 +55,8 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
     {
         if (status is null) return await FailAsync(id, Failure.Invalid("Status", "Choose a status."), ct);
         var changed = await tickets.ChangeStatusAsync(id, status.Value, ct);
-        if (changed.Failure is { } failure) return await FailAsync(id, failure, ct);
-        TempData["Flash"] = $"Ticket #{changed.Value!.Number} is now {TicketCommands.Label(changed.Value.Status)}; the customer was told.";
+        if (changed.Failed(out var failure)) return await FailAsync(id, failure, ct);
+        TempData["Flash"] = $"Ticket #{changed.Value.Number} is now {TicketCommands.Label(changed.Value.Status)}; the customer was told.";
         return Redirect($"/console/support/{id}");
     }
 
@@ -64,8 +64,8 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
     {
         if (priority is null || !Enum.IsDefined(priority.Value)) return await FailAsync(id, Failure.Invalid("Priority", "Choose a priority."), ct);
         var set = await tickets.SetPriorityAsync(id, priority.Value, ct);
-        if (set.Failure is { } failure) return await FailAsync(id, failure, ct);
-        TempData["Flash"] = $"Ticket #{set.Value!.Number} now has priority {set.Value.Priority}.";
+        if (set.Failed(out var failure)) return await FailAsync(id, failure, ct);
+        TempData["Flash"] = $"Ticket #{set.Value.Number} now has priority {set.Value.Priority}.";
         return Redirect($"/console/support/{id}");
     }
 
@@ -87,8 +87,8 @@ public sealed class TicketModel(AccrueDb db, TicketCommands tickets, SupportSetu
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var found = await tickets.FindAsync(id, ct);
-        if (found.Failure is not null) return false;
-        View = found.Value!;
+        if (!found.Succeeded) return false;
+        View = found.Value;
         Now = clock.GetUtcNow();
         if (Ticket.RaisedByMemberId is { } memberId)
             RaisedByEmail = await db.Members.AsNoTracking().Where(m => m.Id == memberId).Select(m => m.Email).SingleOrDefaultAsync(ct);

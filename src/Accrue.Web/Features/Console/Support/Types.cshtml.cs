@@ -38,8 +38,8 @@ public sealed class TypesModel(AccrueDb db, SupportSetupCommands setup) : Catalo
         await LoadAsync(ct);
         if (HasUnreadableValues()) return Page();
         var saved = EditId is { } id ? await setup.UpdateTypeAsync(id, Input, ct) : await setup.CreateTypeAsync(Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The ticket type “{saved.Value!.Name}” was saved.";
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The ticket type “{saved.Value.Name}” was saved.";
         return Redirect("/console/support/types");
     }
 
@@ -49,7 +49,7 @@ public sealed class TypesModel(AccrueDb db, SupportSetupCommands setup) : Catalo
         EditId = null;
         var name = Types.FirstOrDefault(t => t.Id == id)?.Name;
         var removed = await setup.RemoveTypeAsync(id, ct);
-        if (removed.Failure is { } failure) return Fail(failure);
+        if (removed.Failed(out var failure)) return Fail(failure);
         TempData["Flash"] = removed.Value == TypeRemoval.Deleted
             ? $"The ticket type “{name}” was deleted."
             : $"Tickets use “{name}”, so it was deactivated instead of deleted: customers can no longer choose it.";

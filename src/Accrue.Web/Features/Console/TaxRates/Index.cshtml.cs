@@ -39,8 +39,8 @@ public sealed class IndexModel(AccrueDb db, CatalogCommands catalog) : CatalogPa
         await LoadAsync(ct);
         if (HasUnreadableValues()) return Page();
         var saved = EditId is { } id ? await catalog.UpdateTaxRateAsync(id, Input, ct) : await catalog.CreateTaxRateAsync(Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The tax rate for {ConsoleLists.CountryName(saved.Value!.Country)} was saved.";
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The tax rate for {ConsoleLists.CountryName(saved.Value.Country)} was saved.";
         return Redirect("/console/tax-rates");
     }
 
@@ -49,8 +49,8 @@ public sealed class IndexModel(AccrueDb db, CatalogCommands catalog) : CatalogPa
         await LoadAsync(ct);
         EditId = null;
         var deleted = await catalog.DeleteTaxRateAsync(id, ct);
-        if (deleted.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = $"The tax rate for {ConsoleLists.CountryName(deleted.Value!.Country)} was removed; its organizations are taxed at 0 %.";
+        if (deleted.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = $"The tax rate for {ConsoleLists.CountryName(deleted.Value.Country)} was removed; its organizations are taxed at 0 %.";
         return Redirect("/console/tax-rates");
     }
 

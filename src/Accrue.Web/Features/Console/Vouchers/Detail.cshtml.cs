@@ -26,7 +26,7 @@ public sealed class DetailModel(VoucherCommands vouchers) : PageModel
     public async Task<IActionResult> OnPostCsvAsync(Guid id, CancellationToken ct)
     {
         var result = await vouchers.ExportAsync(id, "csv", ct);
-        if (result.Failure is { } failure) return await FailedAsync(id, failure, ct);
+        if (result.Failed(out var failure)) return await FailedAsync(id, failure, ct);
         var (batch, codes) = result.Value;
         return File(VoucherSheet.Csv(batch, codes), "text/csv", $"vouchers-{batch.Id:N}.csv");
     }
@@ -34,7 +34,7 @@ public sealed class DetailModel(VoucherCommands vouchers) : PageModel
     public async Task<IActionResult> OnPostPdfAsync(Guid id, CancellationToken ct)
     {
         var result = await vouchers.PrintSheetAsync(id, ct);
-        if (result.Failure is { } failure) return await FailedAsync(id, failure, ct);
+        if (result.Failed(out var failure)) return await FailedAsync(id, failure, ct);
         var (batch, pdf) = result.Value;
         return File(pdf, "application/pdf", $"vouchers-{batch.Id:N}.pdf");
     }

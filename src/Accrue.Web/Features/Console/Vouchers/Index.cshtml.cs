@@ -30,12 +30,12 @@ public sealed class IndexModel(VoucherCommands vouchers) : PageModel
             return Page();
         }
         var result = await vouchers.CreateBatchAsync(Input, ct);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             Batches = await vouchers.BatchesAsync(ct);
             return failure.ToPageResult(this);
         }
-        TempData["Flash"] = $"Batch \"{result.Value!.Name}\" issued with {result.Value.Count:N0} codes.";
+        TempData["Flash"] = $"Batch \"{result.Value.Name}\" issued with {result.Value.Count:N0} codes.";
         return Redirect($"/console/vouchers/{result.Value.Id}");
     }
 }

@@ -44,13 +44,13 @@ public sealed class IndexModel(AccrueDb db, BillCommands bills, PortalContext po
         {
             InvoiceIds = InvoiceIds, Card = UseCardOnFile ? null : Card.ToInput(), UseCardOnFile = UseCardOnFile, Acknowledged = Acknowledged,
         }, ct);
-        if (paid.Failure is { } failure)
+        if (paid.Failed(out var failure))
         {
             if (failure.Kind == Domain.Common.FailureKind.Forbidden) return Forbid();
             failure.AddTo(ModelState, "");
             return Page();
         }
-        var payment = paid.Value!;
+        var payment = paid.Value;
         var numbers = string.Join(", ", Outstanding.Where(i => payment.InvoiceIds.Contains(i.Id)).Select(i => i.Number));
         TempData["Flash"] = payment.Status switch
         {

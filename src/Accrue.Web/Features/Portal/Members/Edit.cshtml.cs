@@ -41,8 +41,8 @@ public sealed class EditModel(AccrueDb db, MemberCommands commands, PermissionSe
         }
         var organization = await Portal.OrganizationAsync();
         var result = await commands.UpdateAsync(organization.Id, Id, Input with { Email = Existing!.Email });
-        if (result.Failure is { } failure) return await ShowAsync(failure);
-        TempData["Flash"] = $"{result.Value!.Name} was updated.";
+        if (result.Failed(out var failure)) return await ShowAsync(failure);
+        TempData["Flash"] = $"{result.Value.Name} was updated.";
         return Redirect("/portal/members");
     }
 

@@ -22,8 +22,8 @@ public sealed class EditPermissionSetModel(PermissionSetCommands commands, Porta
     public async Task<IActionResult> OnGetAsync()
     {
         var found = await commands.FindAsync((await portal.OrganizationAsync()).Id, Id);
-        if (found.Failure is { } failure) return Answer(failure);
-        SetName = found.Value!.Name;
+        if (found.Failed(out var failure)) return Answer(failure);
+        SetName = found.Value.Name;
         Input = PermissionSetInput.From(found.Value);
         return Page();
     }
@@ -32,14 +32,14 @@ public sealed class EditPermissionSetModel(PermissionSetCommands commands, Porta
     {
         ModelState.Remove("Input.Name"); // PermissionSetCommands says what's wrong with the name.
         var result = await commands.UpdateAsync((await portal.OrganizationAsync()).Id, Id, Input);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind != FailureKind.Invalid) return Answer(failure);
             failure.AddTo(ModelState);
             SetName = Input.Name;
             return Page();
         }
-        TempData["Flash"] = $"Permission set '{result.Value!.Name}' was saved.";
+        TempData["Flash"] = $"Permission set '{result.Value.Name}' was saved.";
         return Redirect("/portal/members/permission-sets");
     }
 

@@ -35,14 +35,14 @@ public sealed class IndexModel(AccrueDb db, MemberCommands commands, Subscriptio
     {
         var organization = await portal.OrganizationAsync();
         var result = await commands.RemoveAsync(organization.Id, id);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind == Domain.Common.FailureKind.NotFound) return NotFound();
             failure.AddTo(ModelState, "");
             await LoadAsync();
             return Page();
         }
-        TempData["Flash"] = $"{result.Value!.Name} was removed.";
+        TempData["Flash"] = $"{result.Value.Name} was removed.";
         return RedirectToPage();
     }
 
@@ -63,14 +63,14 @@ public sealed class IndexModel(AccrueDb db, MemberCommands commands, Subscriptio
             (subscriptionId, seatTypeId) = (s, t);
         }
         var result = await subscriptions.AssignSeatAsync(organization.Id, id, subscriptionId, seatTypeId);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind == Domain.Common.FailureKind.NotFound) return NotFound();
             ModelState.AddModelError("", failure.Message);
             await LoadAsync();
             return Page();
         }
-        TempData["Flash"] = seatTypeId is null ? $"{result.Value!.Name} no longer has a seat." : $"{result.Value!.Name} now has a {SeatName(result.Value)} seat.";
+        TempData["Flash"] = seatTypeId is null ? $"{result.Value.Name} no longer has a seat." : $"{result.Value.Name} now has a {SeatName(result.Value)} seat.";
         return RedirectToPage();
     }
 
@@ -90,13 +90,13 @@ public sealed class IndexModel(AccrueDb db, MemberCommands commands, Subscriptio
             return Page();
         }
         var result = await commands.TransferOwnershipAsync(organization.Id, newOwnerId);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             failure.AddTo(ModelState, "");
             await LoadAsync();
             return Page();
         }
-        TempData["Flash"] = $"{result.Value!.Name} is now the Owner. You stay as an Admin.";
+        TempData["Flash"] = $"{result.Value.Name} is now the Owner. You stay as an Admin.";
         return RedirectToPage();
     }
 

@@ -19,8 +19,8 @@ public sealed class NewModel(MemberCommands commands, PermissionSetCommands perm
         }
         var organization = await Portal.OrganizationAsync();
         var result = await commands.AddAsync(organization.Id, Input);
-        if (result.Failure is { } failure) return await ShowAsync(failure);
-        TempData["Flash"] = result.Value!.PortalAccess
+        if (result.Failed(out var failure)) return await ShowAsync(failure);
+        TempData["Flash"] = result.Value.PortalAccess
             ? $"{result.Value.Name} was added. We emailed them an invitation to set their password."
             : $"{result.Value.Name} was added.";
         return Redirect("/portal/members");

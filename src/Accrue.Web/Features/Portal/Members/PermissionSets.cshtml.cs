@@ -24,27 +24,27 @@ public sealed class PermissionSetsModel(AccrueDb db, PermissionSetCommands comma
     {
         ModelState.Remove("Input.Name"); // PermissionSetCommands says what's wrong with the name.
         var result = await commands.CreateAsync((await portal.OrganizationAsync()).Id, Input);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             failure.AddTo(ModelState);
             await LoadAsync();
             return Page();
         }
-        TempData["Flash"] = $"Permission set '{result.Value!.Name}' was created.";
+        TempData["Flash"] = $"Permission set '{result.Value.Name}' was created.";
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id)
     {
         var result = await commands.DeleteAsync((await portal.OrganizationAsync()).Id, id);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind == Domain.Common.FailureKind.NotFound) return NotFound();
             failure.AddTo(ModelState, "");
             await LoadAsync();
             return Page();
         }
-        TempData["Flash"] = $"Permission set '{result.Value!.Name}' was deleted.";
+        TempData["Flash"] = $"Permission set '{result.Value.Name}' was deleted.";
         return RedirectToPage();
     }
 

@@ -56,8 +56,8 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayme
         if (CheckoutPayments.Refusal(options, method, card, OrganizationTime.Today(await portal.OrganizationAsync(), clock)) is { } refused) return Show(refused, "");
         if (order.Status == OrderStatus.Failed && (await orders.RetryAsync(id, ct)).Failure is { } notRetried) return Show(notRetried, "");
         var paid = await checkout.PayAsync(id, method!.Value, card, ct);
-        if (paid.Failure is { } notPaid) return Show(notPaid, "");
-        TempData["Flash"] = paid.Value!.Payment is { } payment ? Outcome(new PaymentOutcome(paid.Value.Order, payment))
+        if (paid.Failed(out var notPaid)) return Show(notPaid, "");
+        TempData["Flash"] = paid.Value.Payment is { } payment ? Outcome(new PaymentOutcome(paid.Value.Order, payment))
             : $"Order {paid.Value.Order.Reference} is billed on account: the purchase is available now.";
         return Redirect($"/portal/orders/{id}");
     }
@@ -73,8 +73,8 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayme
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         var cancelled = await orders.CancelAsync(id, ct);
-        if (cancelled.Failure is { } failure) return Show(failure, "");
-        TempData["Flash"] = $"Order {cancelled.Value!.Reference} was cancelled.";
+        if (cancelled.Failed(out var failure)) return Show(failure, "");
+        TempData["Flash"] = $"Order {cancelled.Value.Reference} was cancelled.";
         return Redirect($"/portal/orders/{id}");
     }
 
@@ -82,8 +82,8 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayme
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         var deleted = await orders.DeleteAsync(id, ct);
-        if (deleted.Failure is { } failure) return Show(failure, "");
-        TempData["Flash"] = $"Order {deleted.Value!.Reference} was deleted.";
+        if (deleted.Failed(out var failure)) return Show(failure, "");
+        TempData["Flash"] = $"Order {deleted.Value.Reference} was deleted.";
         return Redirect("/portal/orders");
     }
 

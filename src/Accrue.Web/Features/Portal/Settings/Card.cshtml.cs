@@ -53,15 +53,15 @@ public sealed class CardModel(CardOnFileCommands cards, PortalContext portal, Ti
     {
         var organization = await portal.OrganizationAsync();
         var removed = await cards.RemoveAsync(organization.Id, ct);
-        if (removed.Failure is { } failure) return await ShowAsync(failure, ct);
+        if (removed.Failed(out var failure)) return await ShowAsync(failure, ct);
         TempData["Flash"] = $"The {removed.Value} was removed from your account.";
         return RedirectToPage();
     }
 
     private async Task<IActionResult> AnswerAsync(Result<CardOnFile> saved, CancellationToken ct)
     {
-        if (saved.Failure is { } failure) return await ShowAsync(failure, ct);
-        var card = saved.Value!;
+        if (saved.Failed(out var failure)) return await ShowAsync(failure, ct);
+        var card = saved.Value;
         TempData["Flash"] = $"Saved: {card} (expires {card.ExpiryMonth:D2}/{card.ExpiryYear}) is your card on file.";
         return RedirectToPage();
     }
@@ -81,7 +81,7 @@ public sealed class CardModel(CardOnFileCommands cards, PortalContext portal, Ti
         Expired = Current?.IsExpired(OrganizationTime.Today(organization, clock)) == true;
         if (await cards.StartSetupAsync(organization.Id, ct) is { } setup)
         {
-            if (setup.Failure is { } failure) failure.AddTo(ModelState, "");
+            if (setup.Failed(out var failure)) failure.AddTo(ModelState, "");
             else (Setup, PublishableKey) = (setup.Value, cards.PublishableKey);
         }
         Card = new CardForm();

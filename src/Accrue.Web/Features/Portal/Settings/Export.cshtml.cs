@@ -13,6 +13,6 @@ public sealed class ExportModel(AccrueDb db, AccountExport export) : PageModel
     {
         if (db.Actor.OrganizationId is not { } organizationId) return NotFound();
         var result = await export.ExportAsync(organizationId, ct);
-        return result.Failure is { } failure ? failure.ToPageResult(this) : File(result.Value!.Content, "application/zip", result.Value.FileName);
+        return result.Failed(out var failure) ? failure.ToPageResult(this) : File(result.Value.Content, "application/zip", result.Value.FileName);
     }
 }

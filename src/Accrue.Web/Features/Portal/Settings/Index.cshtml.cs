@@ -128,7 +128,7 @@ public sealed class IndexModel(AccrueDb db, UserManager<User> users, SignInManag
     {
         var organization = await portal.OrganizationAsync();
         var changed = await remoteSupport.SetRemoteSupportAsync(organization.Id, enabled, ct);
-        if (changed.Failure is { } failure)
+        if (changed.Failed(out var failure))
         {
             ModelState.Clear();
             if (failure.Kind == FailureKind.Forbidden) Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -37,13 +37,13 @@ public sealed class CancelModel(AccrueDb db, SubscriptionCommands subscriptions,
     {
         if (!await LoadAsync()) return NotFound();
         var result = await subscriptions.CancelAsync(View.Subscription.OrganizationId, Id);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind == FailureKind.NotFound) return NotFound();
             failure.AddTo(ModelState, "");
             return Page();
         }
-        var s = result.Value!;
+        var s = result.Value;
         TempData["Flash"] = s.CancelAtPeriodEnd
             ? $"{View.Name} will be cancelled at the end of the term: it runs {EndDates.Until(s.TermEnd)}."
             : $"{View.Name} was cancelled.";

@@ -50,7 +50,7 @@ public sealed class IndexModel(AccrueDb db, SubscriptionCommands subscriptions, 
     {
         var organization = await portal.OrganizationAsync();
         var result = await change(organization.Id);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind == FailureKind.NotFound) return NotFound();
             failure.AddTo(ModelState, "");
@@ -58,7 +58,7 @@ public sealed class IndexModel(AccrueDb db, SubscriptionCommands subscriptions, 
             Response.StatusCode = failure.Kind == FailureKind.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK;
             return Page();
         }
-        TempData["Flash"] = done(result.Value!);
+        TempData["Flash"] = done(result.Value);
         return RedirectToPage();
     }
 

@@ -84,9 +84,9 @@ public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checko
         Organization = await portal.OrganizationAsync();
         if (!await LoadAsync()) return NotFound();
         var prepared = await PrepareAsync();
-        return prepared.Failure is { } failure
+        return prepared.Failed(out var failure)
             ? new JsonResult(new { total = (string?)null, message = failure.Message })
-            : new JsonResult(new { total = Money.Format(prepared.Value!.Quote.Total, prepared.Value.Quote.Currency), message = (string?)null });
+            : new JsonResult(new { total = Money.Format(prepared.Value.Quote.Total, prepared.Value.Quote.Currency), message = (string?)null });
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -106,17 +106,17 @@ public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checko
 
         // Postpaid on account (seed 004): billed at once, no card. Any other method: the order waits for its payment.
         var placed = await orders.PlaceAsync(Purchase!, Acknowledged, billOnAccount: method == Domain.Orders.PaymentMethod.OnAccount);
-        if (placed.Failure is { } notPlaced) return Show(notPlaced);
-        var order = placed.Value!;
+        if (placed.Failed(out var notPlaced)) return Show(notPlaced);
+        var order = placed.Value;
         if (order.Status == OrderStatus.Succeeded || options.NothingToPay) return Done(order, null);
         var paid = await checkout.PayAsync(order.Id, method!.Value, card);
-        if (paid.Failure is { } notPaid)
+        if (paid.Failed(out var notPaid))
         {
             TempData["Flash"] = $"Order {order.Reference} was placed but not paid: {notPaid.Message}";
             TempData["FlashKind"] = "warning";
             return Redirect($"/portal/orders/{order.Id}");
         }
-        return Done(paid.Value!.Order, paid.Value.Payment);
+        return Done(paid.Value.Order, paid.Value.Payment);
     }
 
     private RedirectResult Done(Order order, Payment? payment)
@@ -135,7 +135,7 @@ public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checko
     private async Task<bool> ReviewAsync()
     {
         var prepared = await PrepareAsync();
-        if (prepared.Failure is { } failure)
+        if (prepared.Failed(out var failure))
         {
             Show(failure);
             return false;

@@ -73,7 +73,7 @@ public sealed class SubscribeModel(AccrueDb db, SubscriptionCommands subscriptio
         Organization = await Portal.OrganizationAsync();
         if (!await LoadAsync()) return NotFound();
         var started = await subscriptions.StartTrialAsync(Organization.Id, ToRequest() with { Trial = true });
-        if (started.Failure is { } failure)
+        if (started.Failed(out var failure))
         {
             failure.AddTo(ModelState, "");
             Review = false;

@@ -25,7 +25,7 @@ public sealed class DetailModel(TicketCommands tickets) : PageModel
     {
         var uploads = await TicketUploads.ReadAsync(Attachments, ct);
         var result = await tickets.ReplyAsync(id, Body, uploads, ct: ct);
-        if (result.Failure is { } failure) return await FailAsync(id, failure, ct);
+        if (result.Failed(out var failure)) return await FailAsync(id, failure, ct);
         TempData["Flash"] = "Your reply was sent.";
         return Redirect($"/portal/support/{id}");
     }
@@ -33,24 +33,24 @@ public sealed class DetailModel(TicketCommands tickets) : PageModel
     public async Task<IActionResult> OnPostCloseAsync(Guid id, CancellationToken ct)
     {
         var result = await tickets.CloseAsync(id, ct);
-        if (result.Failure is { } failure) return await FailAsync(id, failure, ct);
-        TempData["Flash"] = $"Ticket #{result.Value!.Number} is closed. Reopen it if you need us again.";
+        if (result.Failed(out var failure)) return await FailAsync(id, failure, ct);
+        TempData["Flash"] = $"Ticket #{result.Value.Number} is closed. Reopen it if you need us again.";
         return Redirect($"/portal/support/{id}");
     }
 
     public async Task<IActionResult> OnPostReopenAsync(Guid id, CancellationToken ct)
     {
         var result = await tickets.ReopenAsync(id, ct);
-        if (result.Failure is { } failure) return await FailAsync(id, failure, ct);
-        TempData["Flash"] = $"Ticket #{result.Value!.Number} is open again.";
+        if (result.Failed(out var failure)) return await FailAsync(id, failure, ct);
+        TempData["Flash"] = $"Ticket #{result.Value.Number} is open again.";
         return Redirect($"/portal/support/{id}");
     }
 
     private async Task<IActionResult?> ShowAsync(Guid id, CancellationToken ct)
     {
         var found = await tickets.FindAsync(id, ct);
-        if (found.Failure is not null) return NotFound();
-        View = found.Value!;
+        if (!found.Succeeded) return NotFound();
+        View = found.Value;
         return null;
     }
 

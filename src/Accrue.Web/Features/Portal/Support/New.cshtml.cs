@@ -32,7 +32,7 @@ public sealed class NewModel(TicketCommands tickets, AccrueDb db, PortalContext 
         var uploads = await TicketUploads.ReadAsync(Attachments, ct);
         // An unreadable type id (a tampered form) is the same as none chosen: the use case says so beside the field.
         var result = await tickets.RaiseAsync(organization.Id, new NewTicket(TypeId ?? Guid.Empty, Subject ?? "", Body ?? "", SubscriptionId), uploads, ct);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             ModelState.Clear();
             if (failure.Kind is Domain.Common.FailureKind.NotFound or Domain.Common.FailureKind.Forbidden) return failure.ToPageResult(this);
@@ -40,7 +40,7 @@ public sealed class NewModel(TicketCommands tickets, AccrueDb db, PortalContext 
             await LoadChoicesAsync(ct);
             return Page();
         }
-        TempData["Flash"] = $"Ticket #{result.Value!.Number} was raised. We will answer here and by email.";
+        TempData["Flash"] = $"Ticket #{result.Value.Number} was raised. We will answer here and by email.";
         return Redirect($"/portal/support/{result.Value.Id}");
     }
 

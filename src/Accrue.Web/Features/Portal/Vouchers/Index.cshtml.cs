@@ -51,7 +51,7 @@ public sealed class IndexModel(VoucherCommands vouchers, CheckoutPayments checko
         var card = Card.ToInput();
         var result = await vouchers.BuyAsync(Organization.Id, BatchId ?? Guid.Empty, Quantity,
             Checkout.Choose(PaymentOptions, PaymentMethod, cardTyped: card.Digits.Length > 0), card, Acknowledged);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             // One list above the form: the card fields are not echoed back, so their errors can't sit beside them.
             foreach (var message in failure.Errors?.SelectMany(e => e.Value) ?? [failure.Message]) ModelState.AddModelError(string.Empty, message);

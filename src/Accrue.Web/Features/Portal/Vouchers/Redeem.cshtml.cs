@@ -23,7 +23,7 @@ public sealed class RedeemModel(VoucherCommands vouchers, PortalContext portal) 
     {
         var organization = await portal.OrganizationAsync();
         var result = await vouchers.RedeemAsync(organization.Id, Code);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             failure.AddTo(ModelState, "");
             HttpContext.Response.StatusCode = failure.Kind switch
@@ -34,7 +34,7 @@ public sealed class RedeemModel(VoucherCommands vouchers, PortalContext portal) 
             };
             return Page();
         }
-        var r = result.Value!;
+        var r = result.Value;
         TempData["Flash"] = r.WalletBalance is { } balance
             ? $"Voucher redeemed: {r.Credited} added to your wallet. Wallet balance: {Domain.Billing.Money.Format(balance, organization.Currency)}."
             : $"Voucher redeemed: {r.Credited} added. Balance: {r.UnitBalance:N0} units.";

@@ -45,7 +45,7 @@ public sealed class IndexModel(AccrueDb db, PortalContext portal, WalletCommands
     {
         var organization = await portal.OrganizationAsync();
         var set = await wallet.SetLowBalanceThresholdAsync(organization.Id, LowBalanceThreshold, ct);
-        if (set.Failure is { } failure)
+        if (set.Failed(out var failure))
         {
             failure.AddTo(ModelState);
             await OnGetAsync(ct);

@@ -36,13 +36,13 @@ public sealed class TopUpModel(WalletCommands wallet, WalletLedger ledger, Porta
             return Page();
         }
         var result = await wallet.TopUpAsync(Organization.Id, Amount ?? 0m, Card.ToInput(), Acknowledged, ct);
-        if (result.Failure is { } failure)
+        if (result.Failed(out var failure))
         {
             if (failure.Kind == FailureKind.Forbidden) Response.StatusCode = StatusCodes.Status403Forbidden;
             failure.AddTo(ModelState, "");
             return Page();
         }
-        var (order, payment, entry) = result.Value!;
+        var (order, payment, entry) = result.Value;
         if (order.Status == OrderStatus.Succeeded && entry is not null)
         {
             TempData["Flash"] = $"Your wallet was topped up with {Domain.Billing.Money.Format(entry.Amount, entry.Currency)}: the balance is now {Domain.Billing.Money.Format(entry.BalanceAfter, entry.Currency)}.";

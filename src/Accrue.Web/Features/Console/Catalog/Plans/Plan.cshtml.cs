@@ -86,9 +86,9 @@ public sealed partial class PlanModel(AccrueDb db, CatalogCommands catalog) : Ca
         FillPriceRows();
         if (HasUnreadableValues()) return Page();
         var saved = Plan is null ? await catalog.CreatePlanAsync(Input, ct: ct) : await catalog.UpdatePlanAsync(Plan.Id, Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = IsNew ? $"The plan {saved.Value!.Name} was created. Add its seat types and prices below." : "The plan was saved.";
-        return Redirect($"/console/catalog/plans/{saved.Value!.Id}");
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = IsNew ? $"The plan {saved.Value.Name} was created. Add its seat types and prices below." : "The plan was saved.";
+        return Redirect($"/console/catalog/plans/{saved.Value.Id}");
     }
 
     public async Task<IActionResult> OnPostSeatTypesAsync(string id, CancellationToken ct)
@@ -105,7 +105,7 @@ public sealed partial class PlanModel(AccrueDb db, CatalogCommands catalog) : Ca
             Modules = [.. ModuleSeparator().Split(r.row.Modules ?? "").Select(m => m.Trim()).Where(m => m.Length > 0)],
         }).ToList();
         var saved = await catalog.SaveSeatTypesAsync(Plan.Id, inputs, ct);
-        if (saved.Failure is { } failure)
+        if (saved.Failed(out var failure))
             return Fail(failure, field => RowField(field, "SeatTypes", "Seats", i => rows[i].index));
         TempData["Flash"] = "The seat types were saved.";
         return Redirect($"/console/catalog/plans/{Plan.Id}#seat-types");
@@ -125,12 +125,12 @@ public sealed partial class PlanModel(AccrueDb db, CatalogCommands catalog) : Ca
             Amount = r.row.Amount ?? 0,
             PackageSize = r.row.PackageSize,
             Tiers = [.. r.row.Tiers.Where(t => !t.IsBlank).Select(t => new PriceTier(t.UpTo, t.UnitPrice ?? 0, t.FlatFee ?? 0))],
-            SeatPrices = r.row.SeatPrices.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!.Value, StringComparer.Ordinal),
+            SeatPrices = r.row.SeatPrices.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value.GetValueOrDefault(), StringComparer.Ordinal),
         }).ToList();
         var saved = await catalog.ChangePricesAsync(Plan.Id, inputs, ct);
-        if (saved.Failure is { } failure)
+        if (saved.Failed(out var failure))
             return Fail(failure, field => RowField(field, "Prices", "Prices", i => rows[i].index));
-        TempData["Flash"] = $"The prices were saved as version {saved.Value!.Number}. Existing subscriptions keep their price until they renew.";
+        TempData["Flash"] = $"The prices were saved as version {saved.Value.Number}. Existing subscriptions keep their price until they renew.";
         return Redirect($"/console/catalog/plans/{Plan.Id}#prices");
     }
 
@@ -147,8 +147,8 @@ public sealed partial class PlanModel(AccrueDb db, CatalogCommands catalog) : Ca
         }
         await using var stream = sla.OpenReadStream();
         var saved = await catalog.UploadSlaAsync(Plan.Id, sla.FileName, sla.ContentType, stream, ct);
-        if (saved.Failure is { } failure) return Fail(failure, field => field);
-        TempData["Flash"] = $"The SLA document {saved.Value!.FileName} was uploaded.";
+        if (saved.Failed(out var failure)) return Fail(failure, field => field);
+        TempData["Flash"] = $"The SLA document {saved.Value.FileName} was uploaded.";
         return Redirect($"/console/catalog/plans/{Plan.Id}#sla");
     }
 

@@ -29,9 +29,9 @@ public sealed class ProductModel(AccrueDb db, CatalogCommands catalog) : Catalog
         if (!await LoadAsync(id, ct)) return NotFound();
         if (HasUnreadableValues()) return Page();
         var saved = Product is null ? await catalog.CreateProductAsync(Input, ct) : await catalog.UpdateProductAsync(Product.Id, Input, ct);
-        if (saved.Failure is { } failure) return Fail(failure);
-        TempData["Flash"] = IsNew ? $"The product {saved.Value!.Name} was created." : "The product was saved.";
-        return Redirect($"/console/catalog/products/{saved.Value!.Id}");
+        if (saved.Failed(out var failure)) return Fail(failure);
+        TempData["Flash"] = IsNew ? $"The product {saved.Value.Name} was created." : "The product was saved.";
+        return Redirect($"/console/catalog/products/{saved.Value.Id}");
     }
 
     private async Task<bool> LoadAsync(string id, CancellationToken ct)

@@ -31,6 +31,16 @@ public sealed class Organization : Entity, IOrganizationOwned
 
     public ICollection<Member> Members { get; } = [];
 
+    /// <summary>Today in the organization's time zone: billing dates are its calendar dates (DESIGN §3).</summary>
+    public DateOnly Today(TimeProvider clock) => DateOf(clock.GetUtcNow());
+
+    /// <summary>The organization's calendar date at <paramref name="instant"/> (UTC when its zone is unknown here).</summary>
+    public DateOnly DateOf(DateTimeOffset instant)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var found) ? found : TimeZoneInfo.Utc;
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+    }
+
     /// <summary>
     /// The one place an organization's details are checked; the time zone check is passed in
     /// because the zone database lives outside the domain.

@@ -15,7 +15,7 @@ internal static class DemoBills
     {
         var globex = await db.Organizations.SingleAsync(o => o.Name == "Globex Postpaid GmbH", ct);
         var issuedAt = new PastClock(clock, TimeSpan.FromDays(10));
-        var issuedOn = OrganizationTime.Today(globex, issuedAt);
+        var issuedOn = globex.Today(issuedAt);
         var month = new Term(issuedOn, issuedOn.AddMonths(1));
         var quote = new QuoteBuilder(globex.Currency, 0.19m).Charge("TV Max, monthly service", 1, 44.10m, month).Build();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

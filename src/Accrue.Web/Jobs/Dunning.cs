@@ -3,7 +3,6 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Invoices;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Bills;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
@@ -46,7 +45,7 @@ public sealed class Dunning(AccrueDb db, BillCommands bills, Mailer mailer, IOpt
             db.ChangeTracker.Clear();
             var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking().Include(i => i.Events).SingleAsync(i => i.Id == id, ct);
             var organization = await db.Organizations.IgnoreQueryFilters().AsNoTracking().SingleAsync(o => o.Id == invoice.OrganizationId, ct);
-            var today = OrganizationTime.Today(organization, clock);
+            var today = organization.Today(clock);
             var steps = schedule.DueSteps(invoice.DueOn!.Value, today).Where(s => invoice.Events.All(e => e.Step != s.Step)).ToList();
             foreach (var step in CatchUp(steps))
             {
@@ -100,7 +99,7 @@ public sealed class Dunning(AccrueDb db, BillCommands bills, Mailer mailer, IOpt
         var saved = step.Action == DunningAction.RetryCard
             ? await db.CardsOnFile.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == organization.Id, ct)
             : null;
-        var retry = saved is not null && !saved.IsExpired(OrganizationTime.Today(organization, clock)) && invoice.PaymentId is null;
+        var retry = saved is not null && !saved.IsExpired(organization.Today(clock)) && invoice.PaymentId is null;
 
         string note;
         switch (step.Action)

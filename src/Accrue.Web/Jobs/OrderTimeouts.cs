@@ -1,8 +1,8 @@
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Orders;
+using Accrue.Web.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

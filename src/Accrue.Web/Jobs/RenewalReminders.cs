@@ -3,7 +3,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Web;
@@ -77,7 +76,7 @@ public sealed class RenewalReminders(
             {
                 if (organization?.Id != candidate.OrganizationId)
                     organization = await db.Organizations.IgnoreQueryFilters().AsNoTracking().SingleAsync(o => o.Id == candidate.OrganizationId, ct);
-                var today = OrganizationTime.Today(organization, clock);
+                var today = organization.Today(clock);
                 // The nearest threshold reached, counted to the last day (the rule the banner and the dashboard use too).
                 if (ExpiryReminders.Threshold(thresholds, candidate.TermStart, candidate.TermEnd, today) is not { } threshold) continue;
                 // Sent already, or a nearer one was (the thresholds changed since): nothing more for this term.

@@ -1,9 +1,7 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
-using Accrue.Domain.Catalog;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,7 +42,7 @@ public sealed class UpcomingRenewals(AccrueDb db, SubscriptionCommands subscript
         var card = organization.ChargeCardForRenewals
             ? await db.CardsOnFile.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == organization.Id, ct)
             : null;
-        var usable = card is not null && !card.IsExpired(OrganizationTime.Today(organization, clock));
+        var usable = card is not null && !card.IsExpired(organization.Today(clock));
         var paidBy = usable ? RenewalPayment.CardOnFile : organization.BillingMode == BillingMode.Prepaid ? RenewalPayment.Wallet : RenewalPayment.Bill;
         return new RenewalForecast(subscription.Id, name, prepared.Value?.Quote.Total, organization.Currency, paidBy, usable ? card!.ToString() : null, months);
     }

@@ -3,9 +3,8 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Webhooks;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Renewals;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
@@ -99,7 +98,7 @@ public sealed class WalletAlerts(
     {
         db.ChangeTracker.Clear();
         var organization = await db.Organizations.IgnoreQueryFilters().AsNoTracking().SingleAsync(o => o.Id == organizationId, ct);
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         var last = today.AddDays(days);
         var due = await db.Subscriptions.IgnoreQueryFilters().AsNoTracking().Include(s => s.Items)
             .Where(s => s.OrganizationId == organizationId && (s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue || s.Status == SubscriptionStatus.Trial)

@@ -25,7 +25,7 @@ public abstract class SubscriptionsPurchaseTests(AccrueApp app)
         {
             var organization = await db.Organizations.SingleAsync(o => o.Name == Acme);
             var version = await db.PlanVersions.SingleAsync(v => v.Id == subscription.PlanVersionId);
-            return SubscriptionQuotes.AddSeats(plan, version.PriceIn("USD")!, subscription.Term, OrganizationTime.Today(organization, TimeProvider.System),
+            return SubscriptionQuotes.AddSeats(plan, version.PriceIn("USD")!, subscription.Term, organization.Today(TimeProvider.System),
                 [new SeatCount(finance.Id, finance.Name, 2)], 0m);
         });
         var proration = expected.Proration!;

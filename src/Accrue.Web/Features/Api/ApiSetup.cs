@@ -1,17 +1,17 @@
-using Accrue.Web.Features.Renewals;
 using System.Text.Json.Serialization;
-using Accrue.Web.Features.Keys;
 using Accrue.Web.Features.Audit;
 using Accrue.Web.Features.Bills;
-using Accrue.Web.Features.Console.Mail;
 using Accrue.Web.Features.Catalog;
+using Accrue.Web.Features.Console.Mail;
 using Accrue.Web.Features.Faq;
 using Accrue.Web.Features.Invoices;
+using Accrue.Web.Features.Keys;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.RemoteSupport;
+using Accrue.Web.Features.Renewals;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Features.Support;
 using Accrue.Web.Features.Usage;
@@ -20,11 +20,11 @@ using Accrue.Web.Features.Wallet;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Accrue.Web.Features.Api;
 

@@ -3,14 +3,13 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
-using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
-using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Bills;
 
@@ -51,7 +50,7 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
         if (invoices.Select(i => i.Currency).Distinct().Count() > 1)
             return Failure.Invalid(nameof(request.InvoiceIds), "Bills in different currencies are paid separately.");
 
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         CardOnFile? saved = null;
         if (request.UseCardOnFile)
         {
@@ -198,7 +197,7 @@ public sealed class BillCommands(AccrueDb db, OrderCommands orders, IPaymentGate
     {
         var organization = await db.Organizations.IgnoreQueryFilters().SingleAsync(o => o.Id == organizationId, ct);
         if (organization.Status != OrganizationStatus.Suspended || organization.StatusReason?.StartsWith(UnpaidBillsReason, StringComparison.Ordinal) != true) return;
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         if (await db.Invoices.IgnoreQueryFilters().AnyAsync(i => i.OrganizationId == organizationId && i.Status == InvoiceStatus.Open && i.DueOn < today, ct)) return;
         var reason = organization.StatusReason;
         (organization.Status, organization.StatusReason, organization.StatusChangedAt) = (OrganizationStatus.Active, null, clock.GetUtcNow());

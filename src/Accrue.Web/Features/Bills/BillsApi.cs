@@ -7,7 +7,6 @@ using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
-using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -59,7 +58,7 @@ public static class BillsApi
             return Failure.Forbidden("You need the View billing or Manage account permission.").ToProblem();
         var query = db.Invoices.AsNoTracking().Include(i => i.Events).Where(i => i.OrganizationId == orgId);
         if (!all) query = query.Where(i => i.Status == InvoiceStatus.Open && i.Kind == InvoiceKind.Invoice);
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         return TypedResults.Ok(await query.PageAsync(page.Value, i => From(i, today), ct));
     }
 

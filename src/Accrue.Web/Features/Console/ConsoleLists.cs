@@ -1,4 +1,3 @@
-using Accrue.Domain.Reference;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,3 @@
-using Microsoft.Net.Http.Headers;
-
 namespace Accrue.Web.Features.Errors;
 
 /// <summary>

@@ -4,9 +4,9 @@ using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Microsoft.EntityFrameworkCore;
-using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Invoices;
 
@@ -138,18 +138,5 @@ public sealed class Invoicing(AccrueDb db, TimeProvider clock)
     /// <summary>The seller's details as they are now, for the invoice being issued.</summary>
     public static InvoiceSeller Seller(Operator op) => new(op.LegalName, op.LegalAddress, op.TaxRegistration);
 
-    private DateOnly Today(Organization organization) => OrganizationTime.Today(organization, clock);
-}
-
-/// <summary>Billing dates are calendar dates in the organization's time zone (DESIGN §3).</summary>
-public static class OrganizationTime
-{
-    public static DateOnly Today(Organization organization, TimeProvider clock) => DateOf(organization, clock.GetUtcNow());
-
-    /// <summary>The organization's calendar date at <paramref name="instant"/>.</summary>
-    public static DateOnly DateOf(Organization organization, DateTimeOffset instant)
-    {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(organization.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
-    }
+    private DateOnly Today(Organization organization) => organization.Today(clock);
 }

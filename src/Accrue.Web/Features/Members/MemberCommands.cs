@@ -1,12 +1,12 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Members;
 

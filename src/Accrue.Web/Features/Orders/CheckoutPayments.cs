@@ -2,7 +2,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +22,7 @@ public sealed class CheckoutPayments(AccrueDb db, OrderCommands orders, WalletLe
     {
         decimal? balance = organization.BillingMode == BillingMode.Prepaid ? (await wallet.FindAsync(organization.Id, ct))?.Balance ?? 0m : null;
         var card = await db.CardsOnFile.AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == organization.Id, ct);
-        var usable = card is not null && !card.IsExpired(OrganizationTime.Today(organization, clock)) ? $"{card}, expires {card.ExpiryMonth:D2}/{card.ExpiryYear}" : null;
+        var usable = card is not null && !card.IsExpired(organization.Today(clock)) ? $"{card}, expires {card.ExpiryMonth:D2}/{card.ExpiryYear}" : null;
         return Checkout.Offer(organization.BillingMode, currency, total, balance, usable, organization.PaymentTermsDays);
     }
 

@@ -1,13 +1,12 @@
 using Accrue.Domain.Billing;
-using Accrue.Domain.Catalog;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
 using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Wallet;
-using Microsoft.EntityFrameworkCore;
 using Accrue.Web.Features.Webhooks;
+using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Orders;
 

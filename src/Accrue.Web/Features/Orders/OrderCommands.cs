@@ -4,16 +4,16 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Wallets;
-using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Wallet;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
-using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Orders;
 
@@ -315,7 +315,7 @@ public sealed class OrderCommands(
         if (order is null) return Failure.NotFound("Order");
         var organization = await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, ct);
         if (organization.Status != OrganizationStatus.Active) return Failure.Conflict($"The organization is {organization.Status.ToString().ToLowerInvariant()}: nothing can be bought.");
-        if (order.Retry(clock.GetUtcNow(), OrganizationToday(organization), OrganizationTime.DateOf(organization, order.CreatedAt)) is { } failure) return failure;
+        if (order.Retry(clock.GetUtcNow(), OrganizationToday(organization), organization.DateOf(order.CreatedAt)) is { } failure) return failure;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -489,5 +489,5 @@ public sealed class OrderCommands(
         return null;
     }
 
-    private DateOnly OrganizationToday(Organization organization) => OrganizationTime.Today(organization, clock);
+    private DateOnly OrganizationToday(Organization organization) => organization.Today(clock);
 }

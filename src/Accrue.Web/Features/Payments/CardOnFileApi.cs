@@ -40,7 +40,7 @@ public static class CardOnFileApi
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
         if (organization is null) return Failure.NotFound("Organization").ToProblem();
         var card = await cards.FindAsync(orgId, ct);
-        return card is null ? Failure.NotFound("Card on file").ToProblem() : TypedResults.Ok(CardOnFileResponse.From(card, Invoices.OrganizationTime.Today(organization, clock)));
+        return card is null ? Failure.NotFound("Card on file").ToProblem() : TypedResults.Ok(CardOnFileResponse.From(card, organization.Today(clock)));
     }
 
     private static async Task<Results<Ok<CardOnFileResponse>, ProblemHttpResult>> SaveAsync(Guid orgId, SaveCardRequest request, CardOnFileCommands cards, TimeProvider clock, CancellationToken ct)

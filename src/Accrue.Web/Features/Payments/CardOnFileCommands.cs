@@ -2,7 +2,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
@@ -29,7 +28,7 @@ public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPay
         if (await CheckAsync(ct) is { } forbidden) return forbidden;
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        var errors = card.Validate(OrganizationTime.Today(organization, clock));
+        var errors = card.Validate(organization.Today(clock));
         if (errors.Any) return errors.ToFailure();
         var saved = await gateway.SaveCardAsync(card, ct);
         return saved.Failed(out var refused) ? refused : await StoreAsync(organizationId, saved.Value, ct);

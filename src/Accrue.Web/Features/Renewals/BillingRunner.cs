@@ -176,13 +176,13 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         var writes = RenewalWrites.For(db);
         await using var session = await writes.BeginRunAsync(ct);
         var organizations = await db.Organizations.IgnoreQueryFilters().AsNoTracking().OrderBy(o => o.Id).ToListAsync(ct);
-        var latest = asOf ?? organizations.Select(o => OrganizationTime.Today(o, clock)).DefaultIfEmpty(run.AsOf).Max();
+        var latest = asOf ?? organizations.Select(o => o.Today(clock)).DefaultIfEmpty(run.AsOf).Max();
         var total = await Due(latest).LongCountAsync(ct);
         var done = 0L;
         var catalog = await Catalog.LoadAsync(db, ct);
         foreach (var organization in organizations)
         {
-            var day = asOf ?? OrganizationTime.Today(organization, clock);
+            var day = asOf ?? organization.Today(clock);
             if (organization.Status != OrganizationStatus.Active)
             {
                 var left = await Due(day).CountAsync(s => s.OrganizationId == organization.Id, ct);
@@ -212,7 +212,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
     public async Task<bool> AnyDueAsync(CancellationToken ct)
     {
         var organizations = await db.Organizations.IgnoreQueryFilters().AsNoTracking().Where(o => o.Status == OrganizationStatus.Active).ToListAsync(ct);
-        var latest = organizations.Select(o => OrganizationTime.Today(o, clock)).DefaultIfEmpty(DateOnly.MinValue).Max();
+        var latest = organizations.Select(o => o.Today(clock)).DefaultIfEmpty(DateOnly.MinValue).Max();
         return await Due(latest).AnyAsync(s => organizations.Select(o => o.Id).Contains(s.OrganizationId), ct);
     }
 
@@ -569,7 +569,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
         if (!organization.ChargeCardForRenewals) return;
         db.ChangeTracker.Clear();
         var card = await db.CardsOnFile.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(c => c.OrganizationId == organization.Id, ct);
-        if (card is null || card.IsExpired(OrganizationTime.Today(organization, clock))) return;
+        if (card is null || card.IsExpired(organization.Today(clock))) return;
         var open = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
             .Where(i => i.OrganizationId == organization.Id && i.SubscriptionId != null && i.Status == InvoiceStatus.Open && i.PaymentId == null)
             .OrderBy(i => i.Sequence).ToListAsync(ct);

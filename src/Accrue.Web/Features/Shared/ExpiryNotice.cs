@@ -3,7 +3,6 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -31,7 +30,7 @@ public sealed class ExpiryNotice(AccrueDb db, PortalContext portal, IOptions<Rem
     {
         if (!portal.IsMember) return [];
         var organization = await portal.OrganizationAsync();
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         var thresholds = options.Value.Thresholds;
         // Coarse in SQL: the last day (end − 1) from today to the largest threshold; exact below.
         var (first, last) = (today.AddDays(1), today.AddDays(options.Value.Horizon + 1));

@@ -1,7 +1,6 @@
 using Accrue.Domain.Common;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -48,7 +47,7 @@ public static class EntitlementsApi
         var seatType = plan.SeatTypes.FirstOrDefault(t => t.Id == seatTypeId);
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == orgId, ct);
         // A live status whose term has run out (before the billing run marks it expired) unlocks nothing either.
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         var live = subscription.IsLive && subscription.TermEnd > today && seatType is not null && subscription.SeatsOf(seatTypeId, today) > 0;
         return TypedResults.Ok(new EntitlementResponse(member.Id, live, subscription.Id, plan.Name, subscription.Status, seatType?.Name,
             live ? seatType!.Modules : [], live ? subscription.Term.LastDay : null));

@@ -6,11 +6,10 @@ using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Catalog;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
-using Microsoft.EntityFrameworkCore;
 using Accrue.Web.Features.Webhooks;
+using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Subscriptions;
 
@@ -448,5 +447,5 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
 
     private static string Plural(string unit) => unit.EndsWith('s') ? unit : unit + "s";
 
-    private DateOnly Today(Organization organization) => OrganizationTime.Today(organization, clock);
+    private DateOnly Today(Organization organization) => organization.Today(clock);
 }

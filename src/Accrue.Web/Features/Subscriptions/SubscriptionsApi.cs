@@ -294,7 +294,7 @@ public static class SubscriptionsApi
         var ids = subscriptions.Select(s => s.Id).ToList();
         var organizationIds = subscriptions.Select(s => s.OrganizationId).Distinct().ToList();
         var today = (await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToListAsync(ct))
-            .ToDictionary(o => o.Id, o => Invoices.OrganizationTime.Today(o, clock));
+            .ToDictionary(o => o.Id, o => o.Today(clock));
         var assigned = await db.Members.AsNoTracking()
             .Where(m => m.SeatSubscriptionId != null && ids.Contains(m.SeatSubscriptionId.Value) && m.SeatTypeId != null)
             .GroupBy(m => new { m.SeatSubscriptionId, m.SeatTypeId })

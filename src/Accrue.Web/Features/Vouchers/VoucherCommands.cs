@@ -7,18 +7,17 @@ using Accrue.Domain.Reference;
 using Accrue.Domain.Usage;
 using Accrue.Domain.Vouchers;
 using Accrue.Domain.Wallets;
-using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Usage;
 using Accrue.Web.Features.Wallet;
+using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Accrue.Web.Features.Webhooks;
 
 namespace Accrue.Web.Features.Vouchers;
 
@@ -183,7 +182,7 @@ public sealed class VoucherCommands(
     /// <summary>Online batches a customer can buy now: not expired, priced in the organization's currency, with codes left.</summary>
     public async Task<List<BatchSummary>> OnSaleAsync(Organization organization, CancellationToken ct = default)
     {
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         var batches = await db.VoucherBatches.AsNoTracking()
             .Where(b => b.Kind == VoucherKind.Online && b.ExpiresOn >= today && b.PriceCurrency == organization.Currency)
             .OrderBy(b => b.Name).ToListAsync(ct);
@@ -225,7 +224,7 @@ public sealed class VoucherCommands(
         if (organization is null) return Failure.NotFound("Organization");
         var batch = await db.VoucherBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId && b.Kind == VoucherKind.Online, ct);
         if (batch is null) return Failure.Invalid("BatchId", "Choose one of the vouchers on sale.");
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         if (batch.ExpiresOn < today) return Failure.Invalid("BatchId", "These vouchers have expired and are no longer sold.");
         if (quantity is < 1 or > MaxPurchase) return Failure.Invalid("Quantity", $"Buy between 1 and {MaxPurchase} vouchers at a time.");
         var left = await db.Vouchers.CountAsync(v => v.BatchId == batchId && v.Status == VoucherStatus.Available, ct);
@@ -294,7 +293,7 @@ public sealed class VoucherCommands(
         if (found is null || (found.b.Kind == VoucherKind.Online && found.v.Status == VoucherStatus.Available))
             return Unknown();
         var (voucher, batch) = (found.v, found.b);
-        var today = OrganizationTime.Today(organization, clock);
+        var today = organization.Today(clock);
         if (voucher.Status == VoucherStatus.Redeemed) return Used($"This code was already used on {voucher.RedeemedAt:yyyy-MM-dd}.");
         if (batch.ExpiresOn < today) return Failure.Invalid("Code", $"This code expired on {batch.ExpiresOn:yyyy-MM-dd}.") with { Code = "voucher_expired" };
         if (batch.Amount is not null && organization.BillingMode != BillingMode.Prepaid)

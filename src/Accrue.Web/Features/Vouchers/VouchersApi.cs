@@ -1,4 +1,3 @@
-using System.Text;
 using Accrue.Domain.Common;
 using Accrue.Domain.Vouchers;
 using Accrue.Web.Data;

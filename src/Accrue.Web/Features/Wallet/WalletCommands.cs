@@ -4,7 +4,6 @@ using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
@@ -54,7 +53,7 @@ public sealed class WalletCommands(AccrueDb db, WalletLedger ledger, OrderComman
             if (failure.Kind != FailureKind.Invalid) return failure;
             foreach (var (field, messages) in failure.Errors!) errors[field] = messages;
         }
-        var cardErrors = card.Validate(OrganizationTime.Today(organization, clock));
+        var cardErrors = card.Validate(organization.Today(clock));
         if (cardErrors.Any) foreach (var (field, messages) in cardErrors.ToFailure().Errors!) errors[field] = messages;
         if (!acknowledged) errors["Acknowledged"] = [$"Tick \"{OrderCommands.AcknowledgementText}\" to continue."];
         if (errors.Count > 0 || prepared.Value is not { } purchase) return Failure.Invalid(errors);

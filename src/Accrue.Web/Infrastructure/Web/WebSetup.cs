@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 
 namespace Accrue.Web.Infrastructure.Web;

@@ -1,5 +1,4 @@
 using Accrue.Web.Data;
-using Accrue.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

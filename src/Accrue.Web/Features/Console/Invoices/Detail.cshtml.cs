@@ -1,4 +1,3 @@
-using Accrue.Domain.Common;
 using Accrue.Domain.Invoices;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;

@@ -1,5 +1,4 @@
 using Accrue.Domain.Accounts;
-using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Web;

@@ -2,7 +2,6 @@ using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;
-using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Accrue.Web.Features.Console.Organizations;

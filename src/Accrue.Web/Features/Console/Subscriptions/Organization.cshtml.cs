@@ -5,7 +5,6 @@ using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Subscriptions;
-using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +20,7 @@ public sealed class OrganizationModel(AccrueDb db, SubscriptionCommands subscrip
 {
     public Organization Organization { get; private set; } = null!;
     /// <summary>Today in the organization's time zone: the seat counts shown are today's.</summary>
-    public DateOnly Today => Accrue.Web.Features.Invoices.OrganizationTime.Today(Organization, clock);
+    public DateOnly Today => Organization.Today(clock);
     public IReadOnlyList<Subscription> Subscriptions { get; private set; } = [];
     public IReadOnlyDictionary<Guid, Plan> Plans { get; private set; } = new Dictionary<Guid, Plan>();
     public IReadOnlyDictionary<Guid, Dictionary<Guid, int>> Assigned { get; private set; } = new Dictionary<Guid, Dictionary<Guid, int>>();

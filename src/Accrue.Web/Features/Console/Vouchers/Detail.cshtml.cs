@@ -1,4 +1,3 @@
-using System.Text;
 using Accrue.Domain.Vouchers;
 using Accrue.Web.Features.Vouchers;
 using Accrue.Web.Infrastructure.Web;

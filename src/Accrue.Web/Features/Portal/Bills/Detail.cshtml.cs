@@ -1,7 +1,6 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Invoices;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,7 +20,7 @@ public sealed class DetailModel(AccrueDb db, PortalContext portal, TimeProvider 
         var invoice = await db.Invoices.AsNoTracking().Include(i => i.Events).SingleOrDefaultAsync(i => i.Id == id, ct);
         if (invoice is null) return NotFound();
         Invoice = invoice;
-        Overdue = Features.Bills.Bills.IsOverdue(invoice, OrganizationTime.Today(await portal.OrganizationAsync(), clock));
+        Overdue = Features.Bills.Bills.IsOverdue(invoice, (await portal.OrganizationAsync()).Today(clock));
         return Page();
     }
 }

@@ -2,10 +2,10 @@ using System.Globalization;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
-using Accrue.Web.Features.Orders;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Invoices;
+using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -64,7 +64,7 @@ public sealed class IndexModel(AccrueDb db, BillCommands bills, PortalContext po
     private async Task LoadAsync(CancellationToken ct)
     {
         var organization = await portal.OrganizationAsync();
-        Today = OrganizationTime.Today(organization, clock);
+        Today = organization.Today(clock);
         CanPay = await portal.CanAsync(Permissions.ManageAccount);
         Outstanding = await db.Invoices.AsNoTracking()
             .Where(i => i.Status == InvoiceStatus.Open && i.Kind == InvoiceKind.Invoice)

@@ -1,10 +1,9 @@
 using Accrue.Domain.Accounts;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Portal.Subscriptions;
-using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Features.Shared;
+using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -109,7 +108,7 @@ public sealed class IndexModel(AccrueDb db, MemberCommands commands, Subscriptio
             .ToListAsync();
         var views = await db.SubscriptionViewsAsync(Me.OrganizationId);
         _seatNames = views.SelectMany(v => v.Plan.SeatTypes.Select(t => (t.Id, Name: $"{t.Name} ({v.Plan.Name})"))).DistinctBy(t => t.Id).ToDictionary(t => t.Id, t => t.Name);
-        var today = OrganizationTime.Today(await portal.OrganizationAsync(), clock);
+        var today = (await portal.OrganizationAsync()).Today(clock);
         // Free seats: of today's, and of the next term's when fewer were chosen for it at an early renewal.
         SeatOptions = views.Where(v => v.Subscription.IsLive)
             .SelectMany(v => v.Plan.SeatTypes.OrderBy(t => t.SortOrder).Where(t => v.Subscription.SeatsOf(t.Id, today) > 0)

@@ -2,14 +2,11 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
-using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Portal.Orders;
 
@@ -53,7 +50,7 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayme
         var method = Checkout.Choose(options, PaymentMethod, cardTyped: card.Digits.Length > 0);
         PaymentMethod = method;
         // Checked first: a bad card leaves a declined order as it is, rather than waiting for payment again.
-        if (CheckoutPayments.Refusal(options, method, card, OrganizationTime.Today(await portal.OrganizationAsync(), clock)) is { } refused) return Show(refused, "");
+        if (CheckoutPayments.Refusal(options, method, card, (await portal.OrganizationAsync()).Today(clock)) is { } refused) return Show(refused, "");
         if (order.Status == OrderStatus.Failed && (await orders.RetryAsync(id, ct)).Failure is { } notRetried) return Show(notRetried, "");
         var paid = await checkout.PayAsync(id, method!.Value, card, ct);
         if (paid.Failed(out var notPaid)) return Show(notPaid, "");
@@ -120,7 +117,7 @@ public sealed class DetailModel(AccrueDb db, OrderCommands orders, CheckoutPayme
         var organization = await portal.OrganizationAsync();
         var order = detail.Order;
         var payable = order.Status == OrderStatus.Processing
-            || order.CanRetry(OrganizationTime.Today(organization, clock), OrganizationTime.DateOf(organization, order.CreatedAt));
+            || order.CanRetry(organization.Today(clock), organization.DateOf(order.CreatedAt));
         PayOptions = CanBuy && payable && order.Total > 0 ? await checkout.OptionsAsync(organization, order.Total, order.Currency, ct) : null;
         return true;
     }

@@ -2,11 +2,9 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Web.Features.Orders;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Payments;
-using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -78,7 +76,7 @@ public sealed class CardModel(CardOnFileCommands cards, PortalContext portal, Ti
     {
         var organization = await portal.OrganizationAsync();
         Current = await cards.FindAsync(organization.Id, ct);
-        Expired = Current?.IsExpired(OrganizationTime.Today(organization, clock)) == true;
+        Expired = Current?.IsExpired(organization.Today(clock)) == true;
         if (await cards.StartSetupAsync(organization.Id, ct) is { } setup)
         {
             if (setup.Failed(out var failure)) failure.AddTo(ModelState, "");

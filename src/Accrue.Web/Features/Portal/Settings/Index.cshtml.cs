@@ -3,7 +3,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Account;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Auditing;

@@ -3,7 +3,6 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Catalog;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Web;
@@ -53,7 +52,7 @@ public sealed class CancelModel(AccrueDb db, SubscriptionCommands subscriptions,
     private async Task<bool> LoadAsync()
     {
         var organization = await portal.OrganizationAsync();
-        Today = OrganizationTime.Today(organization, clock);
+        Today = organization.Today(clock);
         if (await db.SubscriptionViewAsync(organization.Id, Id) is not { } view) return false;
         View = view;
         Refusal = subscriptions.CancelRefusal(organization, view.Plan, view.Subscription);

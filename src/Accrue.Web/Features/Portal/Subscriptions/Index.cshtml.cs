@@ -3,7 +3,6 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Web;
@@ -66,7 +65,7 @@ public sealed class IndexModel(AccrueDb db, SubscriptionCommands subscriptions, 
     {
         var organization = await portal.OrganizationAsync();
         _organization = organization;
-        Today = OrganizationTime.Today(organization, clock);
+        Today = organization.Today(clock);
         CanManage = await portal.CanAsync(Permissions.ManageAccount);
         var all = await db.SubscriptionViewsAsync(organization.Id);
         Subscriptions = all.Where(v => !v.Plan.SoldPerUnit).ToList();

@@ -2,10 +2,8 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
-using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -55,7 +53,7 @@ public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checko
     protected PortalContext Portal => portal;
 
     /// <summary>Today in the organization's time zone.</summary>
-    public DateOnly Today => OrganizationTime.Today(Organization, clock);
+    public DateOnly Today => Organization.Today(clock);
 
     /// <summary>Loads what the choose step needs; null when the page's subject doesn't exist for this organization.</summary>
     protected abstract Task<bool> LoadAsync();
@@ -101,7 +99,7 @@ public abstract class PurchasePage(OrderCommands orders, CheckoutPayments checko
         PaymentMethod = method;
         // The acknowledgement, the method and the card are checked before the order is written, so a mistake leaves no order behind.
         if (!Acknowledged) ModelState.AddModelError(nameof(Acknowledged), $"Tick \"{OrderCommands.AcknowledgementText}\" to continue.");
-        CheckoutPayments.Refusal(options, method, card, OrganizationTime.Today(Organization, clock))?.AddTo(ModelState, "");
+        CheckoutPayments.Refusal(options, method, card, Organization.Today(clock))?.AddTo(ModelState, "");
         if (!ModelState.IsValid) return Page();
 
         // Postpaid on account (seed 004): billed at once, no card. Any other method: the order waits for its payment.

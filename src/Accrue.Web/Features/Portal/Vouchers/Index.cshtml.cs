@@ -1,12 +1,9 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Vouchers;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Orders;
-using Accrue.Web.Features.Portal.Subscriptions;
 using Accrue.Web.Features.Shared;
 using Accrue.Web.Features.Vouchers;
-using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -4,7 +4,7 @@ namespace Accrue.Web.Data;
 /// An email waiting to be sent, written in the same transaction as the change that caused it, so a
 /// rolled-back change never sends mail and a committed one always does.
 /// </summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : Infrastructure.Auditing.INotAudited
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid? OrganizationId { get; init; }

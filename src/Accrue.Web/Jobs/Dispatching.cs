@@ -6,6 +6,9 @@ public abstract class WakeSignal
     private readonly SemaphoreSlim _signal = new(0, 1);
     private int _queued;
 
+    /// <summary>Whether saving <paramref name="row"/> queues work for this signal's dispatcher (an outbox message, a webhook delivery).</summary>
+    public abstract bool IsQueuedBy(object row);
+
     /// <summary>Work was added to the context; <see cref="WakeIfQueued"/> after the commit wakes the dispatcher.</summary>
     public void NoteQueued() => Interlocked.Exchange(ref _queued, 1);
 

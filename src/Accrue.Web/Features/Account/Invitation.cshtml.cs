@@ -1,6 +1,7 @@
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Auditing;
+using Accrue.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -56,7 +57,7 @@ public sealed class InvitationModel(UserManager<User> users, AccrueDb db) : Page
         if (user is null) return (null, invalid);
         if (await users.HasPasswordAsync(user))
             return (null, "This invitation was already accepted. Sign in with your password, or reset it if you forgot it.");
-        var valid = await users.VerifyUserTokenAsync(user, MemberCommands.InvitationTokenProvider, MemberCommands.InvitationPurpose, Token);
+        var valid = await users.VerifyUserTokenAsync(user, InvitationTokens.Provider, MemberCommands.InvitationPurpose, Token);
         return valid ? (user, null) : (null, invalid);
     }
 }

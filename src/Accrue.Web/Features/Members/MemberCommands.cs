@@ -4,6 +4,7 @@ using Accrue.Web.Data;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,6 @@ public sealed record MemberInput
 /// </summary>
 public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer mailer, AppUrls urls, TimeProvider clock)
 {
-    public const string InvitationTokenProvider = "Invitation";
     public const string InvitationPurpose = "invitation";
 
     public static void ValidateContact(FieldErrors errors, string? name, string? email, string prefix = "")
@@ -220,7 +220,7 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
 
     private async Task InviteAsync(Organization organization, Member member, User user, CancellationToken ct)
     {
-        var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider, InvitationPurpose);
+        var token = await users.GenerateUserTokenAsync(user, InvitationTokens.Provider, InvitationPurpose);
         var link = urls.Absolute($"/account/invitation?user={user.Id}&token={Uri.EscapeDataString(token)}");
         await mailer.QueueAsync(EmailTemplates.Invitation, member.Email, organization.Id, new Dictionary<string, string>
         {

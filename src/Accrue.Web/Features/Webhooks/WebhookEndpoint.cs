@@ -25,7 +25,7 @@ public sealed class WebhookEndpoint : Entity
 }
 
 /// <summary>One event for one endpoint, retried until it succeeds or its retry window closes.</summary>
-public sealed class WebhookDelivery : Entity
+public sealed class WebhookDelivery : Entity, Infrastructure.Auditing.INotAudited
 {
     public Guid EndpointId { get; init; }
     /// <summary>The event's id, the same for every endpoint that receives it and on every replay: receivers de-duplicate by it.</summary>
@@ -50,7 +50,7 @@ public sealed class WebhookDelivery : Entity
 public enum WebhookDeliveryStatus { Pending, Succeeded, Failed }
 
 /// <summary>One POST of a delivery: what the receiver answered, for the delivery log.</summary>
-public sealed class WebhookAttempt
+public sealed class WebhookAttempt : Infrastructure.Auditing.INotAudited
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid DeliveryId { get; init; }

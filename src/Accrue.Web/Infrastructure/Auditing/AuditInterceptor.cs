@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Webhooks;
-using Accrue.Web.Infrastructure.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -13,13 +11,15 @@ namespace Accrue.Web.Infrastructure.Auditing;
 /// Stamps the audit columns and writes one <see cref="AuditEntry"/> per changed row, in the same
 /// SaveChanges, so no write escapes the audit log and no audit row exists for a write that failed.
 /// </summary>
-public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, WebhookSignal webhooks) : SaveChangesInterceptor
+public sealed class AuditInterceptor(TimeProvider clock, IEnumerable<Jobs.WakeSignal> signals) : SaveChangesInterceptor
 {
+    private readonly Jobs.WakeSignal[] _signals = [.. signals];
+
     // Never copied into the audit log: secrets and noise.
     private static readonly HashSet<string> Hidden = new(StringComparer.Ordinal)
     {
         nameof(User.PasswordHash), nameof(User.SecurityStamp), nameof(User.ConcurrencyStamp),
-        nameof(User.NormalizedEmail), nameof(User.NormalizedUserName), nameof(ApiKey.SecretHash), nameof(WebhookEndpoint.Secret),
+        nameof(User.NormalizedEmail), nameof(User.NormalizedUserName), nameof(ApiKey.SecretHash), "Secret" /* webhook endpoints' signing secret */,
         // An uploaded file (an SLA PDF of up to 10 MB) would bloat every audit row; its name and type are kept.
         nameof(Accrue.Domain.Catalog.Document.Content),
         nameof(Entity.CreatedAt), nameof(Entity.CreatedBy), nameof(Entity.UpdatedAt), nameof(Entity.UpdatedBy),
@@ -39,8 +39,7 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, We
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        outbox.WakeIfQueued();
-        webhooks.WakeIfQueued();
+        foreach (var signal in _signals) signal.WakeIfQueued();
         return base.SavedChangesAsync(eventData, result, cancellationToken);
     }
 
@@ -55,27 +54,17 @@ public sealed class AuditInterceptor(TimeProvider clock, OutboxSignal outbox, We
 
         foreach (var entry in entries)
         {
-            if (entry.Entity is OutboxMessage) { outbox.NoteQueued(); continue; }
+            if (entry.State is EntityState.Added or EntityState.Modified)
+                foreach (var signal in _signals.Where(s => s.IsQueuedBy(entry.Entity))) signal.NoteQueued();
             if (entry.Entity is AuditEntry explicitEntry) { if (explicitEntry.At == default) explicitEntry.At = now; continue; }
             if (entry.Entity is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey) continue;
-            // Sign-in attempts carry whatever address was typed; the outcome is audited as User.SignedIn / SignInLocked.
-            if (entry.Entity is Security.SignInAttempt) continue;
-            // Sessions are audited as the sign-in and sign-out they stand for.
-            if (entry.Entity is Security.UserSession) continue;
             if (entry.Entity is Entity stamped)
             {
                 if (entry.State == EntityState.Added) { stamped.CreatedAt = now; stamped.CreatedBy = actor.Name; }
                 if (entry.State != EntityState.Deleted) { stamped.UpdatedAt = now; stamped.UpdatedBy = actor.Name; }
             }
-            // Deliveries are their own log (and carry whole payloads); endpoints are audited like any row.
-            if (entry.Entity is WebhookDelivery)
-            {
-                if (entry.State is EntityState.Added or EntityState.Modified) webhooks.NoteQueued();
-                continue;
-            }
-            if (entry.Entity is WebhookAttempt) continue;
-            // Idempotency-Key claims are plumbing (and hold whole request answers); the work they guard is audited itself.
-            if (entry.Entity is Web.IdempotencyRecord) continue;
+            // Queues, logs of their own and plumbing (outbox mail, webhook deliveries, sessions, Idempotency-Key claims).
+            if (entry.Entity is INotAudited) continue;
             if (entry.Metadata.IsOwned() || entry.Metadata.ClrType.Name.StartsWith("IdentityUser", StringComparison.Ordinal)) continue;
 
             var changed = entry.State == EntityState.Modified

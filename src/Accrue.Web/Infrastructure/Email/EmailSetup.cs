@@ -8,6 +8,7 @@ public static class EmailSetup
     {
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<Jobs.WakeSignal>(sp => sp.GetRequiredService<OutboxSignal>());
         builder.Services.AddScoped<Mailer>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

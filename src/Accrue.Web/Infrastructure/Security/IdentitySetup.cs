@@ -1,5 +1,4 @@
 using Accrue.Web.Data;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -40,7 +39,7 @@ public static class IdentitySetup
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<PasswordResetTokens>(PasswordResetTokenProvider)
-            .AddTokenProvider<InvitationTokens>(MemberCommands.InvitationTokenProvider)
+            .AddTokenProvider<InvitationTokens>(InvitationTokens.Provider)
             .AddClaimsPrincipalFactory<UserClaimsFactory>();
         services.Configure<PasswordResetTokenOptions>(o => o.TokenLifespan = TimeSpan.FromMinutes(60));
         services.Configure<InvitationTokenOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
@@ -100,9 +99,12 @@ public sealed class PasswordResetTokens(IDataProtectionProvider protection, IOpt
 
 public sealed class InvitationTokenOptions : DataProtectionTokenProviderOptions
 {
-    public InvitationTokenOptions() => Name = MemberCommands.InvitationTokenProvider;
+    public InvitationTokenOptions() => Name = InvitationTokens.Provider;
 }
 
 /// <summary>Invitation links live 7 days and die when the password is set.</summary>
 public sealed class InvitationTokens(IDataProtectionProvider protection, IOptions<InvitationTokenOptions> options, ILogger<DataProtectorTokenProvider<User>> logger)
-    : DataProtectorTokenProvider<User>(protection, options, logger);
+    : DataProtectorTokenProvider<User>(protection, options, logger)
+{
+    public const string Provider = "Invitation";
+}

@@ -16,7 +16,7 @@ public sealed class SignInLockoutOptions
 }
 
 /// <summary>One failed (or, while it runs, pending) password check for an email address from a source.</summary>
-public sealed class SignInAttempt
+public sealed class SignInAttempt : Auditing.INotAudited
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     /// <summary>The email address as typed, normalized; the same whether or not an account has it.</summary>

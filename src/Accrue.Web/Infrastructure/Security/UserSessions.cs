@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Infrastructure.Security;
 
 /// <summary>One signed-in browser: the sign-in cookie names it, and it is valid only while its row says so.</summary>
-public sealed class UserSession
+public sealed class UserSession : Auditing.INotAudited
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid UserId { get; init; }

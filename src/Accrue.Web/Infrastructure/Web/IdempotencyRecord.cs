@@ -6,7 +6,7 @@ namespace Accrue.Web.Infrastructure.Web;
 /// key is refused. A row without a status code is a request still running (<see cref="StartedAt"/> set)
 /// or one that failed after something committed (<see cref="StartedAt"/> null), which the next retry resumes.
 /// </summary>
-public sealed class IdempotencyRecord
+public sealed class IdempotencyRecord : Auditing.INotAudited
 {
     /// <summary>The caller: "key:{api key id}" or "user:{user id}".</summary>
     public required string Scope { get; set; }

@@ -80,7 +80,7 @@ public static partial class HttpBench
         var cookies = Cookies(page);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Input.Email"] = email, ["Input.Password"] = Accrue.Web.Data.DemoData.Password, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["Input.Email"] = email, ["Input.Password"] = Accrue.Web.Features.Demo.DemoData.Password, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
         });
         using var post = new HttpRequestMessage(HttpMethod.Post, "/account/signin") { Content = form };
         post.Headers.Add("Cookie", string.Join("; ", cookies));

@@ -1,4 +1,5 @@
 using Accrue.Web.Data;
+using Accrue.Web.Features.Demo;
 
 namespace Accrue.Web;
 

@@ -99,7 +99,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<FaqCategory> FaqCategories => Set<FaqCategory>();
     public DbSet<FaqArticle> FaqArticles => Set<FaqArticle>();
     public DbSet<RemoteSupportSession> RemoteSupportSessions => Set<RemoteSupportSession>();
-    public DbSet<Jobs.JobLease> JobLeases => Set<Jobs.JobLease>();
+    public DbSet<Infrastructure.Jobs.JobLease> JobLeases => Set<Infrastructure.Jobs.JobLease>();
     public DbSet<Features.Renewals.BillingRun> BillingRuns => Set<Features.Renewals.BillingRun>();
     public DbSet<Features.Renewals.RenewalReminder> RenewalReminders => Set<Features.Renewals.RenewalReminder>();
     public DbSet<Features.Renewals.RenewalFailureNotice> RenewalFailureNotices => Set<Features.Renewals.RenewalFailureNotice>();
@@ -661,7 +661,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             i.HasIndex(x => x.OrderId).HasFilter("\"Kind\" = 'Invoice' AND \"OrderId\" IS NOT NULL").IsUnique().HasDatabaseName("IX_Invoices_OnePerOrder");
             i.HasIndex(x => x.CorrectsInvoiceId).HasFilter("\"CorrectsInvoiceId\" IS NOT NULL");
         });
-        builder.Entity<Jobs.JobLease>(l =>
+        builder.Entity<Infrastructure.Jobs.JobLease>(l =>
         {
             l.HasKey(x => x.Name);
             l.Property(x => x.Name).HasMaxLength(100);

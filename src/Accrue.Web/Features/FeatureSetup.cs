@@ -7,7 +7,6 @@ using Accrue.Web.Features.Payments;
 using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Payments;
-using Accrue.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Accrue.Web.Features;

@@ -12,7 +12,7 @@ namespace Accrue.Browser.Tests.Infrastructure;
 [Collection(BrowserCollection.Name)]
 public abstract partial class BrowserTest(BrowserSite site, ITestOutputHelper output)
 {
-    public const string DemoPassword = Accrue.Web.Data.DemoData.Password;
+    public const string DemoPassword = Accrue.Web.Features.Demo.DemoData.Password;
 
     private readonly List<IPage> _pages = [];
     private readonly List<string> _problems = [];

@@ -1,5 +1,5 @@
 using System.Net;
-using Accrue.Web.Data;
+using Accrue.Web.Features.Demo;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

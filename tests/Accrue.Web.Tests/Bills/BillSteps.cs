@@ -8,11 +8,8 @@ using Accrue.Web.Features.Organizations;
 using Accrue.Web.Features.Subscriptions;
 using Accrue.Web.Infrastructure.Payments;
 using Accrue.Web.Infrastructure.Tenancy;
-using Accrue.Web.Jobs;
 using Accrue.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,6 @@ using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Infrastructure.Tenancy;
-using Accrue.Web.Jobs;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
@@ -67,7 +66,7 @@ public static partial class Http
         return await client.PostAsync(url, new FormUrlEncodedContent(values));
     }
 
-    public static async Task<HttpClient> SignedInAsync(this AccrueApp app, string email, string password = Accrue.Web.Data.DemoData.Password)
+    public static async Task<HttpClient> SignedInAsync(this AccrueApp app, string email, string password = Accrue.Web.Features.Demo.DemoData.Password)
     {
         var client = app.Browser();
         var response = await client.SubmitFormAsync("/account/signin", new Dictionary<string, string>

@@ -1,6 +1,6 @@
 using Accrue.Domain.Orders;
+using Accrue.Web.Features.Orders;
 using Accrue.Web.Infrastructure.Web;
-using Accrue.Web.Jobs;
 using Accrue.Web.Tests.Infrastructure;
 using Accrue.Web.Tests.Orders;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Infrastructure.Email;
-using Accrue.Web.Jobs;
 using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

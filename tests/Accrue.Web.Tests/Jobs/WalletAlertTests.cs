@@ -1,7 +1,6 @@
 using Accrue.Domain.Wallets;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Email;
-using Accrue.Web.Jobs;
 using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -37,7 +37,7 @@ public abstract class HttpsRequirementTests(AccrueApp app, LogSink log)
         // A form posted over plain HTTP (the browser keeps no Secure cookie there): the same page, nothing else runs.
         var posted = await http.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Input.Email"] = "owner@acme.test", ["Input.Password"] = Accrue.Web.Data.DemoData.Password,
+            ["Input.Email"] = "owner@acme.test", ["Input.Password"] = Accrue.Web.Features.Demo.DemoData.Password,
         }));
         Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
         Assert.Contains("must be served over HTTPS", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public abstract class HttpsRequirementTests(AccrueApp app, LogSink log)
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["Input.Email"] = "owner@acme.test", ["Input.Password"] = Accrue.Web.Data.DemoData.Password, ["__RequestVerificationToken"] = token,
+                ["Input.Email"] = "owner@acme.test", ["Input.Password"] = Accrue.Web.Features.Demo.DemoData.Password, ["__RequestVerificationToken"] = token,
             }),
         };
         post.Headers.Add("Cookie", string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));

@@ -1,7 +1,6 @@
 using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Tenancy;
-using Accrue.Web.Jobs;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using Accrue.Web.Jobs;
+using Accrue.Web.Infrastructure.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Accrue.Web.Features.Renewals;

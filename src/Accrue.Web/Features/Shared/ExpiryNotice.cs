@@ -3,7 +3,7 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Jobs;
+using Accrue.Web.Features.Renewals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -20,7 +20,7 @@ public sealed class WebhookDispatcher(
     WebhookSignal signal,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
-    ILogger<WebhookDispatcher> logger) : Jobs.Dispatcher(signal, logger)
+    ILogger<WebhookDispatcher> logger) : Infrastructure.Jobs.Dispatcher(signal, logger)
 {
     public const string HttpClientName = "webhooks";
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);

@@ -59,7 +59,7 @@ public static class WebhookPublisher
 public sealed record WebhookPayload(Guid Id, string Type, DateTimeOffset Created, Guid OrganizationId, object Data);
 
 /// <summary>Wakes the webhook dispatcher after a commit that added deliveries.</summary>
-public sealed class WebhookSignal : Jobs.WakeSignal
+public sealed class WebhookSignal : Infrastructure.Jobs.WakeSignal
 {
     public override bool IsQueuedBy(object row) => row is WebhookDelivery;
 }

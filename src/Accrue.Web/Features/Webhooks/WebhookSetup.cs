@@ -10,7 +10,7 @@ public static class WebhookSetup
     {
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
         builder.Services.AddSingleton<WebhookSignal>();
-        builder.Services.AddSingleton<Jobs.WakeSignal>(sp => sp.GetRequiredService<WebhookSignal>());
+        builder.Services.AddSingleton<Infrastructure.Jobs.WakeSignal>(sp => sp.GetRequiredService<WebhookSignal>());
         builder.Services.AddScoped<WebhookCommands>();
         // Redirects are not followed: a receiver's answer is its own, and a redirect could point anywhere. Every
         // connection resolves the host, refuses non-public addresses (unless Webhooks:AllowPrivateTargets) and

@@ -11,9 +11,9 @@ namespace Accrue.Web.Infrastructure.Auditing;
 /// Stamps the audit columns and writes one <see cref="AuditEntry"/> per changed row, in the same
 /// SaveChanges, so no write escapes the audit log and no audit row exists for a write that failed.
 /// </summary>
-public sealed class AuditInterceptor(TimeProvider clock, IEnumerable<Jobs.WakeSignal> signals) : SaveChangesInterceptor
+public sealed class AuditInterceptor(TimeProvider clock, IEnumerable<Infrastructure.Jobs.WakeSignal> signals) : SaveChangesInterceptor
 {
-    private readonly Jobs.WakeSignal[] _signals = [.. signals];
+    private readonly Infrastructure.Jobs.WakeSignal[] _signals = [.. signals];
 
     // Never copied into the audit log: secrets and noise.
     private static readonly HashSet<string> Hidden = new(StringComparer.Ordinal)

@@ -1,5 +1,3 @@
-using Accrue.Web.Jobs;
-
 namespace Accrue.Web.Infrastructure.Email;
 
 public static class EmailSetup
@@ -8,7 +6,7 @@ public static class EmailSetup
     {
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
         builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton<Jobs.WakeSignal>(sp => sp.GetRequiredService<OutboxSignal>());
+        builder.Services.AddSingleton<Infrastructure.Jobs.WakeSignal>(sp => sp.GetRequiredService<OutboxSignal>());
         builder.Services.AddScoped<Mailer>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

@@ -31,7 +31,7 @@ public sealed class Mailer(AccrueDb db, TimeProvider clock)
 }
 
 /// <summary>Wakes the email outbox's dispatcher after a commit that queued mail.</summary>
-public sealed class OutboxSignal : Jobs.WakeSignal
+public sealed class OutboxSignal : Infrastructure.Jobs.WakeSignal
 {
     public override bool IsQueuedBy(object row) => row is OutboxMessage;
 }

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Accrue.Web.Features.Console.Invoices;
 
 /// <summary>Invoices and credit notes of the organizations the staff member may see, or of one organization.</summary>
-public sealed class IndexModel(AccrueDb db, Jobs.Dunning dunning) : PageModel
+public sealed class IndexModel(AccrueDb db, Features.Bills.Dunning dunning) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Number { get; set; }
 

@@ -5,11 +5,12 @@ using Accrue.Domain.Catalog;
 using Accrue.Domain.Subscriptions;
 using Accrue.Domain.Usage;
 using Accrue.Domain.Vouchers;
+using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Pdf;
 using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
 
-namespace Accrue.Web.Data;
+namespace Accrue.Web.Features.Demo;
 
 /// <summary>
 /// The demo catalog: the ERP seat plans of seed 000, an add-on app, unit packs, a TV plan with a

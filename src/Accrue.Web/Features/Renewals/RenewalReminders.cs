@@ -3,13 +3,14 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Renewals;
+using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Jobs;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Features.Renewals;
 
 /// <summary>Configuration section "Reminders": how many days before a term ends its renewal reminders go (seed 000: 30, 15 and 7).</summary>
 public sealed class ReminderOptions

@@ -1,12 +1,12 @@
 using Accrue.Web.Data;
-using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Jobs;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Infrastructure.Email;
 
 /// <summary>
 /// Sends what the outbox holds: by SMTP when a host is configured, otherwise as .eml files in the

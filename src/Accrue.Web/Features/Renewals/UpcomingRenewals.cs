@@ -5,7 +5,7 @@ using Accrue.Web.Data;
 using Accrue.Web.Features.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Features.Renewals;
 
 /// <summary>How an automatic renewal will be paid (issue 6 §1): the card on file where the customer chose it, else the wallet or a bill.</summary>
 public enum RenewalPayment { Wallet, Bill, CardOnFile }

@@ -1,4 +1,9 @@
-namespace Accrue.Web.Jobs;
+using Accrue.Web.Features.Bills;
+using Accrue.Web.Features.Orders;
+using Accrue.Web.Features.Renewals;
+using Accrue.Web.Features.Wallet;
+using Accrue.Web.Infrastructure.Web;
+namespace Accrue.Web.Features;
 
 public static class JobsSetup
 {
@@ -17,15 +22,15 @@ public static class JobsSetup
         services.Configure<OrderTimeoutOptions>(configuration.GetSection("Orders"));
         services.Configure<WalletAlertOptions>(configuration.GetSection("WalletAlerts"));
         services.Configure<IdempotencyPruningOptions>(configuration.GetSection("Idempotency"));
-        services.Configure<Features.Renewals.BillingOptions>(configuration.GetSection("Billing"));
-        services.AddScoped<Features.Renewals.BillingRunner>();
+        services.Configure<BillingOptions>(configuration.GetSection("Billing"));
+        services.AddScoped<BillingRunner>();
         services.AddScoped<Dunning>();
         services.AddScoped<UpcomingRenewals>();
         services.AddScoped<RenewalReminders>();
         services.AddScoped<OrderTimeouts>();
         services.AddScoped<WalletAlerts>();
         services.AddScoped<IdempotencyPruning>();
-        services.AddScoped<Features.Shared.ExpiryNotice>();
+        services.AddScoped<Shared.ExpiryNotice>();
         if (configuration.GetValue("Jobs:Schedule", true))
         {
             services.AddHostedService<DunningJob>();
@@ -33,7 +38,7 @@ public static class JobsSetup
             services.AddHostedService<OrderTimeoutJob>();
             services.AddHostedService<WalletAlertJob>();
             services.AddHostedService<IdempotencyPruningJob>();
-            if (configuration.GetValue("Billing:Scheduled", true)) services.AddHostedService<Features.Renewals.BillingSchedule>();
+            if (configuration.GetValue("Billing:Scheduled", true)) services.AddHostedService<BillingSchedule>();
         }
         return builder;
     }

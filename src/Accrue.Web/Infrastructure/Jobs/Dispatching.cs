@@ -1,4 +1,4 @@
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Infrastructure.Jobs;
 
 /// <summary>Wakes a dispatcher as soon as new work is committed instead of at its next poll.</summary>
 public abstract class WakeSignal

@@ -1,8 +1,9 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Support;
+using Accrue.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Data;
+namespace Accrue.Web.Features.Demo;
 
 /// <summary>The demo support desk: teams, ticket types, a FAQ and one conversation with Acme.</summary>
 public static class DemoSupport

@@ -1,9 +1,10 @@
 using Accrue.Domain.Accounts;
+using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Data;
+namespace Accrue.Web.Features.Demo;
 
 /// <summary>The demo book seeded into an empty database: one operator, one partner, three customers.</summary>
 public static class DemoData

@@ -1,12 +1,12 @@
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Bills;
-using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Webhooks;
+using Accrue.Web.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Features.Orders;
 
 /// <summary>Configuration section "Orders": how long an order waits for payment (seed 002 "Time out"), and how often the job looks.</summary>
 public sealed class OrderTimeoutOptions

@@ -2,13 +2,14 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Invoices;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Bills;
+using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Features.Bills;
 
 /// <summary>Configuration section "Dunning": when open postpaid bills are chased (days relative to the due date).</summary>
 public sealed class DunningOptions

@@ -3,14 +3,16 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Billing;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Jobs;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Features.Wallet;
 
 /// <summary>Configuration section "WalletAlerts".</summary>
 public sealed class WalletAlertOptions

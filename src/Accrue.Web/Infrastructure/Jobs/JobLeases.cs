@@ -1,7 +1,7 @@
 using Accrue.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Infrastructure.Jobs;
 
 /// <summary>
 /// A named lease in the database: whoever holds it until <see cref="LeasedUntil"/> does the work it

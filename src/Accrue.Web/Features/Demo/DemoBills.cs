@@ -1,9 +1,10 @@
 using Accrue.Domain.Billing;
 using Accrue.Domain.Orders;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Data;
+namespace Accrue.Web.Features.Demo;
 
 /// <summary>
 /// The demo's postpaid bill: Globex's TV Max month, billed about ten days ago on its 30-day terms,

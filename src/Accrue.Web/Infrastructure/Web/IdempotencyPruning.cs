@@ -1,8 +1,9 @@
 using Accrue.Web.Data;
+using Accrue.Web.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Infrastructure.Web;
 
 /// <summary>Configuration section "Idempotency": how long a replayable first answer is kept.</summary>
 public sealed class IdempotencyPruningOptions

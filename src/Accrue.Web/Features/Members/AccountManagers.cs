@@ -2,7 +2,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Jobs;
+namespace Accrue.Web.Features.Members;
 
 public static class AccountManagers
 {

@@ -100,12 +100,12 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
     public DbSet<FaqArticle> FaqArticles => Set<FaqArticle>();
     public DbSet<RemoteSupportSession> RemoteSupportSessions => Set<RemoteSupportSession>();
     public DbSet<Infrastructure.Jobs.JobLease> JobLeases => Set<Infrastructure.Jobs.JobLease>();
-    public DbSet<Features.Renewals.BillingRun> BillingRuns => Set<Features.Renewals.BillingRun>();
-    public DbSet<Features.Renewals.RenewalReminder> RenewalReminders => Set<Features.Renewals.RenewalReminder>();
-    public DbSet<Features.Renewals.RenewalFailureNotice> RenewalFailureNotices => Set<Features.Renewals.RenewalFailureNotice>();
-    public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
-    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
-    public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
+    public DbSet<BillingRun> BillingRuns => Set<BillingRun>();
+    public DbSet<RenewalReminder> RenewalReminders => Set<RenewalReminder>();
+    public DbSet<RenewalFailureNotice> RenewalFailureNotices => Set<RenewalFailureNotice>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -652,7 +652,7 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
         {
             s.HasIndex(x => new { x.OrganizationId, x.TermEnd, x.Id });
             // The billing run that last failed to renew it (past due): runs going on at the same time leave it alone.
-            s.Property<Guid?>(Features.Renewals.BillingRunner.UnpaidRunColumn);
+            s.Property<Guid?>(BillingRun.UnpaidRunColumn);
         });
         // Renewal invoices have no order and correct nothing: partial indexes leave them out, which
         // spares the billing run two index writes per invoice.
@@ -667,18 +667,18 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             l.Property(x => x.Name).HasMaxLength(100);
             l.Property(x => x.Holder).HasMaxLength(200);
         });
-        builder.Entity<Features.Renewals.BillingRun>(r =>
+        builder.Entity<BillingRun>(r =>
         {
             r.Property(x => x.Trigger).HasMaxLength(16);
             r.Property(x => x.Host).HasMaxLength(200);
             r.HasIndex(x => x.StartedAt);
         });
-        builder.Entity<Features.Renewals.RenewalFailureNotice>(n =>
+        builder.Entity<RenewalFailureNotice>(n =>
         {
             n.HasKey(x => new { x.OrganizationId, x.RunDate });
             n.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         });
-        builder.Entity<Features.Renewals.RenewalReminder>(r =>
+        builder.Entity<RenewalReminder>(r =>
         {
             r.HasKey(x => new { x.SubscriptionId, x.TermEnd, x.DaysBefore });
             r.HasOne<Subscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
@@ -688,11 +688,11 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
 
     private void ConfigureWebhooks(ModelBuilder builder)
     {
-        builder.Entity<Features.Webhooks.WebhookEndpoint>(e =>
+        builder.Entity<WebhookEndpoint>(e =>
         {
-            e.Property(x => x.Url).HasMaxLength(Features.Webhooks.WebhookEndpoint.UrlMaxLength);
+            e.Property(x => x.Url).HasMaxLength(WebhookEndpoint.UrlMaxLength);
             e.Property(x => x.Secret).HasMaxLength(100);
-            e.Property(x => x.Description).HasMaxLength(Features.Webhooks.WebhookEndpoint.DescriptionMaxLength);
+            e.Property(x => x.Description).HasMaxLength(WebhookEndpoint.DescriptionMaxLength);
             e.Property(x => x.EventTypes).HasJsonConversion();
             e.Ignore(x => x.IsOperatorEndpoint);
             e.HasOne<Operator>().WithMany().HasForeignKey(x => x.OperatorId).OnDelete(DeleteBehavior.Restrict);
@@ -702,22 +702,22 @@ public abstract class AccrueDb(DbContextOptions options, CurrentActor actor)
             e.HasQueryFilter(x => (TenantOrganizationId == null || x.OrganizationId == TenantOrganizationId)
                 && (TenantPartnerId == null || (x.OrganizationId != null && Organizations.Any(o => o.Id == x.OrganizationId && o.PartnerId == TenantPartnerId))));
         });
-        builder.Entity<Features.Webhooks.WebhookDelivery>(d =>
+        builder.Entity<WebhookDelivery>(d =>
         {
             d.Property(x => x.EventType).HasMaxLength(64);
             d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             d.Property(x => x.LastError).HasMaxLength(500);
-            d.HasOne<Features.Webhooks.WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            d.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
             d.HasIndex(x => new { x.Status, x.NextAttemptAt });
             d.HasIndex(x => new { x.EndpointId, x.CreatedAt });
             d.HasIndex(x => new { x.EndpointId, x.EventId }).IsUnique();
             d.HasQueryFilter(x => (TenantOrganizationId == null || (!x.ToOperator && x.OrganizationId == TenantOrganizationId))
                 && (TenantPartnerId == null || (!x.ToOperator && Organizations.Any(o => o.Id == x.OrganizationId && o.PartnerId == TenantPartnerId))));
         });
-        builder.Entity<Features.Webhooks.WebhookAttempt>(a =>
+        builder.Entity<WebhookAttempt>(a =>
         {
             a.Property(x => x.Error).HasMaxLength(500);
-            a.HasOne<Features.Webhooks.WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+            a.HasOne<WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
             a.HasIndex(x => new { x.DeliveryId, x.At });
             a.HasQueryFilter(x => (TenantOrganizationId == null || (!x.ToOperator && x.OrganizationId == TenantOrganizationId))
                 && (TenantPartnerId == null || (!x.ToOperator && Organizations.Any(o => o.Id == x.OrganizationId && o.PartnerId == TenantPartnerId))));

@@ -30,7 +30,7 @@ public static class JobsSetup
         services.AddScoped<OrderTimeouts>();
         services.AddScoped<WalletAlerts>();
         services.AddScoped<IdempotencyPruning>();
-        services.AddScoped<Shared.ExpiryNotice>();
+        services.AddScoped<ExpiryNotice>();
         if (configuration.GetValue("Jobs:Schedule", true))
         {
             services.AddHostedService<DunningJob>();

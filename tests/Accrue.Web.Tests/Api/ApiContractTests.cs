@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -186,7 +187,7 @@ public abstract class ApiContractTests(AccrueApp app)
         var (webhook, operatorWebhook) = await app.DbAsync(async db =>
         {
             var operatorId = await db.Operators.Select(o => o.Id).FirstAsync();
-            Features.Webhooks.WebhookEndpoint Endpoint(Guid? organizationId) => new()
+            Data.WebhookEndpoint Endpoint(Guid? organizationId) => new()
             {
                 OperatorId = operatorId, OrganizationId = organizationId, Url = "http://127.0.0.1:9/hooks", Secret = "whsec_contract", EventTypes = ["member.added"],
             };

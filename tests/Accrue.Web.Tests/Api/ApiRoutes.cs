@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.RegularExpressions;
+using Accrue.Web.Features;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Invoices;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Tests.Infrastructure;
 using static Accrue.Web.Tests.Api.CommerceApi;
@@ -17,7 +18,7 @@ public abstract class ErrorContractTests(AccrueApp app)
     public async Task A_bad_date_in_a_billing_run_is_a_field_error_and_starts_nothing()
     {
         var api = await app.OperatorApiAsync();
-        var runs = await app.CountAsync<Accrue.Web.Features.Renewals.BillingRun>();
+        var runs = await app.CountAsync<Accrue.Web.Data.BillingRun>();
 
         foreach (var body in new[] { """{"asOf":"2026-13-45"}""", """{"asOf":"next tuesday"}""", """{"asOf":20260101}""" })
         {
@@ -32,7 +33,7 @@ public abstract class ErrorContractTests(AccrueApp app)
 
         var broken = await (await api.PostAsync("/api/v1/billing-runs", new StringContent("""{"asOf":""", Encoding.UTF8, "application/json"))).ProblemAsync(400);
         Assert.Equal("invalid_json", broken.GetProperty("code").GetString());
-        Assert.Equal(runs, await app.CountAsync<Accrue.Web.Features.Renewals.BillingRun>());
+        Assert.Equal(runs, await app.CountAsync<Accrue.Web.Data.BillingRun>());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Accrue.Web.Data;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Tests.Bills;

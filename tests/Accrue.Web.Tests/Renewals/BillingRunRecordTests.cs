@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Accrue.Domain.Accounts;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Infrastructure.Web;
 using Accrue.Web.Tests.Api;

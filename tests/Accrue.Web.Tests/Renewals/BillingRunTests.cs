@@ -1,8 +1,9 @@
+using System.Net.Http.Json;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
-using System.Net.Http.Json;
+using Accrue.Web.Data;
 using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;
@@ -158,7 +159,7 @@ public abstract class BillingRunTests(AccrueApp app)
         await app.DbAsync(async db =>
         {
             var organization = await db.Organizations.IgnoreQueryFilters().SingleAsync(o => o.Id == customer.Id);
-            db.WebhookEndpoints.Add(new Features.Webhooks.WebhookEndpoint
+            db.WebhookEndpoints.Add(new Data.WebhookEndpoint
             {
                 OperatorId = organization.OperatorId, OrganizationId = customer.Id, Url = "http://127.0.0.1:9/hooks", Secret = "whsec_test",
                 EventTypes = ["subscription.renewed", "subscription.expired", "invoice.issued"],
@@ -183,14 +184,14 @@ public abstract class BillingRunTests(AccrueApp app)
     {
         var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
         var id = await app.SubscribeAsync(customer, TvMax, Day.AddDays(40));
-        var runs = await app.CountAsync<Features.Renewals.BillingRun>();
+        var runs = await app.CountAsync<Data.BillingRun>();
         var organizationKey = await app.ApiAsync(customer.Id, null);
         var operatorKey = await app.OperatorApiAsync();
 
         await (await organizationKey.PostAsJsonAsync("/api/v1/billing-runs", new { asOf = "2027-04-19" })).ProblemAsync(403);
         var missing = await (await operatorKey.PostAsJsonAsync("/api/v1/billing-runs", new { })).ProblemAsync(400);
         Assert.Contains("asOf", missing.ErrorKeys());
-        Assert.Equal(runs, await app.CountAsync<Features.Renewals.BillingRun>());
+        Assert.Equal(runs, await app.CountAsync<Data.BillingRun>());
         Assert.Equal(Day.AddDays(40), (await app.SubscriptionAsync(id)).TermEnd);
 
         var response = await operatorKey.PostAsJsonAsync("/api/v1/billing-runs", new { asOf = "2027-04-19" });
@@ -212,11 +213,11 @@ public abstract class BillingRunTests(AccrueApp app)
         var customer = await app.NewCustomerAsync(BillingMode.Postpaid);
         var id = await app.SubscribeAsync(customer, TvMax, Day.AddDays(50));
         var staff = await app.SignedInAsync("admin@demo-telecom.test");
-        var runs = await app.CountAsync<Features.Renewals.BillingRun>();
+        var runs = await app.CountAsync<Data.BillingRun>();
 
         var refused = Http.Parse(await (await staff.SubmitFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "" })).Content.ReadAsStringAsync());
         Assert.Contains("Give the day to bill up to.", refused.Errors());
-        Assert.Equal(runs, await app.CountAsync<Features.Renewals.BillingRun>());
+        Assert.Equal(runs, await app.CountAsync<Data.BillingRun>());
 
         var ran = await staff.SubmitFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "2027-04-29" });
         Assert.Equal(System.Net.HttpStatusCode.Redirect, ran.StatusCode);
@@ -229,10 +230,10 @@ public abstract class BillingRunTests(AccrueApp app)
         // Partner staff see the history but can't start a run.
         var partner = await app.SignedInAsync("staff@northwind.test");
         Assert.Null((await partner.GetPageAsync("/console/billing-runs")).QuerySelector("main form"));
-        var before = await app.CountAsync<Features.Renewals.BillingRun>();
+        var before = await app.CountAsync<Data.BillingRun>();
         var forbidden = await partner.PostFormAsync("/console/billing-runs", new Dictionary<string, string> { ["AsOf"] = "2027-05-29" }, "/console/billing-runs");
         Assert.Equal((System.Net.HttpStatusCode.Redirect, "/account/denied"), (forbidden.StatusCode, forbidden.Headers.Location?.AbsolutePath));
-        Assert.Equal(before, await app.CountAsync<Features.Renewals.BillingRun>());
+        Assert.Equal(before, await app.CountAsync<Data.BillingRun>());
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Subscriptions;
 using Accrue.Domain.Wallets;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Renewals;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Tests.Api;

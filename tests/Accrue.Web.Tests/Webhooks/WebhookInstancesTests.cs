@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Infrastructure;

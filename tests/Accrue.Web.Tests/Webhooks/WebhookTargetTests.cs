@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Net;
 using Accrue.Web.Tests.Api;

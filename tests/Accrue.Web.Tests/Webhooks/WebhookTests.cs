@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Accrue.Web.Data;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Net;
 using Accrue.Web.Tests.Api;

@@ -7,6 +7,7 @@ using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Invoices;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
+using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -45,7 +46,7 @@ public static class BillsApi
     }
 
     private static async Task<Results<Ok<Page<BillResponse>>, ProblemHttpResult>> ListAsync(
-        Guid orgId, AccrueDb db, MemberCommands members, TimeProvider clock, CancellationToken ct, string? status = null, int? limit = null, string? cursor = null)
+        Guid orgId, AccrueDb db, TimeProvider clock, CancellationToken ct, string? status = null, int? limit = null, string? cursor = null)
     {
         var page = Paging.Parse(limit, cursor);
         if (page.Failed(out var bad)) return bad.ToProblem();
@@ -54,7 +55,7 @@ public static class BillsApi
             return Failure.Invalid("status", "status is 'outstanding' or 'all'.").ToProblem();
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
         if (organization is null) return Failure.NotFound("Organization").ToProblem();
-        if (!await members.ActorCanAsync(Permissions.ViewBilling, ct) && !await members.ActorCanAsync(Permissions.ManageAccount, ct))
+        if (!await db.ActorCanAsync(Permissions.ViewBilling, ct) && !await db.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("You need the View billing or Manage account permission.").ToProblem();
         var query = db.Invoices.AsNoTracking().Include(i => i.Events).Where(i => i.OrganizationId == orgId);
         if (!all) query = query.Where(i => i.Status == InvoiceStatus.Open && i.Kind == InvoiceKind.Invoice);

@@ -1,3 +1,5 @@
+using Accrue.Web.Infrastructure.Web;
+
 namespace Accrue.Web.Features.Errors;
 
 /// <summary>
@@ -11,13 +13,8 @@ public static class ErrorPages
     public static WebApplication UseErrorPages(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = Path });
-        app.UseWhen(IsBrowser, browser => browser.UseStatusCodePagesWithReExecute(Path + "/{0}"));
-        app.UseWhen(context => !IsBrowser(context), api => api.UseStatusCodePages());
+        app.UseWhen(Problems.IsBrowser, browser => browser.UseStatusCodePagesWithReExecute(Path + "/{0}"));
+        app.UseWhen(context => !Problems.IsBrowser(context), api => api.UseStatusCodePages());
         return app;
     }
-
-    /// <summary>A page request from a browser: it accepts HTML and isn't calling the API.</summary>
-    public static bool IsBrowser(HttpContext context) =>
-        !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/openapi")
-        && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 }

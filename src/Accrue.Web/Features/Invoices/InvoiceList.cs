@@ -1,6 +1,6 @@
 using Accrue.Domain.Invoices;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Console;
+using Accrue.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Invoices;

@@ -5,6 +5,7 @@ using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Security;
+using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -41,21 +42,11 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
             errors.Add(prefix + nameof(MemberInput.Email), "Enter a valid email address, like name@example.com.");
     }
 
-    /// <summary>True when the acting member (or key) holds <paramref name="permission"/> in their organization.</summary>
-    public async Task<bool> ActorCanAsync(Permissions permission, CancellationToken ct = default)
-    {
-        var actor = db.Actor;
-        if (!actor.IsInOrganization) return actor.IsStaff || actor.IsOperator;
-        if (actor.MemberId is null) return true; // an organization's API key holds the Owner's rights
-        var me = await db.Members.Include(m => m.PermissionSet).SingleOrDefaultAsync(m => m.Id == actor.MemberId, ct);
-        return me?.Can(permission) == true;
-    }
-
     public async Task<Result<Member>> AddAsync(Guid organizationId, MemberInput input, CancellationToken ct = default)
     {
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        if (!await ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
 
         var errors = await ValidateAsync(organizationId, input, null, ct);
         if (input.Role == MemberRole.Owner) errors.Add(nameof(input.Role), "Use ownership transfer to make a member the Owner.");
@@ -96,7 +87,7 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
     {
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.OrganizationId == organizationId, ct);
         if (member is null) return Failure.NotFound("Member");
-        if (!await ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
 
         var errors = await ValidateAsync(organizationId, input, member, ct);
         if (errors.Any) return errors.ToFailure();
@@ -127,7 +118,7 @@ public sealed class MemberCommands(AccrueDb db, UserManager<User> users, Mailer 
     {
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.OrganizationId == organizationId, ct);
         if (member is null) return Failure.NotFound("Member");
-        if (!await ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
         if (member.EnsureRemovable() is { } failure) return failure;
 
         db.Members.Remove(member);

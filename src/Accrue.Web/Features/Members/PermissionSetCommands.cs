@@ -1,6 +1,7 @@
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
+using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Members;
@@ -31,7 +32,7 @@ public sealed record PermissionSetInput
 /// An organization's own permission sets (seed 003). Built-in sets are shared by every organization
 /// and read-only; a set still given to a member can't be deleted.
 /// </summary>
-public sealed class PermissionSetCommands(AccrueDb db, MemberCommands members)
+public sealed class PermissionSetCommands(AccrueDb db)
 {
     /// <summary>Built-in sets first, then the organization's own, by name.</summary>
     public Task<List<PermissionSet>> ListAsync(Guid organizationId, CancellationToken ct = default) =>
@@ -43,7 +44,7 @@ public sealed class PermissionSetCommands(AccrueDb db, MemberCommands members)
     public async Task<Result<PermissionSet>> CreateAsync(Guid organizationId, PermissionSetInput input, CancellationToken ct = default)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, ct)) return Failure.NotFound("Organization");
-        if (!await members.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
         var errors = await ValidateAsync(organizationId, input, null, ct);
         if (errors.Any) return errors.ToFailure();
 
@@ -86,7 +87,7 @@ public sealed class PermissionSetCommands(AccrueDb db, MemberCommands members)
         var set = await db.PermissionSets.IgnoreQueryFilters()
             .SingleOrDefaultAsync(s => s.Id == id && (s.OrganizationId == null || s.OrganizationId == organizationId), ct);
         if (set is null || !await db.Organizations.AnyAsync(o => o.Id == organizationId, ct)) return Failure.NotFound("Permission set");
-        if (!await members.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.");
         if (set.IsBuiltIn) return Failure.Conflict("Built-in permission sets can't be changed or deleted. Create your own set instead.");
         return set;
     }

@@ -2,6 +2,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
+using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -38,12 +39,12 @@ public static class PermissionSetsApi
         return api;
     }
 
-    private static async Task<Results<Ok<Page<PermissionSetResponse>>, ProblemHttpResult>> ListAsync(Guid orgId, AccrueDb db, MemberCommands members,
+    private static async Task<Results<Ok<Page<PermissionSetResponse>>, ProblemHttpResult>> ListAsync(Guid orgId, AccrueDb db,
         PermissionSetCommands sets, CancellationToken ct, int? limit = null, string? cursor = null)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct)) return Failure.NotFound("Organization").ToProblem();
         // The same gate as the portal page: reading the sets is part of managing members.
-        if (!await members.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.").ToProblem();
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission.").ToProblem();
         var page = Paging.PageOf((await sets.ListAsync(orgId, ct)).Select(PermissionSetResponse.From).ToList(), s => s.Id.ToString("N"), limit, cursor);
         return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
     }

@@ -12,6 +12,7 @@ using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,7 +31,7 @@ public sealed record PaymentOutcome(Order Order, Payment Payment);
 /// and an order can start only one payment.
 /// </summary>
 public sealed class OrderCommands(
-    AccrueDb db, MemberCommands members, IPaymentGateway gateway, Fulfiller fulfiller, Invoicing invoicing,
+    AccrueDb db, IPaymentGateway gateway, Fulfiller fulfiller, Invoicing invoicing,
     Mailer mailer, WalletLedger wallet, TimeProvider clock, FaultPoints faults, ILogger<OrderCommands> logger)
 {
     public const string AcknowledgementText = "I am authorized to purchase on behalf of my organization";
@@ -482,7 +483,7 @@ public sealed class OrderCommands(
     public async Task<Failure?> CheckBuyerAsync(bool acknowledged, CancellationToken ct)
     {
         if (!db.Actor.IsInOrganization) return db.Actor.IsStaff || db.Actor.IsOperator ? null : Failure.Forbidden("Sign in to buy.");
-        if (!await members.ActorCanAsync(Permissions.ManageAccount, ct))
+        if (!await db.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("Only the Owner and members with the Manage account permission can buy, renew or pay.");
         if (!acknowledged)
             return Failure.Invalid("Acknowledged", $"Tick \"{AcknowledgementText}\" to continue.");

@@ -26,7 +26,7 @@ public sealed class AccountDeletion(AccrueDb db, OrganizationCommands organizati
     private static readonly HashSet<string> PersonalEntities = new(StringComparer.Ordinal)
     {
         nameof(User), nameof(Member), nameof(Ticket), nameof(TicketMessage), nameof(TicketAttachment), nameof(RemoteSupportSession),
-        nameof(Domain.Orders.CardOnFile), nameof(ApiKey), nameof(Webhooks.WebhookEndpoint),
+        nameof(Domain.Orders.CardOnFile), nameof(ApiKey), nameof(WebhookEndpoint),
     };
 
     public static string PlaceholderEmail(Guid id) => $"deleted-{id:N}@deleted.invalid";

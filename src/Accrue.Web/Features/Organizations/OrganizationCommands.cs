@@ -6,6 +6,7 @@ using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Auditing;
+using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Organizations;
@@ -65,7 +66,7 @@ public sealed class OrganizationCommands(AccrueDb db, MemberCommands members, Wa
     {
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        if (db.Actor.IsInOrganization && !await members.ActorCanAsync(Permissions.ManageAccount, ct))
+        if (db.Actor.IsInOrganization && !await db.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("You need the Manage account permission to change the organization's details.");
 
         var details = input.ToDetails();

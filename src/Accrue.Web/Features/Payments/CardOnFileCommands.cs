@@ -5,6 +5,7 @@ using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Payments;
@@ -14,7 +15,7 @@ namespace Accrue.Web.Features.Payments;
 /// goes to the gateway; Accrue keeps the gateway's token and what may be shown (brand, last four,
 /// expiry), never the number (DESIGN §3, cards). One card per organization: saving replaces it.
 /// </summary>
-public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPaymentGateway gateway, TimeProvider clock)
+public sealed class CardOnFileCommands(AccrueDb db, IPaymentGateway gateway, TimeProvider clock)
 {
     /// <summary>Stripe.js's key when the gateway takes cards in the browser; null with the sandbox.</summary>
     public string? PublishableKey => (gateway as ICardSetupGateway)?.PublishableKey;
@@ -94,7 +95,7 @@ public sealed class CardOnFileCommands(AccrueDb db, MemberCommands members, IPay
     private async Task<Failure?> CheckAsync(CancellationToken ct)
     {
         if (!db.Actor.IsInOrganization) return db.Actor.IsStaff || db.Actor.IsOperator ? null : Failure.Forbidden("Sign in to manage the card on file.");
-        return await members.ActorCanAsync(Permissions.ManageAccount, ct)
+        return await db.ActorCanAsync(Permissions.ManageAccount, ct)
             ? null
             : Failure.Forbidden("Only the Owner and members with the Manage account permission can change the card on file.");
     }

@@ -58,8 +58,6 @@ public sealed record BillingProgress(long Done, long Total);
 public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills, TimeProvider clock,
     IOptions<BillingOptions> options, ILogger<BillingRunner> logger, FaultPoints faults)
 {
-    /// <summary>The shadow column on subscriptions naming the run that last failed to renew one (past due).</summary>
-    public const string UnpaidRunColumn = "UnpaidRunId";
     private static readonly string[] DueStatuses = [nameof(SubscriptionStatus.Trial), nameof(SubscriptionStatus.Active), nameof(SubscriptionStatus.PastDue)];
     /// <summary>The runs of this process still going: a run of this host and process that is not here has stopped.</summary>
     private static readonly ConcurrentDictionary<Guid, byte> Running = new();
@@ -321,7 +319,7 @@ public sealed class BillingRunner(AccrueDb db, Mailer mailer, BillCommands bills
             FROM "Subscriptions"
             WHERE "OrganizationId" = @organization AND "TermEnd" <= @asOf AND ("TermEnd", "Id") > (@afterEnd, @afterId)
               AND "Status" IN ('{string.Join("', '", DueStatuses)}')
-              AND {writes.NoneOf($"\"{UnpaidRunColumn}\"", "@overlapping")}
+              AND {writes.NoneOf($"\"{BillingRun.UnpaidRunColumn}\"", "@overlapping")}
             ORDER BY "TermEnd", "Id"
             LIMIT {options.Value.BatchSize} {writes.LockClause}
             """;

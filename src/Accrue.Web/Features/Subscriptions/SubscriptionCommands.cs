@@ -9,6 +9,7 @@ using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Webhooks;
+using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accrue.Web.Features.Subscriptions;
@@ -19,7 +20,7 @@ namespace Accrue.Web.Features.Subscriptions;
 /// customer sees — and then placed as an order (<see cref="OrderCommands"/>); the subscription
 /// changes only when the order is paid. Changes without money (cancel, pause, assign a seat) apply at once.
 /// </summary>
-public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, MemberCommands members, TimeProvider clock)
+public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, TimeProvider clock)
 {
     public const int MaxUnitsPerOrder = 500;
 
@@ -336,7 +337,7 @@ public sealed class SubscriptionCommands(AccrueDb db, OrderCommands orders, Memb
     /// </summary>
     public async Task<Result<Member>> AssignSeatAsync(Guid organizationId, Guid memberId, Guid? subscriptionId, Guid? seatTypeId, CancellationToken ct = default)
     {
-        if (!await members.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission to assign seats.");
+        if (!await db.ActorCanAsync(Permissions.ManageMembers, ct)) return Failure.Forbidden("You need the Manage members permission to assign seats.");
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.OrganizationId == organizationId, ct);
         if (member is null) return Failure.NotFound("Member");
         if (subscriptionId is null || seatTypeId is null)

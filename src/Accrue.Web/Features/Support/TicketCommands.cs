@@ -4,6 +4,7 @@ using Accrue.Domain.Support;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Email;
+using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ public sealed record NewTicket(Guid TypeId, string Subject, string Body, Guid? S
 /// Alerts go through the email outbox in the same SaveChanges as the change: the responsible team
 /// hears of new tickets and customer replies, the customer of staff replies and status changes.
 /// </summary>
-public sealed class TicketCommands(AccrueDb db, MemberCommands members, Mailer mailer, AppUrls urls, TimeProvider clock)
+public sealed class TicketCommands(AccrueDb db, Mailer mailer, AppUrls urls, TimeProvider clock)
 {
     public const string CounterKey = "ticket";
 
@@ -27,7 +28,7 @@ public sealed class TicketCommands(AccrueDb db, MemberCommands members, Mailer m
     public async Task<IQueryable<Ticket>> VisibleAsync(CancellationToken ct = default)
     {
         var actor = db.Actor;
-        if (actor.MemberId is { } memberId && !await members.ActorCanAsync(Permissions.ManageSupport, ct))
+        if (actor.MemberId is { } memberId && !await db.ActorCanAsync(Permissions.ManageSupport, ct))
             return db.Tickets.Where(t => t.RaisedByMemberId == memberId);
         return db.Tickets;
     }

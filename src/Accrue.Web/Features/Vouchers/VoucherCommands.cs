@@ -15,6 +15,7 @@ using Accrue.Web.Features.Wallet;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;
 using Accrue.Web.Infrastructure.Payments;
+using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -68,7 +69,7 @@ public static class VoucherText
 /// redeems once — a conditional update only one request can win — and wrong codes are rate-limited.
 /// </summary>
 public sealed class VoucherCommands(
-    AccrueDb db, OrderCommands orders, MemberCommands members, WalletLedger wallet, UnitLedger units,
+    AccrueDb db, OrderCommands orders, WalletLedger wallet, UnitLedger units,
     IOptions<VoucherOptions> options, TimeProvider clock, ILogger<VoucherCommands> logger, VoucherSheet sheet, CheckoutPayments checkout)
 {
     public const int MaxCount = 10_000;
@@ -259,7 +260,7 @@ public sealed class VoucherCommands(
     {
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
         if (organization is null) return Failure.NotFound("Organization");
-        if (db.Actor.IsInOrganization && !await members.ActorCanAsync(Permissions.ManageAccount, ct))
+        if (db.Actor.IsInOrganization && !await db.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("Only the Owner and members with the Manage account permission can redeem vouchers.");
         if (!db.Actor.IsInOrganization && !db.Actor.IsStaff && !db.Actor.IsOperator) return Failure.Forbidden("Sign in to redeem a voucher.");
         // The attempt is written (and committed) before anything is checked, so concurrent requests see

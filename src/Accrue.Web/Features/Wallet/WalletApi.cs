@@ -96,7 +96,7 @@ public static class WalletApi
         var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
         if (organization is null) return Failure.NotFound("Organization").ToProblem();
         if (WalletCommands.NotPrepaid(organization) is { } postpaid) return postpaid.ToProblem();
-        var csv = await Portal.Wallet.WalletView.CsvAsync(db, orgId, filter, ct);
+        var csv = await WalletView.CsvAsync(db, orgId, filter, ct);
         return TypedResults.File(csv, "text/csv; charset=utf-8", $"wallet-{clock.GetUtcNow():yyyy-MM-dd}.csv");
     }
 

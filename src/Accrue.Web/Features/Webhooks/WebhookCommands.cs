@@ -4,6 +4,7 @@ using Accrue.Domain.Common;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Net;
+using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public sealed record WebhookEndpointInput(string? Url, IReadOnlyList<string>? Ev
 /// keys, staff) or of the operator (operator staff and keys only), replays and test events. Pages and
 /// the API call these; the tenant filter makes another organization's rows not found.
 /// </summary>
-public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOptions<WebhookOptions> options, TimeProvider clock)
+public sealed class WebhookCommands(AccrueDb db, IOptions<WebhookOptions> options, TimeProvider clock)
 {
     /// <summary>The endpoints of an organization, or the operator's when <paramref name="organizationId"/> is null.</summary>
     public IQueryable<WebhookEndpoint> Endpoints(Guid? organizationId) =>
@@ -28,7 +29,7 @@ public sealed class WebhookCommands(AccrueDb db, MemberCommands members, IOption
         if (organizationId is null)
             return db.Actor.IsOperator ? null : Failure.Forbidden("Only the operator's staff manage the operator's webhook endpoints.");
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, ct)) return Failure.NotFound("Organization");
-        if (!await members.ActorCanAsync(Permissions.ManageAccount, ct))
+        if (!await db.ActorCanAsync(Permissions.ManageAccount, ct))
             return Failure.Forbidden("Only the Owner and members with the Manage account permission manage webhooks.");
         return null;
     }

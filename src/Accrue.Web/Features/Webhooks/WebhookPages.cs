@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Accrue.Domain.Common;
+using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,3 +1,4 @@
+using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -10,6 +10,11 @@ namespace Accrue.Web.Infrastructure.Web;
 /// <summary>The one place expected failures become HTTP answers and form errors.</summary>
 public static partial class Problems
 {
+    /// <summary>A page request from a browser: it accepts HTML and isn't calling the API.</summary>
+    public static bool IsBrowser(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/openapi")
+        && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+
     public static ProblemHttpResult ToProblem(this Failure failure) => TypedResults.Problem(new ProblemDetails
     {
         Status = failure.Kind switch
@@ -203,7 +208,7 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
             return true;
         }
         // A browser gets the HTML error page (ExceptionHandlerOptions.ExceptionHandlingPath) with the same status.
-        var browser = Features.Errors.ErrorPages.IsBrowser(httpContext);
+        var browser = Problems.IsBrowser(httpContext);
         if (exception is BadHttpRequestException bad)
         {
             httpContext.Response.StatusCode = bad.StatusCode;

@@ -1,5 +1,6 @@
 using Accrue.Web.Data;
 using Accrue.Web.Features.Audit;
+using Accrue.Web.Features.Shared;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,4 +1,5 @@
 using Accrue.Web.Data;
+using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

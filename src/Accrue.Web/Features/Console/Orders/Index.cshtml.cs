@@ -3,6 +3,7 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Orders;
+using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using Accrue.Domain.Accounts;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Accrue.Domain.Accounts;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Portal.Wallet;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,4 @@
 using Accrue.Web.Data;
-using Accrue.Web.Features.Portal.Wallet;
 using Accrue.Web.Features.Wallet;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

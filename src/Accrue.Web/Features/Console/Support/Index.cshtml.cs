@@ -1,6 +1,7 @@
 using System.Globalization;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
+using Accrue.Web.Features.Shared;
 using Accrue.Web.Features.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

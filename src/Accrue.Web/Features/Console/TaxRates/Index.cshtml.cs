@@ -2,6 +2,7 @@ using Accrue.Domain.Catalog;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Console.Catalog;
+using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 

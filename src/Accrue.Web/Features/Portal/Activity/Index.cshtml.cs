@@ -2,7 +2,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Audit;
-using Accrue.Web.Features.Console;
 using Accrue.Web.Features.RemoteSupport;
 using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;

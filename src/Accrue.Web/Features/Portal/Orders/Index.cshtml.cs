@@ -2,7 +2,6 @@ using System.Globalization;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Orders;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Console;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;

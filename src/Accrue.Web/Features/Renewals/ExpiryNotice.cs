@@ -3,11 +3,11 @@ using Accrue.Domain.Billing;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Renewals;
+using Accrue.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Accrue.Web.Features.Shared;
+namespace Accrue.Web.Features.Renewals;
 
 /// <summary>A live subscription that will end at its term end unless someone renews it; <c>TermEnd</c> is the stored (exclusive) end.</summary>
 public sealed record ExpiringSubscription(Guid Id, string Name, DateOnly TermEnd, bool WalletShort)

@@ -1,6 +1,6 @@
 using Accrue.Domain.Common;
 
-namespace Accrue.Web.Features.Webhooks;
+namespace Accrue.Web.Data;
 
 /// <summary>
 /// Where events are POSTed. An endpoint with an organization receives that organization's events; one

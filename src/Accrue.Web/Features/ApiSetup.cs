@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Audit;
 using Accrue.Web.Features.Bills;
 using Accrue.Web.Features.Catalog;
@@ -20,13 +21,13 @@ using Accrue.Web.Features.Wallet;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-namespace Accrue.Web.Features.Api;
+namespace Accrue.Web.Features;
 
 /// <summary>
 /// The REST API under /api/v1: Bearer API keys only (never the sign-in cookie, so no CSRF exposure),

@@ -2,11 +2,10 @@ using System.Globalization;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Console;
-using Accrue.Web.Features.Wallet;
+using Accrue.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Features.Portal.Wallet;
+namespace Accrue.Web.Features.Wallet;
 
 /// <summary>The history filters as a GET form binds them (portal and console wallet pages, the CSV export).</summary>
 public sealed class WalletFilterForm

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 
-namespace Accrue.Web.Features.Console;
+namespace Accrue.Web.Features.Shared;
 
 /// <summary>The choices the console's forms offer: ISO countries and currencies, IANA time zones.</summary>
 public static class ConsoleLists

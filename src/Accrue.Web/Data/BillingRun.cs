@@ -1,8 +1,11 @@
-namespace Accrue.Web.Features.Renewals;
+namespace Accrue.Web.Data;
 
 /// <summary>One billing run: the day it billed up to, who started it, and what it did.</summary>
 public sealed class BillingRun
 {
+    /// <summary>The shadow column on subscriptions naming the run that last failed to renew one (past due).</summary>
+    public const string UnpaidRunColumn = "UnpaidRunId";
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public DateOnly AsOf { get; set; }
     /// <summary>"schedule", "cli" or "console".</summary>

@@ -10,7 +10,8 @@ namespace Accrue.Web.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app over HTTP against a fresh, migrated, demo-seeded database of its own: one per test
-/// class and provider. Tests create their own organizations and people (unique names and emails), so
+/// class and provider, a copy of <see cref="TemplateDatabase"/> when the app would seed what the template holds
+/// (<see cref="StartsOnTemplateCopy"/>). Tests create their own organizations and people (unique names and emails), so
 /// tests in one class never see each other's rows. Emails go to the real SMTP test server that
 /// scripts/test.sh starts (ACCRUE_TEST_SMTP_HOST/PORT).
 /// </summary>
@@ -22,8 +23,26 @@ public abstract class AccrueApp : WebApplicationFactory<Program>
     /// <summary>Extra settings a test class needs (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The clock the app seeds the demo data with at start-up: the real one unless a subclass brings its own.</summary>
+    protected virtual TimeProvider SeedClock => TimeProvider.System;
+
+    /// <summary>
+    /// Whether the app's database may be a copy of the template: no Demo: or Database: settings of its own, and it
+    /// seeds with the real clock (a clocked app that a test moved before start-up seeds its own day on a fresh database).
+    /// </summary>
+    protected bool StartsOnTemplateCopy =>
+        !Settings.Keys.Any(k => k.StartsWith("Demo:", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Database:", StringComparison.OrdinalIgnoreCase))
+        && (SeedClock.GetUtcNow() - TimeProvider.System.GetUtcNow()).Duration() < TimeSpan.FromSeconds(1);
+
+    /// <summary>Creates the app's database as a copy of the template; apps without a database of their own do nothing.</summary>
+    protected virtual void CopyTemplate() { }
+
+    private int _databaseChosen;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Once per app, when its host is built, just before it migrates and seeds.
+        if (Interlocked.Exchange(ref _databaseChosen, 1) == 0 && StartsOnTemplateCopy) CopyTemplate();
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:Provider", Provider);
         builder.UseSetting("Database:MigrateOnStart", "true");
@@ -74,6 +93,8 @@ public class SqliteApp : AccrueApp
     public override string Provider => "Sqlite";
     public override string ConnectionString => $"Data Source={_path}";
 
+    protected override void CopyTemplate() => TemplateDatabase.CopySqlite(_path);
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -91,6 +112,8 @@ public class PostgresApp : AccrueApp
 
     public override string Provider => "Postgres";
     public override string ConnectionString => new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _database }.ToString();
+
+    protected override void CopyTemplate() => TemplateDatabase.CopyPostgres(PostgresServer, _database);
 
     public override async ValueTask DisposeAsync()
     {

@@ -27,6 +27,7 @@ public sealed class MovableClock : TimeProvider
 public class ClockedSqliteApp : SqliteApp
 {
     public MovableClock Clock { get; } = new();
+    protected override TimeProvider SeedClock => Clock;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -39,6 +40,7 @@ public class ClockedSqliteApp : SqliteApp
 public class ClockedPostgresApp : PostgresApp
 {
     public MovableClock Clock { get; } = new();
+    protected override TimeProvider SeedClock => Clock;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

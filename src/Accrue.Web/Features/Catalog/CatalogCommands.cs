@@ -78,14 +78,13 @@ public sealed class CatalogCommands(AccrueDb db)
     public const long MaxSlaBytes = 10 * 1024 * 1024;
     private static readonly byte[] PdfMagic = "%PDF-"u8.ToArray();
 
-    private Failure? RefuseUnlessOperator() =>
-        db.Actor.IsOperator ? null : Failure.Forbidden("Only the operator's staff change the catalog.");
+    private const string OperatorOnly = "Only the operator's staff change the catalog.";
 
     private Task<Guid> OperatorIdAsync(CancellationToken ct) => db.Operators.Select(o => o.Id).FirstAsync(ct);
 
     public async Task<Result<Product>> CreateProductAsync(ProductInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var operatorId = await OperatorIdAsync(ct);
         var code = input.Code?.Trim() ?? "";
         var errors = ValidateProduct(input, code);
@@ -102,7 +101,7 @@ public sealed class CatalogCommands(AccrueDb db)
 
     public async Task<Result<Product>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var product = await db.Products.SingleOrDefaultAsync(p => p.Id == id, ct);
         if (product is null) return Failure.NotFound("Product");
         var code = input.Code?.Trim() ?? "";
@@ -139,7 +138,7 @@ public sealed class CatalogCommands(AccrueDb db)
     /// <summary>Creates a plan, optionally with its seat types and first prices (version 1), all or nothing.</summary>
     public async Task<Result<Plan>> CreatePlanAsync(PlanInput input, IReadOnlyList<SeatTypeInput>? seatTypes = null, IReadOnlyList<PriceInput>? prices = null, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var errors = await ValidatePlanAsync(input, null, ct);
         var seats = seatTypes ?? [];
         ValidateSeatTypes(errors, seats, "SeatTypes");
@@ -165,7 +164,7 @@ public sealed class CatalogCommands(AccrueDb db)
 
     public async Task<Result<Plan>> UpdatePlanAsync(Guid id, PlanInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return Failure.NotFound("Plan");
         var errors = await ValidatePlanAsync(input, id, ct);
@@ -224,7 +223,7 @@ public sealed class CatalogCommands(AccrueDb db)
     /// </summary>
     public async Task<Result<Plan>> SaveSeatTypesAsync(Guid planId, IReadOnlyList<SeatTypeInput> seatTypes, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var plan = await db.Plans.Include(p => p.SeatTypes).SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null) return Failure.NotFound("Plan");
         var errors = new FieldErrors();
@@ -291,7 +290,7 @@ public sealed class CatalogCommands(AccrueDb db)
     /// </summary>
     public async Task<Result<PlanVersion>> ChangePricesAsync(Guid planId, IReadOnlyList<PriceInput> prices, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var plan = await db.Plans.Include(p => p.SeatTypes).SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null) return Failure.NotFound("Plan");
         var errors = new FieldErrors();
@@ -355,7 +354,7 @@ public sealed class CatalogCommands(AccrueDb db)
     /// </summary>
     public async Task<Result<Document>> UploadSlaAsync(Guid planId, string fileName, string contentType, Stream content, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null) return Failure.NotFound("Plan");
 
@@ -388,7 +387,7 @@ public sealed class CatalogCommands(AccrueDb db)
 
     public async Task<Result<TaxRate>> CreateTaxRateAsync(TaxRateInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var operatorId = await OperatorIdAsync(ct);
         var country = input.Country?.Trim().ToUpperInvariant() ?? "";
         var errors = ValidateTaxRate(input, country);
@@ -403,7 +402,7 @@ public sealed class CatalogCommands(AccrueDb db)
 
     public async Task<Result<TaxRate>> UpdateTaxRateAsync(Guid id, TaxRateInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var rate = await db.TaxRates.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (rate is null) return Failure.NotFound("Tax rate");
         var country = input.Country?.Trim().ToUpperInvariant() ?? "";
@@ -419,7 +418,7 @@ public sealed class CatalogCommands(AccrueDb db)
     /// <summary>Creates or replaces the rate of one country (the API's PUT).</summary>
     public async Task<Result<TaxRate>> SetTaxRateAsync(string country, TaxRateInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var code = country.Trim().ToUpperInvariant();
         var existing = await db.TaxRates.Where(t => t.Country == code).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
         input = input with { Country = code };
@@ -429,7 +428,7 @@ public sealed class CatalogCommands(AccrueDb db)
     /// <summary>Removes a country's rate: its organizations are taxed at 0 % from then on, and invoices say so.</summary>
     public async Task<Result<TaxRate>> DeleteTaxRateAsync(Guid id, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var rate = await db.TaxRates.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (rate is null) return Failure.NotFound("Tax rate");
         db.TaxRates.Remove(rate);

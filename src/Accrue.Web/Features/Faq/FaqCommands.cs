@@ -71,7 +71,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
     /// </summary>
     public async Task<Result<IReadOnlyList<FaqArticle>>> ListAsync(string? query, Guid? categoryId, ArticleStatus? status, CancellationToken ct = default)
     {
-        if (status != ArticleStatus.Published && RefuseUnlessOperator() is { } refused) return refused;
+        if (status != ArticleStatus.Published && db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var words = Words(query);
         var source = db.FaqArticles.AsNoTracking();
         if (status is { } s) source = source.Where(a => a.Status == s);
@@ -105,7 +105,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
 
     public async Task<Result<FaqCategory>> CreateCategoryAsync(FaqCategoryInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         if (FaqCategory.Validate(input.Name) is { } invalid) return invalid;
         var name = input.Name!.Trim();
         var slug = FaqArticle.SlugFrom(name);
@@ -121,7 +121,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
     /// <summary>Renames a category (its slug stays, so links keep working) and moves it if a position is given.</summary>
     public async Task<Result<FaqCategory>> UpdateCategoryAsync(Guid id, FaqCategoryInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var category = await db.FaqCategories.SingleOrDefaultAsync(c => c.Id == id, ct);
         if (category is null) return Failure.NotFound("Category");
         if (FaqCategory.Validate(input.Name) is { } invalid) return invalid;
@@ -137,7 +137,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
     /// <summary>Swaps a category with its neighbour above (<paramref name="up"/>) or below; the console's arrows.</summary>
     public async Task<Result<FaqCategory>> MoveCategoryAsync(Guid id, bool up, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var categories = await db.FaqCategories.OrderBy(c => c.Position).ThenBy(c => c.Name).ToListAsync(ct);
         var index = categories.FindIndex(c => c.Id == id);
         if (index < 0) return Failure.NotFound("Category");
@@ -153,7 +153,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
     /// <summary>Removes an empty category; one that still holds articles (drafts included) is refused.</summary>
     public async Task<Result<FaqCategory>> DeleteCategoryAsync(Guid id, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var category = await db.FaqCategories.SingleOrDefaultAsync(c => c.Id == id, ct);
         if (category is null) return Failure.NotFound("Category");
         var articles = await db.FaqArticles.CountAsync(a => a.CategoryId == id, ct);
@@ -168,7 +168,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
 
     public async Task<Result<FaqArticle>> CreateArticleAsync(FaqArticleInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var (slug, errors) = await ValidateAsync(null, input, ct);
         if (errors.Any) return errors.ToFailure();
         var article = new FaqArticle { CategoryId = input.CategoryId!.Value, Title = input.Title!.Trim(), Slug = slug, Body = input.Body! };
@@ -180,7 +180,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
     /// <summary>Changes title, slug, category and body; a published article stays published.</summary>
     public async Task<Result<FaqArticle>> UpdateArticleAsync(Guid id, FaqArticleInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var article = await db.FaqArticles.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return Failure.NotFound("Article");
         var (slug, errors) = await ValidateAsync(id, input, ct);
@@ -201,7 +201,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
 
     public async Task<Result<FaqArticle>> DeleteArticleAsync(Guid id, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var article = await db.FaqArticles.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return Failure.NotFound("Article");
         db.FaqArticles.Remove(article);
@@ -211,7 +211,7 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
 
     private async Task<Result<FaqArticle>> ChangeAsync(Guid id, Action<FaqArticle> change, CancellationToken ct)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var article = await db.FaqArticles.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return Failure.NotFound("Article");
         change(article);
@@ -238,6 +238,5 @@ public sealed class FaqCommands(AccrueDb db, TimeProvider clock)
         return (slug, errors);
     }
 
-    private Failure? RefuseUnlessOperator() =>
-        db.Actor.IsOperator ? null : Failure.Forbidden("Only the operator's staff change the FAQ.");
+    private const string OperatorOnly = "Only the operator's staff change the FAQ.";
 }

@@ -35,13 +35,12 @@ public static class BillingRunsApi
         return api;
     }
 
-    private static ProblemHttpResult? RefuseUnlessOperator(AccrueDb db) =>
-        db.Actor.IsOperator ? null : Failure.Forbidden("Only operator keys see and start billing runs.").ToProblem();
+    private const string OperatorOnly = "Only operator keys see and start billing runs.";
 
     private static async Task<Results<Ok<Page<BillingRunResponse>>, ProblemHttpResult>> ListAsync(AccrueDb db, CancellationToken ct,
         int? limit = null, string? cursor = null)
     {
-        if (RefuseUnlessOperator(db) is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused.ToProblem();
         var paging = Paging.Parse(limit, cursor);
         if (paging.Failed(out var invalid)) return invalid.ToProblem();
         var (take, after) = paging.Value;
@@ -55,7 +54,7 @@ public static class BillingRunsApi
     private static async Task<Results<Created<BillingRunResponse>, ProblemHttpResult>> StartAsync(StartBillingRunRequest request, AccrueDb db,
         BillingRunner runner, CancellationToken ct)
     {
-        if (RefuseUnlessOperator(db) is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused.ToProblem();
         if (request.AsOf is not { } asOf) return Failure.Invalid("AsOf", "Give the day to bill up to, as yyyy-MM-dd.").ToProblem();
         var run = await runner.RunAsync(asOf, BillingTriggers.Api, null, ct);
         return TypedResults.Created($"/api/v1/billing-runs/{run.Id}", BillingRunResponse.From(run));

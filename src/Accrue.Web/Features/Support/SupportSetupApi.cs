@@ -66,13 +66,12 @@ public static class SupportSetupApi
         return result.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(new TicketTypeRemovalResponse(id, result.Value));
     }
 
-    private static ProblemHttpResult? RefuseUnlessStaff(AccrueDb db) =>
-        db.Actor.IsStaff || db.Actor.IsOperator ? null : Failure.Forbidden("Only staff keys read the support desk's setup.").ToProblem();
+    private const string StaffOnly = "Only staff keys read the support desk's setup.";
 
     private static async Task<Results<Ok<Page<SupportTeamResponse>>, ProblemHttpResult>> ListTeamsAsync(AccrueDb db, CancellationToken ct,
         int? limit = null, string? cursor = null)
     {
-        if (RefuseUnlessStaff(db) is { } refused) return refused;
+        if (db.Actor.RefuseUnlessStaff(StaffOnly) is { } refused) return refused.ToProblem();
         var teams = await db.SupportTeams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct);
         var page = Paging.PageOf(teams.Select(SupportTeamResponse.From).ToList(), t => t.Id.ToString("N"), limit, cursor);
         return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);
@@ -95,7 +94,7 @@ public static class SupportSetupApi
     private static async Task<Results<Ok<Page<TicketTypeResponse>>, ProblemHttpResult>> ListTypesAsync(AccrueDb db, CancellationToken ct,
         int? limit = null, string? cursor = null)
     {
-        if (RefuseUnlessStaff(db) is { } refused) return refused;
+        if (db.Actor.RefuseUnlessStaff(StaffOnly) is { } refused) return refused.ToProblem();
         var types = await db.TicketTypes.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct);
         var page = Paging.PageOf(types.Select(TicketTypeResponse.From).ToList(), t => t.Id.ToString("N"), limit, cursor);
         return page.Failed(out var failure) ? failure.ToProblem() : TypedResults.Ok(page.Value);

@@ -36,8 +36,7 @@ public enum TypeRemoval { Deleted, Deactivated }
 /// </summary>
 public sealed class SupportSetupCommands(AccrueDb db)
 {
-    private Failure? RefuseUnlessOperator() =>
-        db.Actor.IsOperator ? null : Failure.Forbidden("Only the operator's staff change support teams and ticket types.");
+    private const string OperatorOnly = "Only the operator's staff change support teams and ticket types.";
 
     /// <summary>Every staff sign-in, by name: operator staff first.</summary>
     public Task<IReadOnlyList<StaffUser>> StaffAsync(CancellationToken ct = default) => StaffAsync(db.Users, ct);
@@ -58,7 +57,7 @@ public sealed class SupportSetupCommands(AccrueDb db)
 
     public async Task<Result<SupportTeam>> CreateTeamAsync(SupportTeamInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         if (await ValidateTeamAsync(null, input, ct) is { } invalid) return invalid;
         var team = new SupportTeam { Name = input.Name!.Trim(), Email = CleanEmail(input.Email) };
         team.Members.AddRange(input.MemberUserIds.Distinct().Select(u => new SupportTeamMember { TeamId = team.Id, UserId = u }));
@@ -69,7 +68,7 @@ public sealed class SupportSetupCommands(AccrueDb db)
 
     public async Task<Result<SupportTeam>> UpdateTeamAsync(Guid id, SupportTeamInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var team = await db.SupportTeams.Include(t => t.Members).SingleOrDefaultAsync(t => t.Id == id, ct);
         if (team is null) return Failure.NotFound("Support team");
         if (await ValidateTeamAsync(id, input, ct) is { } invalid) return invalid;
@@ -86,7 +85,7 @@ public sealed class SupportSetupCommands(AccrueDb db)
     /// <summary>A team goes only when no ticket type and no ticket names it: tickets keep their responsible team.</summary>
     public async Task<Result<SupportTeam>> DeleteTeamAsync(Guid id, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var team = await db.SupportTeams.Include(t => t.Members).SingleOrDefaultAsync(t => t.Id == id, ct);
         if (team is null) return Failure.NotFound("Support team");
         var types = await db.TicketTypes.CountAsync(t => t.TeamId == id, ct);
@@ -100,7 +99,7 @@ public sealed class SupportSetupCommands(AccrueDb db)
 
     public async Task<Result<TicketType>> CreateTypeAsync(TicketTypeInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         if (await ValidateTypeAsync(null, input, ct) is { } invalid) return invalid;
         var type = new TicketType { Name = "" };
         Apply(type, input);
@@ -112,7 +111,7 @@ public sealed class SupportSetupCommands(AccrueDb db)
     /// <summary>Changes apply to new tickets; tickets already raised keep their team and priority.</summary>
     public async Task<Result<TicketType>> UpdateTypeAsync(Guid id, TicketTypeInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var type = await db.TicketTypes.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (type is null) return Failure.NotFound("Ticket type");
         if (await ValidateTypeAsync(id, input, ct) is { } invalid) return invalid;
@@ -124,7 +123,7 @@ public sealed class SupportSetupCommands(AccrueDb db)
     /// <summary>Deletes a type no ticket uses; a type with tickets is deactivated instead, so their history stays whole.</summary>
     public async Task<Result<TypeRemoval>> RemoveTypeAsync(Guid id, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var type = await db.TicketTypes.SingleOrDefaultAsync(t => t.Id == id, ct);
         if (type is null) return Failure.NotFound("Ticket type");
         if (await db.Tickets.IgnoreQueryFilters().AnyAsync(t => t.TypeId == id, ct))

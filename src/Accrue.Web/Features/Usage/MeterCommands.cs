@@ -23,7 +23,7 @@ public sealed class MeterCommands(AccrueDb db)
 
     public async Task<Result<Meter>> CreateAsync(MeterInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var operatorId = await db.Operators.Select(o => o.Id).FirstAsync(ct);
         var code = input.Code?.Trim().ToLowerInvariant() ?? "";
         var errors = Validate(input);
@@ -46,7 +46,7 @@ public sealed class MeterCommands(AccrueDb db)
     /// <summary>Changes what a meter is called, its overage rule and threshold; its code stays (balances and events refer to it).</summary>
     public async Task<Result<Meter>> UpdateAsync(Guid id, MeterInput input, CancellationToken ct = default)
     {
-        if (RefuseUnlessOperator() is { } refused) return refused;
+        if (db.Actor.RefuseUnlessOperator(OperatorOnly) is { } refused) return refused;
         var meter = await db.Meters.SingleOrDefaultAsync(m => m.Id == id, ct);
         if (meter is null) return Failure.NotFound("Meter");
         var errors = Validate(input);
@@ -66,6 +66,5 @@ public sealed class MeterCommands(AccrueDb db)
         return errors;
     }
 
-    private Failure? RefuseUnlessOperator() =>
-        db.Actor.IsOperator ? null : Failure.Forbidden("Only the operator's staff change meters.");
+    private const string OperatorOnly = "Only the operator's staff change meters.";
 }

@@ -1,3 +1,4 @@
+using Accrue.Domain.Common;
 using System.Security.Claims;
 
 namespace Accrue.Web.Infrastructure.Tenancy;
@@ -27,6 +28,12 @@ public sealed record Actor(
     public bool IsInOrganization => OrganizationId is not null;
     /// <summary>Staff viewing the portal as a member: <see cref="UserId"/> and <see cref="Name"/> are the staff's, <see cref="OnBehalfOfUserId"/> the member's.</summary>
     public bool IsRemoteSupport => RemoteSupportSessionId is not null;
+
+    /// <summary>The one operator check: null when the operator acts (its staff, its keys, a job), else <paramref name="refusal"/> as Forbidden.</summary>
+    public Failure? RefuseUnlessOperator(string refusal) => IsOperator ? null : Failure.Forbidden(refusal);
+
+    /// <summary>The one staff check: null when operator or partner staff (or the operator's keys and jobs) act, else <paramref name="refusal"/> as Forbidden.</summary>
+    public Failure? RefuseUnlessStaff(string refusal) => IsStaff || IsOperator ? null : Failure.Forbidden(refusal);
 
     public static Actor From(ClaimsPrincipal principal, string? ip)
     {

@@ -21,11 +21,11 @@ using Accrue.Web.Features.Wallet;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Infrastructure.Web;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Accrue.Web.Features;
 

@@ -1,5 +1,4 @@
 using Accrue.Web.Data;
-using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Catalog;
 using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Organizations;

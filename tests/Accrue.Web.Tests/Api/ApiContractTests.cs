@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

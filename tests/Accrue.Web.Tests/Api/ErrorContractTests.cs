@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text;
-using Accrue.Web.Data;
 using Accrue.Web.Infrastructure.Security;
 using Accrue.Web.Tests.Infrastructure;
 using static Accrue.Web.Tests.Api.CommerceApi;

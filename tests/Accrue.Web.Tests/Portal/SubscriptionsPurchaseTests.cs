@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using Accrue.Domain.Billing;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
-using Accrue.Web.Features.Invoices;
 using Accrue.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,7 +3,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Invoices;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
-using Accrue.Web.Data;
 using Accrue.Web.Tests.Api;
 using Accrue.Web.Tests.Bills;
 using Accrue.Web.Tests.Infrastructure;

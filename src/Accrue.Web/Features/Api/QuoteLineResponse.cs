@@ -1,5 +1,4 @@
 using Accrue.Domain.Billing;
-using Accrue.Domain.Common;
 using Accrue.Web.Infrastructure.Web;
 
 namespace Accrue.Web.Features.Api;

@@ -5,7 +5,6 @@ using Accrue.Domain.Orders;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;
 using Accrue.Web.Features.Invoices;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;

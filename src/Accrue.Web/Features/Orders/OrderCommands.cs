@@ -6,7 +6,6 @@ using Accrue.Domain.Orders;
 using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Invoices;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Wallet;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Auditing;

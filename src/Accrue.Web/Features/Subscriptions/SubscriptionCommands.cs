@@ -6,7 +6,6 @@ using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Catalog;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Webhooks;
 using Accrue.Web.Infrastructure.Tenancy;

@@ -1,4 +1,3 @@
-using Accrue.Domain.Billing;
 using Accrue.Domain.Common;
 using Accrue.Domain.Orders;
 using Accrue.Domain.Subscriptions;

@@ -1,4 +1,3 @@
-using Accrue.Domain.Common;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
 using Accrue.Web.Features.Api;

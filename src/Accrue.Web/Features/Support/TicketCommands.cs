@@ -2,7 +2,6 @@ using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Domain.Support;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Email;
 using Accrue.Web.Infrastructure.Tenancy;
 using Accrue.Web.Infrastructure.Web;

@@ -8,7 +8,6 @@ using Accrue.Domain.Usage;
 using Accrue.Domain.Vouchers;
 using Accrue.Domain.Wallets;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Features.Orders;
 using Accrue.Web.Features.Usage;
 using Accrue.Web.Features.Wallet;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Accrue.Domain.Accounts;
 using Accrue.Domain.Common;
 using Accrue.Web.Data;
-using Accrue.Web.Features.Members;
 using Accrue.Web.Infrastructure.Net;
 using Accrue.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;

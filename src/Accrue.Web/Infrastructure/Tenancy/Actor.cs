@@ -1,5 +1,5 @@
-using Accrue.Domain.Common;
 using System.Security.Claims;
+using Accrue.Domain.Common;
 
 namespace Accrue.Web.Infrastructure.Tenancy;
 
